@@ -1,0 +1,118 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { AutoscalingOptions, ContainerResources, NamespaceQuota } from '../lib';
+
+/** How one service of the platform runs in a stage. */
+export interface ServiceStageConfig {
+  /** Replicas, or the autoscaler's minimum. */
+  readonly replicas: number;
+  /** Autoscaling. */
+  readonly autoscaling: AutoscalingOptions;
+  /** Requests and limits. */
+  readonly resources: ContainerResources;
+}
+
+/** Everything that differs between the platform's stages: the one place where dev and prod part ways. */
+export interface StageConfig {
+  /** Stage name; the output goes to `dist/<name>/`. */
+  readonly name: string;
+  /** Namespace of the whole platform in this stage. */
+  readonly namespace: string;
+  /** Version tag of the platform image. */
+  readonly imageTag: string;
+  /** Resource totals of the namespace. */
+  readonly quota: NamespaceQuota;
+  /** The API/UI service. */
+  readonly api: ServiceStageConfig;
+  /** The background worker. */
+  readonly worker: ServiceStageConfig;
+  /** Application settings (non-secret) given to the services. */
+  readonly appConfig: Record<string, string>;
+}
+
+/** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
+export const DEV: StageConfig = {
+  name: 'dev',
+  namespace: 'aishell-dev',
+  imageTag: '2.0.0',
+  quota: {
+    requestsCpu: Cpu.units(4),
+    requestsMemory: Size.gibibytes(8),
+    limitsCpu: Cpu.units(8),
+    limitsMemory: Size.gibibytes(16),
+    persistentVolumeClaims: 5,
+    pods: 30,
+  },
+  api: {
+    replicas: 1,
+    autoscaling: { enabled: false },
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+      ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+    },
+  },
+  worker: {
+    replicas: 1,
+    autoscaling: { enabled: false },
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+    },
+  },
+  appConfig: {
+    APP_ENV: 'development',
+    LOG_LEVEL: 'debug',
+    LLM_PROVIDER: 'ollama',
+    LLM_MODEL: 'llama2',
+    MULTI_TENANCY_ENABLED: 'false',
+    RBAC_ENABLED: 'true',
+    AUDIT_ENABLED: 'true',
+  },
+};
+
+/** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
+export const PROD: StageConfig = {
+  name: 'prod',
+  namespace: 'aishell',
+  imageTag: '2.0.0',
+  quota: {
+    requestsCpu: Cpu.units(20),
+    requestsMemory: Size.gibibytes(40),
+    limitsCpu: Cpu.units(40),
+    limitsMemory: Size.gibibytes(80),
+    persistentVolumeClaims: 10,
+    pods: 100,
+  },
+  api: {
+    replicas: 3,
+    autoscaling: { maxReplicas: 10, targetCpuUtilization: 70, targetMemoryUtilization: 80 },
+    resources: {
+      cpu: { request: Cpu.millis(500), limit: Cpu.units(2) },
+      memory: { request: Size.gibibytes(1), limit: Size.gibibytes(4) },
+      ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
+    },
+  },
+  worker: {
+    replicas: 2,
+    autoscaling: { maxReplicas: 6, targetCpuUtilization: 70, targetMemoryUtilization: 80 },
+    resources: {
+      cpu: { request: Cpu.millis(250), limit: Cpu.units(1) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+      ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
+    },
+  },
+  appConfig: {
+    APP_ENV: 'production',
+    LOG_LEVEL: 'info',
+    LLM_PROVIDER: 'ollama',
+    LLM_MODEL: 'llama2',
+    MULTI_TENANCY_ENABLED: 'false',
+    RBAC_ENABLED: 'true',
+    AUDIT_ENABLED: 'true',
+  },
+};
+
+/** Every stage the platform is built for. */
+export const STAGES: readonly StageConfig[] = [DEV, PROD];

@@ -1,0 +1,69 @@
+import { IConstruct } from 'constructs';
+import { check } from './errors';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A name Kubernetes accepts for a Service, Namespace or container: a DNS-1035 label, at most `max` characters. */
+export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {
+  check(DNS1035_LABEL.test(value) && value.length <= max, scope, prop, value,
+    `must be a DNS label of at most ${max} characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`);
+}
+
+/** A name Kubernetes accepts for most objects (ConfigMap, Deployment, ...): a DNS-1123 subdomain. */
+export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+  check(DNS1123_SUBDOMAIN.test(value) && value.length <= 253, scope, prop, value,
+    'must be a DNS-1123 subdomain of at most 253 characters: lowercase letters, digits, \'-\' and \'.\'');
+}
+
+/** A namespace name: a DNS-1123 label. */
+export function checkNamespaceName(scope: IConstruct, prop: string, value: string): void {
+  check(DNS1123_LABEL.test(value) && value.length <= 63, scope, prop, value,
+    'must be a DNS-1123 label of at most 63 characters: lowercase letters, digits and \'-\'');
+}
+
+/** Label keys and values as the API server validates them. */
+export function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    const [prefix, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
+    const validKey = (prefix === undefined || (DNS1123_SUBDOMAIN.test(prefix) && prefix.length <= 253))
+      && LABEL_NAME.test(name) && name.length <= 63;
+    check(validKey, scope, `${prop}.${key}`, key,
+      'is not a valid label key: an optional DNS subdomain prefix and \'/\', then at most 63 alphanumerics, \'-\', \'_\' or \'.\'');
+    check(typeof value === 'string' && LABEL_VALUE.test(value) && value.length <= 63, scope, `${prop}.${key}`, value,
+      'is not a valid label value: at most 63 alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric');
+  }
+}
+
+/** A TCP/UDP port number. */
+export function checkPort(scope: IConstruct, prop: string, value: number): void {
+  check(Number.isInteger(value) && value >= 1 && value <= 65535, scope, prop, value, 'must be an integer port between 1 and 65535');
+}
+
+/** A named port (IANA_SVC_NAME): at most 15 characters, lowercase, with a letter. */
+export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+  check(PORT_NAME.test(value) && value.length <= 15 && /[a-z]/.test(value) && !value.includes('--'), scope, prop, value,
+    'must be a port name of at most 15 lowercase letters, digits and \'-\', with at least one letter');
+}
+
+/** An environment variable name the kubelet accepts. */
+export function checkEnvName(scope: IConstruct, prop: string, value: string): void {
+  check(ENV_VAR_NAME.test(value), scope, prop, value,
+    'must be an environment variable name: letters, digits, \'_\', \'-\' and \'.\', not starting with a digit');
+}
+
+/** A positive (or zero, when allowed) integer. */
+export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  check(Number.isInteger(value) && value >= min && value <= max, scope, prop, value,
+    max === Number.MAX_SAFE_INTEGER ? `must be an integer of at least ${min}` : `must be an integer between ${min} and ${max}`);
+}
+
+/** A path inside a container. */
+export function checkAbsolutePath(scope: IConstruct, prop: string, value: string): void {
+  check(value.startsWith('/') && !value.split('/').includes('..'), scope, prop, value, 'must be an absolute path without \'..\'');
+}
