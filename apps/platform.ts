@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Image, NamespaceBaseline, Probe, ProductionApp } from '../lib';
+import { Image, NamespaceBaseline, Probe, ProductionApp, setTier } from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
@@ -14,6 +14,7 @@ export class Platform extends Chart {
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
+    setTier(this, stage.tier);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota });

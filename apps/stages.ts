@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AutoscalingOptions, ContainerResources, NamespaceQuota } from '../lib';
+import { AutoscalingOptions, ContainerResources, NamespaceQuota, Tier } from '../lib';
 
 /** How one service of the platform runs in a stage. */
 export interface ServiceStageConfig {
@@ -16,6 +16,8 @@ export interface ServiceStageConfig {
 export interface StageConfig {
   /** Stage name; the output goes to `dist/<name>/`. */
   readonly name: string;
+  /** How strict the rules are: development relaxes availability, never security. */
+  readonly tier: Tier;
   /** Namespace of the whole platform in this stage. */
   readonly namespace: string;
   /** Version tag of the platform image. */
@@ -33,6 +35,7 @@ export interface StageConfig {
 /** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
 export const DEV: StageConfig = {
   name: 'dev',
+  tier: Tier.DEVELOPMENT,
   namespace: 'aishell-dev',
   imageTag: '2.0.0',
   quota: {
@@ -75,6 +78,7 @@ export const DEV: StageConfig = {
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
 export const PROD: StageConfig = {
   name: 'prod',
+  tier: Tier.PRODUCTION,
   namespace: 'aishell',
   imageTag: '2.0.0',
   quota: {

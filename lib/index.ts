@@ -7,4 +7,5 @@ export * from './placement';
 export * from './probe';
 export * from './production-app';
 export * from './resources';
+export * from './tier';
 export * from './validate';
