@@ -3,6 +3,7 @@
 // `cdk8s import` writes one file per API group and overwrites it on the next import of that group,
 // so the CRDs of each group are imported together, as one multi-document file.
 // The generated files are committed: installing or building the project never needs ../shared.
+// --no-save keeps the (temporary) bundle paths out of cdk8s.yaml.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ try {
     const bundle = path.join(staging, `${group}.yaml`);
     fs.writeFileSync(bundle, files.map((f) => fs.readFileSync(path.join(crdDir, f), 'utf8')).join('\n---\n'));
     console.log(`${group}: ${files.join(', ')}`);
-    execFileSync('npx', ['cdk8s', 'import', bundle, '--language', 'typescript', '--output', 'imports'], { stdio: 'inherit' });
+    execFileSync('npx', ['cdk8s', 'import', bundle, '--language', 'typescript', '--output', 'imports', '--no-save'], { stdio: 'inherit' });
   }
 } finally {
   fs.rmSync(staging, { recursive: true, force: true });
