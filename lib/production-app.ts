@@ -299,6 +299,9 @@ export class ProductionApp extends Construct implements IConnectable {
     if (props.metrics?.port !== undefined) {
       checkPort(this, 'metrics.port', props.metrics.port);
     }
+    if (props.metrics?.path !== undefined) {
+      checkAbsolutePath(this, 'metrics.path', props.metrics.path);
+    }
     checkInteger(this, 'replicas', this.replicas, 1);
     if (autoscalingEnabled) {
       checkInteger(this, 'autoscaling.maxReplicas', maxReplicas, this.replicas);
@@ -332,6 +335,9 @@ export class ProductionApp extends Construct implements IConnectable {
     if (props.persistentVolume) {
       checkAbsolutePath(this, 'persistentVolume.mountPath', props.persistentVolume.mountPath);
       checkDnsSubdomain(this, 'persistentVolume.storageClassName', props.persistentVolume.storageClassName);
+    }
+    for (const key of Object.keys(props.config ?? {})) {
+      checkEnvName(this, `config.${key}`, key);
     }
     if (props.configMountPath !== undefined) {
       checkAbsolutePath(this, 'configMountPath', props.configMountPath);
@@ -369,9 +375,6 @@ export class ProductionApp extends Construct implements IConnectable {
     });
 
     if (props.config !== undefined) {
-      for (const key of Object.keys(props.config)) {
-        checkEnvName(this, `config.${key}`, key);
-      }
       this.configMap = new k8s.KubeConfigMap(this, 'Config', {
         metadata: { ...metadata, name: `${this.name}-config-${contentHash(props.config)}` },
         immutable: true,
@@ -552,7 +555,6 @@ export class ProductionApp extends Construct implements IConnectable {
 
     if (props.metrics && this.metricsPort !== undefined) {
       const metricsPath = props.metrics.path ?? '/metrics';
-      checkAbsolutePath(this, 'metrics.path', metricsPath);
       this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
         metadata,
         spec: {
