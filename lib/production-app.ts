@@ -6,6 +6,7 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/mo
 import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
+import { checkNoSecretLiteral } from './leaks';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, NetworkPort } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { Probe } from './probe';
@@ -369,8 +370,9 @@ export class ProductionApp extends Construct implements IConnectable {
     });
 
     if (props.config !== undefined) {
-      for (const key of Object.keys(props.config)) {
+      for (const [key, value] of Object.entries(props.config)) {
         checkEnvName(this, `config.${key}`, key);
+        checkNoSecretLiteral(this, `config.${key}`, key, value);
       }
       this.configMap = new k8s.KubeConfigMap(this, 'Config', {
         metadata: { ...metadata, name: `${this.name}-config-${contentHash(props.config)}` },
@@ -599,6 +601,9 @@ export class ProductionApp extends Construct implements IConnectable {
   public addEnv(name: string, value: EnvValue): void {
     checkEnvName(this, `env.${name}`, name);
     check(!this.env.has(name), this, `env.${name}`, name, 'is already set on this app: each variable has one source');
+    if (value.isLiteral) {
+      checkNoSecretLiteral(this, `env.${name}`, name, value.render(name).value ?? '');
+    }
     this.env.set(name, value);
   }
 
