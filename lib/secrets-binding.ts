@@ -113,7 +113,11 @@ export interface ExternalSecretOptions {
   readonly data?: Record<string, RemoteSecretRef>;
   /** Structured secrets whose properties become keys (`dataFrom[].extract`). @default - none */
   readonly dataFrom?: SecretExtraction[];
-  /** How often the operator re-reads the store; changed values reach mounted files without a restart. @default Duration.hours(1) */
+  /**
+   * How often the operator re-reads the store. A rotated value reaches mounted files without a
+   * restart; env vars see it at the next rollout (the pods roll only when the binding itself changes).
+   * @default Duration.hours(1)
+   */
   readonly refreshInterval?: Duration;
   /** The shape of the Secret. @default - an Opaque Secret with the fetched keys */
   readonly template?: SecretTemplate;
