@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Image, NamespaceBaseline, Probe, ProductionApp, setTier } from '../lib';
+import {
+  Image, NamespaceBaseline, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
+} from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
@@ -11,6 +13,10 @@ export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  /** The LLM provider keys, for every service that calls a model. */
+  public readonly llmKeys: SecretsBinding;
+  /** The application's own signing keys, for the API only. */
+  public readonly appSecrets: SecretsBinding;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -51,8 +57,33 @@ export class Platform extends Chart {
     });
     this.worker.connectTo(this.api);
 
-    for (const app of [this.api, this.worker]) {
-      app.node.addDependency(this.baseline);
+    // Two Secrets, so that the worker's node never receives the API's signing keys.
+    const remote = (name: string): RemoteSecretRef => ({ key: `${stage.secrets.keyPrefix}/${name}` });
+    this.llmKeys = new SecretsBinding(this, 'LlmKeys', {
+      name: 'aishell-llm-keys',
+      partOf: PART_OF,
+      source: SecretSource.externalSecret({
+        store: stage.secrets.store,
+        refreshInterval: stage.secrets.refreshInterval,
+        data: { ANTHROPIC_API_KEY: remote('anthropic-api-key'), OPENAI_API_KEY: remote('openai-api-key') },
+      }),
+    });
+    this.appSecrets = new SecretsBinding(this, 'AppSecrets', {
+      name: 'aishell-app-secrets',
+      partOf: PART_OF,
+      source: SecretSource.externalSecret({
+        store: stage.secrets.store,
+        refreshInterval: stage.secrets.refreshInterval,
+        data: { SECRET_KEY: remote('secret-key'), JWT_SECRET: remote('jwt-secret') },
+      }),
+    });
+    const llmKeys = SecretMount.env(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
+    this.llmKeys.bindTo(this.api, llmKeys);
+    this.llmKeys.bindTo(this.worker, llmKeys);
+    this.appSecrets.bindTo(this.api, SecretMount.env(['SECRET_KEY', 'JWT_SECRET']));
+
+    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets]) {
+      namespaced.node.addDependency(this.baseline);
     }
   }
 }

@@ -1,6 +1,6 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AutoscalingOptions, ContainerResources, NamespaceQuota, Tier } from '../lib';
+import { AutoscalingOptions, ContainerResources, NamespaceQuota, SecretStoreRef, Tier } from '../lib';
 
 /** How one service of the platform runs in a stage. */
 export interface ServiceStageConfig {
@@ -10,6 +10,16 @@ export interface ServiceStageConfig {
   readonly autoscaling: AutoscalingOptions;
   /** Requests and limits. */
   readonly resources: ContainerResources;
+}
+
+/** Where the platform's credentials come from in a stage. */
+export interface SecretsStageConfig {
+  /** The External Secrets store the credentials are read from. */
+  readonly store: SecretStoreRef;
+  /** Prefix of the credentials' names in the store's backend: `<prefix>/jwt-secret`, ... */
+  readonly keyPrefix: string;
+  /** How often the operator re-reads the store. */
+  readonly refreshInterval: Duration;
 }
 
 /** Everything that differs between the platform's stages: the one place where dev and prod part ways. */
@@ -30,6 +40,8 @@ export interface StageConfig {
   readonly worker: ServiceStageConfig;
   /** Application settings (non-secret) given to the services. */
   readonly appConfig: Record<string, string>;
+  /** Credentials (LLM provider keys, application secret key, JWT secret). */
+  readonly secrets: SecretsStageConfig;
 }
 
 /** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
@@ -73,6 +85,12 @@ export const DEV: StageConfig = {
     RBAC_ENABLED: 'true',
     AUDIT_ENABLED: 'true',
   },
+  // A store the developer's cluster provides (any ESO provider), so that no value, not even a placeholder, is committed.
+  secrets: {
+    store: SecretStoreRef.cluster('dev-secrets'),
+    keyPrefix: 'aishell/dev',
+    refreshInterval: Duration.minutes(15),
+  },
 };
 
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
@@ -115,6 +133,11 @@ export const PROD: StageConfig = {
     MULTI_TENANCY_ENABLED: 'false',
     RBAC_ENABLED: 'true',
     AUDIT_ENABLED: 'true',
+  },
+  secrets: {
+    store: SecretStoreRef.cluster('aws-secrets-manager'),
+    keyPrefix: 'aishell/production',
+    refreshInterval: Duration.hours(1),
   },
 };
 

@@ -6,6 +6,7 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/mo
 import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
+import { checkNoSecretLiteral } from './leaks';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, NetworkPort } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { Probe } from './probe';
@@ -336,8 +337,9 @@ export class ProductionApp extends Construct implements IConnectable {
       checkAbsolutePath(this, 'persistentVolume.mountPath', props.persistentVolume.mountPath);
       checkDnsSubdomain(this, 'persistentVolume.storageClassName', props.persistentVolume.storageClassName);
     }
-    for (const key of Object.keys(props.config ?? {})) {
+    for (const [key, value] of Object.entries(props.config ?? {})) {
       checkEnvName(this, `config.${key}`, key);
+      checkNoSecretLiteral(this, `config.${key}`, key, value);
     }
     if (props.configMountPath !== undefined) {
       checkAbsolutePath(this, 'configMountPath', props.configMountPath);
@@ -601,6 +603,9 @@ export class ProductionApp extends Construct implements IConnectable {
   public addEnv(name: string, value: EnvValue): void {
     checkEnvName(this, `env.${name}`, name);
     check(!this.env.has(name), this, `env.${name}`, name, 'is already set on this app: each variable has one source');
+    if (value.isLiteral) {
+      checkNoSecretLiteral(this, `env.${name}`, name, value.render(name).value ?? '');
+    }
     this.env.set(name, value);
   }
 

@@ -8,6 +8,7 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** A name Kubernetes accepts for a Service, Namespace or container: a DNS-1035 label, at most `max` characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {
@@ -66,4 +67,10 @@ export function checkInteger(scope: IConstruct, prop: string, value: number, min
 /** A path inside a container. */
 export function checkAbsolutePath(scope: IConstruct, prop: string, value: string): void {
   check(value.startsWith('/') && !value.split('/').includes('..'), scope, prop, value, 'must be an absolute path without \'..\'');
+}
+
+/** A key of a Secret or ConfigMap: the file name it is mounted as. */
+export function checkSecretKey(scope: IConstruct, prop: string, value: string): void {
+  check(SECRET_KEY.test(value) && value.length <= 253 && value !== '.' && value !== '..', scope, prop, value,
+    'must be a Secret key of at most 253 letters, digits, \'-\', \'_\' and \'.\', other than \'.\' and \'..\'');
 }

@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { Platform } from '../../apps/platform';
 import { DEV, PROD, StageConfig } from '../../apps/stages';
 import { Manifest, ofKind, one } from '../util';
@@ -43,6 +46,51 @@ describe('stage apps', () => {
       token: d.spec.template.spec.automountServiceAccountToken,
     }));
     expect(securityOf(synthStage(DEV))).toEqual(securityOf(synthStage(PROD)));
+  });
+
+  test('no stage writes a Secret with data, neither when synthesized nor in the committed dist/', () => {
+    for (const stage of [DEV, PROD]) {
+      const folder = path.join(__dirname, '..', '..', 'dist', stage.name);
+      const committed = fs.readdirSync(folder).filter((f) => f.endsWith('.k8s.yaml'))
+        .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(folder, f), 'utf8')).map((d) => d.toJS() as Manifest));
+      expect(committed.length).toBeGreaterThan(0);
+      for (const manifests of [synthStage(stage), committed]) {
+        const withValues = ofKind(manifests, 'Secret').filter((s) => s.data !== undefined || s.stringData !== undefined);
+        expect(withValues.map((s) => s.metadata.name)).toEqual([]);
+      }
+    }
+  });
+
+  test('each stage reads the credentials through ExternalSecrets from the store named in its config', () => {
+    for (const stage of [DEV, PROD]) {
+      const externalSecrets = ofKind(synthStage(stage), 'ExternalSecret');
+      expect(externalSecrets.map((es) => es.metadata.name).sort()).toEqual(['aishell-app-secrets', 'aishell-llm-keys']);
+      for (const es of externalSecrets) {
+        expect(es.spec.secretStoreRef).toEqual({ kind: stage.secrets.store.kind, name: stage.secrets.store.name });
+        for (const entry of es.spec.data) {
+          expect(entry.remoteRef.key.startsWith(`${stage.secrets.keyPrefix}/`)).toBe(true);
+        }
+      }
+    }
+    expect(PROD.secrets.store.name).toBe('aws-secrets-manager');
+  });
+
+  test('the api gets every credential and the worker only the LLM keys, all by secret reference', () => {
+    const secretEnv = (manifests: Manifest[], deployment: string) => Object.fromEntries(
+      one(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env
+        .filter((e: any) => e.valueFrom?.secretKeyRef !== undefined)
+        .map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]),
+    );
+    for (const stage of [DEV, PROD]) {
+      const manifests = synthStage(stage);
+      expect(secretEnv(manifests, 'aishell')).toEqual({
+        ANTHROPIC_API_KEY: 'aishell-llm-keys',
+        OPENAI_API_KEY: 'aishell-llm-keys',
+        SECRET_KEY: 'aishell-app-secrets',
+        JWT_SECRET: 'aishell-app-secrets',
+      });
+      expect(secretEnv(manifests, 'aishell-worker')).toEqual({ ANTHROPIC_API_KEY: 'aishell-llm-keys', OPENAI_API_KEY: 'aishell-llm-keys' });
+    }
   });
 
   test('every namespaced object of a stage lives in the stage namespace', () => {
