@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Image, NamespaceBaseline, Probe, ProductionApp, setTier } from '../lib';
+import { Image, NamespaceBaseline, PlatformAlerts, Probe, ProductionApp, setTier } from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
@@ -11,11 +11,13 @@ export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  public readonly alerts: PlatformAlerts;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
+    const metrics = { path: '/metrics', alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota });
 
@@ -30,7 +32,7 @@ export class Platform extends Chart {
       resources: stage.api.resources,
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
-      metrics: { path: '/metrics' },
+      metrics,
       config: stage.appConfig,
     });
 
@@ -46,13 +48,15 @@ export class Platform extends Chart {
       resources: stage.worker.resources,
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
-      metrics: { path: '/metrics' },
+      metrics,
       config: stage.appConfig,
     });
     this.worker.connectTo(this.api);
 
-    for (const app of [this.api, this.worker]) {
-      app.node.addDependency(this.baseline);
+    this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl });
+
+    for (const dependent of [this.api, this.worker, this.alerts]) {
+      dependent.node.addDependency(this.baseline);
     }
   }
 }

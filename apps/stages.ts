@@ -30,6 +30,8 @@ export interface StageConfig {
   readonly worker: ServiceStageConfig;
   /** Application settings (non-secret) given to the services. */
   readonly appConfig: Record<string, string>;
+  /** Where the runbooks of the stage's alerts live: each alert links `<base>/<alert name in lowercase>`. */
+  readonly runbookBaseUrl: string;
 }
 
 /** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
@@ -73,6 +75,7 @@ export const DEV: StageConfig = {
     RBAC_ENABLED: 'true',
     AUDIT_ENABLED: 'true',
   },
+  runbookBaseUrl: 'https://runbooks.aishell.example.com/alerts',
 };
 
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
@@ -116,6 +119,7 @@ export const PROD: StageConfig = {
     RBAC_ENABLED: 'true',
     AUDIT_ENABLED: 'true',
   },
+  runbookBaseUrl: 'https://runbooks.aishell.example.com/alerts',
 };
 
 /** Every stage the platform is built for. */
