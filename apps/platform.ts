@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Image, NamespaceBaseline, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
+  Image, NamespaceBaseline, PlatformAlerts, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
 
@@ -17,11 +17,13 @@ export class Platform extends Chart {
   public readonly llmKeys: SecretsBinding;
   /** The application's own signing keys, for the API only. */
   public readonly appSecrets: SecretsBinding;
+  public readonly alerts: PlatformAlerts;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
+    const metrics = { path: '/metrics', alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota });
 
@@ -36,7 +38,7 @@ export class Platform extends Chart {
       resources: stage.api.resources,
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
-      metrics: { path: '/metrics' },
+      metrics,
       config: stage.appConfig,
     });
 
@@ -52,7 +54,7 @@ export class Platform extends Chart {
       resources: stage.worker.resources,
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
-      metrics: { path: '/metrics' },
+      metrics,
       config: stage.appConfig,
     });
     this.worker.connectTo(this.api);
@@ -82,7 +84,9 @@ export class Platform extends Chart {
     this.llmKeys.bindTo(this.worker, llmKeys);
     this.appSecrets.bindTo(this.api, SecretMount.env(['SECRET_KEY', 'JWT_SECRET']));
 
-    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets]) {
+    this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl });
+
+    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.alerts]) {
       namespaced.node.addDependency(this.baseline);
     }
   }

@@ -42,6 +42,8 @@ export interface StageConfig {
   readonly appConfig: Record<string, string>;
   /** Credentials (LLM provider keys, application secret key, JWT secret). */
   readonly secrets: SecretsStageConfig;
+  /** Where the runbooks of the stage's alerts live: each alert links `<base>/<alert name in lowercase>`. */
+  readonly runbookBaseUrl: string;
 }
 
 /** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
@@ -91,6 +93,7 @@ export const DEV: StageConfig = {
     keyPrefix: 'aishell/dev',
     refreshInterval: Duration.minutes(15),
   },
+  runbookBaseUrl: 'https://runbooks.aishell.example.com/alerts',
 };
 
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
@@ -139,6 +142,7 @@ export const PROD: StageConfig = {
     keyPrefix: 'aishell/production',
     refreshInterval: Duration.hours(1),
   },
+  runbookBaseUrl: 'https://runbooks.aishell.example.com/alerts',
 };
 
 /** Every stage the platform is built for. */

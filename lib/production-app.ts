@@ -3,6 +3,7 @@ import { Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
+import { AppAlertOptions, AppMonitoring } from './app-monitoring';
 import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
@@ -47,6 +48,17 @@ export interface MetricsOptions {
   readonly interval?: Duration;
   /** Who scrapes: the NetworkPolicy admits them to the metrics port. @default NetworkPeer.namespace('monitoring') */
   readonly scraper?: NetworkPeer;
+  /** Counter of the HTTP requests the app handled, labelled with the status code. @default 'http_requests_total' */
+  readonly requestsMetric?: string;
+  /** Label of `requestsMetric` that holds the HTTP status code. @default 'code' */
+  readonly statusCodeLabel?: string;
+  /** Histogram of request durations in seconds, named without the `_bucket` suffix. @default 'http_request_duration_seconds' */
+  readonly requestDurationMetric?: string;
+  /**
+   * When the app's alerts fire (a PrometheusRule beside the ServiceMonitor, with a Grafana dashboard).
+   * @default - more than 5% server errors, p99 latency above 1s, or replicas unavailable, each for 10-15 minutes; no runbook links
+   */
+  readonly alerts?: AppAlertOptions;
 }
 
 /** A persistent data volume: a PersistentVolumeClaim mounted into the container. */
@@ -260,6 +272,8 @@ export class ProductionApp extends Construct implements IConnectable {
   public readonly persistentVolumeClaim?: k8s.KubePersistentVolumeClaim;
   /** The container port that serves metrics, when metrics are declared. */
   public readonly metricsPort?: number;
+  /** The alerts and the Grafana dashboard, when metrics are declared. */
+  public readonly monitoring?: AppMonitoring;
 
   private readonly labels: Record<string, string>;
   private readonly env = new Map<string, EnvValue>();
@@ -571,6 +585,7 @@ export class ProductionApp extends Construct implements IConnectable {
         },
       });
       this.networkPolicy.allowIngress(props.metrics.scraper ?? NetworkPeer.namespace('monitoring'), [{ port: this.metricsPort }]);
+      this.monitoring = new AppMonitoring(this, 'Monitoring', { app: this, metrics: props.metrics });
     }
   }
 

@@ -83,7 +83,7 @@ describe('ProductionApp', () => {
       appIn(chart, { component: 'api', partOf: 'shop', metrics: {}, config: { A: 'b' } });
       for (const m of synth(chart)) {
         expect(m.metadata.namespace).toBe('shop');
-        expect(m.metadata.labels).toEqual({
+        expect(m.metadata.labels).toMatchObject({
           'app.kubernetes.io/name': 'api',
           'app.kubernetes.io/instance': 'api',
           'app.kubernetes.io/version': '1.2.3',

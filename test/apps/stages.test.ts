@@ -4,6 +4,7 @@ import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Platform } from '../../apps/platform';
 import { DEV, PROD, StageConfig } from '../../apps/stages';
+import { parsePromql } from '../promql';
 import { Manifest, ofKind, one } from '../util';
 
 function synthStage(stage: StageConfig): Manifest[] {
@@ -97,6 +98,22 @@ describe('stage apps', () => {
     for (const stage of [DEV, PROD]) {
       for (const m of synthStage(stage).filter((o) => o.kind !== 'Namespace')) {
         expect(`${m.kind}/${m.metadata.name} in ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name} in ${stage.namespace}`);
+      }
+    }
+  });
+
+  test('every stage carries the platform alerts and, for each service, its alerts and a dashboard', () => {
+    for (const stage of [DEV, PROD]) {
+      const manifests = synthStage(stage);
+      const deployments = ofKind(manifests, 'Deployment').map((d) => d.metadata.name);
+      expect(ofKind(manifests, 'PrometheusRule').map((r) => r.metadata.name).sort()).toEqual(['platform-alerts', ...deployments].sort());
+      for (const name of deployments) {
+        expect(one(manifests, 'ConfigMap', `${name}-dashboard`).metadata.labels.grafana_dashboard).toBe('1');
+      }
+      for (const rule of ofKind(manifests, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules))) {
+        expect(parsePromql(rule.expr).errors).toEqual([]);
+        expect(rule.expr).toContain(`namespace="${stage.namespace}"`);
+        expect(rule.annotations.runbook_url.startsWith(`${stage.runbookBaseUrl}/`)).toBe(true);
       }
     }
   });
