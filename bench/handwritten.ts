@@ -1,7 +1,7 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
 
 const { k8s } = kplus;
 
@@ -10,7 +10,31 @@ const { k8s } = kplus;
  * L1 imports, the way a team without this library would (Deployment, Service, ServiceAccount,
  * HPA, PDB, NetworkPolicy, ServiceMonitor, ConfigMap), with the same hardening.
  */
-export function handwrittenService(chart: Chart, index: number): void {
+export function handwrittenPlatform(app: App, count: number): Chart {
+  const chart = new Chart(app, 'platform', { namespace: 'bench', disableResourceNameHashes: true });
+  handwrittenNamespace(chart);
+  for (let i = 0; i < count; i++) {
+    handwrittenService(chart, i);
+  }
+  return chart;
+}
+
+function handwrittenNamespace(chart: Chart): void {
+  new kplus.Namespace(chart, 'Namespace', {
+    metadata: { name: 'bench', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+  });
+  new k8s.KubeResourceQuota(chart, 'Quota', {
+    metadata: { name: 'baseline' },
+    spec: { hard: { 'requests.cpu': k8s.Quantity.fromString('10000'), 'limits.cpu': k8s.Quantity.fromString('20000') } },
+  });
+  new k8s.KubeLimitRange(chart, 'LimitRange', {
+    metadata: { name: 'baseline' },
+    spec: { limits: [{ type: 'Container', default: { cpu: k8s.Quantity.fromString('500m') }, defaultRequest: { cpu: k8s.Quantity.fromString('100m') } }] },
+  });
+  new k8s.KubeNetworkPolicy(chart, 'DefaultDeny', { metadata: { name: 'default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+}
+
+function handwrittenService(chart: Chart, index: number): void {
   const scope = new Construct(chart, `svc${index}`);
   const name = `svc-${index}`;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
@@ -46,7 +70,7 @@ export function handwrittenService(chart: Chart, index: number): void {
       resources: {
         cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
-        ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
+        ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
       },
       readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
       liveness: kplus.Probe.fromHttpGet('/health', { port: 8080 }),
@@ -87,6 +111,33 @@ export function handwrittenService(chart: Chart, index: number): void {
       selector: { matchLabels: labels },
       endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],
     },
+  });
+  const selector = `namespace="bench", service="${name}"`;
+  const alert = (name_: string, expr: string, severity: string) => ({
+    alert: name_, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr), for: '10m',
+    labels: { severity }, annotations: { summary: `${name_} on {{ $labels.service }}`, description: `${name_} has fired for 10 minutes.` },
+  });
+  new PrometheusRule(scope, 'Alerts', {
+    metadata: { name, labels },
+    spec: {
+      groups: [{
+        name,
+        rules: [
+          alert('HttpErrorRatioHigh', `sum(rate(http_requests_total{${selector}, code=~"5.."}[5m])) / sum(rate(http_requests_total{${selector}}[5m])) > 0.05`, 'critical'),
+          alert('HttpLatencyHigh', `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[5m]))) > 1`, 'warning'),
+          alert('DeploymentReplicasUnavailable', `kube_deployment_status_replicas_unavailable{namespace="bench", deployment="${name}"} > 0`, 'warning'),
+        ],
+      }],
+    },
+  });
+  const panels = ['Request rate', 'Error ratio', 'Latency', 'Restarts', 'CPU', 'Memory'].map((title, i) => ({
+    id: i + 1, type: 'timeseries', title, datasource: { type: 'prometheus', uid: '${datasource}' },
+    gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+    targets: [{ refId: 'A', expr: `sum(rate(http_requests_total{${selector}}[$__rate_interval]))`, legendFormat: '{{pod}}' }],
+  }));
+  new kplus.ConfigMap(scope, 'Dashboard', {
+    metadata: { name: `${name}-dashboard`, labels: { ...labels, grafana_dashboard: '1' } },
+    data: { [`${name}.json`]: JSON.stringify({ uid: name, title: name, schemaVersion: 39, panels }, undefined, 2) },
   });
   void service;
 }
