@@ -1,16 +1,17 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Image, NamespaceBaseline, Probe, ProductionApp, setTier } from '../lib';
+import { HardenedIngress, Image, NamespaceBaseline, Probe, ProductionApp, setTier } from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
 const IMAGE_REPOSITORY = 'aishell/aishell';
 
-/** The whole platform for one stage: the namespace baseline and the services, wired together. */
+/** The whole platform for one stage: the namespace baseline, the services and their public entry, wired together. */
 export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  public readonly ingress: HardenedIngress;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -51,8 +52,12 @@ export class Platform extends Chart {
     });
     this.worker.connectTo(this.api);
 
-    for (const app of [this.api, this.worker]) {
-      app.node.addDependency(this.baseline);
+    const { host, ...ingress } = stage.ingress;
+    this.ingress = new HardenedIngress(this, 'Ingress', { name: 'aishell', ...ingress });
+    this.ingress.route(host, '/', this.api);
+
+    for (const construct of [this.api, this.worker, this.ingress]) {
+      construct.node.addDependency(this.baseline);
     }
   }
 }

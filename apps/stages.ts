@@ -1,6 +1,9 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AutoscalingOptions, ContainerResources, NamespaceQuota, Tier } from '../lib';
+import {
+  AcmeServer, AutoscalingOptions, CertificateIssuer, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
+  NamespaceQuota, NetworkPeer, Tier,
+} from '../lib';
 
 /** How one service of the platform runs in a stage. */
 export interface ServiceStageConfig {
@@ -10,6 +13,12 @@ export interface ServiceStageConfig {
   readonly autoscaling: AutoscalingOptions;
   /** Requests and limits. */
   readonly resources: ContainerResources;
+}
+
+/** How traffic reaches the platform in a stage: the public host and the ingress that serves it. */
+export interface IngressStageConfig extends HardenedIngressProps {
+  /** Host name the API/UI is served on. */
+  readonly host: string;
 }
 
 /** Everything that differs between the platform's stages: the one place where dev and prod part ways. */
@@ -30,7 +39,13 @@ export interface StageConfig {
   readonly worker: ServiceStageConfig;
   /** Application settings (non-secret) given to the services. */
   readonly appConfig: Record<string, string>;
+  /** Public entry: host, rendering (Ingress or Gateway API), certificates and traffic rules. */
+  readonly ingress: IngressStageConfig;
 }
+
+const ACME_EMAIL = 'platform@example.com';
+const DEV_HOST = 'aishell.dev.example.com';
+const PROD_HOST = 'aishell.example.com';
 
 /** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
 export const DEV: StageConfig = {
@@ -72,6 +87,22 @@ export const DEV: StageConfig = {
     MULTI_TENANCY_ENABLED: 'false',
     RBAC_ENABLED: 'true',
     AUDIT_ENABLED: 'true',
+  },
+  // Dev runs on the Gateway API, the forward path: a Gateway of its own (Envoy Gateway, whose
+  // proxies run in envoy-gateway-system) and certificates from Let's Encrypt staging.
+  ingress: {
+    host: DEV_HOST,
+    controller: IngressController.gatewayApi({
+      name: 'aishell',
+      gatewayClassName: 'eg',
+      peer: NetworkPeer.podsInNamespaces(
+        { 'gateway.envoyproxy.io/owning-gateway-name': 'aishell', 'gateway.envoyproxy.io/owning-gateway-namespace': 'aishell-dev' },
+        { [NAMESPACE_NAME_LABEL]: 'envoy-gateway-system' },
+      ),
+    }),
+    issuer: CertificateIssuer.acme({ name: 'letsencrypt-staging', server: AcmeServer.letsEncryptStaging(), email: ACME_EMAIL }),
+    timeouts: { backend: Duration.seconds(60) },
+    cors: { allowOrigins: [`https://${DEV_HOST}`] },
   },
 };
 
@@ -115,6 +146,17 @@ export const PROD: StageConfig = {
     MULTI_TENANCY_ENABLED: 'false',
     RBAC_ENABLED: 'true',
     AUDIT_ENABLED: 'true',
+  },
+  // Prod needs per-client rate limits, which the standard Gateway API cannot express: an Ingress
+  // for the HAProxy ingress controller (maintained, unlike ingress-nginx) with the AI-Shell
+  // guide's limits and timeouts, and certificates from Let's Encrypt.
+  ingress: {
+    host: PROD_HOST,
+    controller: IngressController.haproxy(),
+    issuer: CertificateIssuer.acme({ name: 'letsencrypt-prod', server: AcmeServer.letsEncrypt(), email: ACME_EMAIL }),
+    rateLimit: { requestsPerSecond: 100 },
+    timeouts: { backend: Duration.seconds(60) },
+    cors: { allowOrigins: [`https://${PROD_HOST}`] },
   },
 };
 

@@ -35,7 +35,8 @@ export interface IIngressBackend extends IConstruct {
 }
 
 /**
- * A traffic rule that not every rendering can enforce. A rule the chosen {@link IngressController}
+ * A traffic rule that not every rendering can enforce (the redirect, HSTS, the backend timeout and
+ * CORS every rendering enforces). A rule the chosen {@link IngressController}
  * cannot enforce is refused at synth, never silently dropped; its value is the prop that sets it.
  */
 export enum TrafficFeature {
@@ -49,10 +50,6 @@ export enum TrafficFeature {
   MAX_BODY_SIZE = 'maxBodySize',
   /** Time to open a connection to the backend. */
   CONNECT_TIMEOUT = 'timeouts.connect',
-  /** Time the backend may take to answer. */
-  BACKEND_TIMEOUT = 'timeouts.backend',
-  /** CORS responses from the proxy. */
-  CORS = 'cors',
   /** Source-address allow-lists per route. */
   SOURCE_ALLOW_LIST = 'allowedSourceRanges',
 }
@@ -578,11 +575,11 @@ export class HardenedIngress extends Construct {
 
   private checkTraffic(props: TrafficOptions): void {
     const hsts = props.hsts ?? {};
-    const maxAge = (hsts.maxAge ?? Duration.days(365)).toSeconds();
+    const maxAge = seconds(hsts.maxAge ?? Duration.days(365));
+    checkInteger(this, 'hsts.maxAge', maxAge, 0);
     if (props.hsts !== undefined) {
       this.checkSupported(TrafficFeature.HSTS_OPTIONS, resolveTraffic(props).hsts);
     }
-    checkInteger(this, 'hsts.maxAge', maxAge, 0);
     check(!hsts.preload || (hsts.includeSubdomains !== false && maxAge >= ONE_YEAR_SECONDS), this, 'hsts.preload', hsts.preload,
       'needs includeSubdomains and a maxAge of at least a year: browsers\' preload lists accept nothing less');
     if (props.rateLimit) {
@@ -599,11 +596,12 @@ export class HardenedIngress extends Construct {
       check(Number.isInteger(kib) && kib >= 1, this, 'maxBodySize', `${kib}Ki`, 'must be a whole number of kibibytes, at least 1');
     }
     const timeouts = props.timeouts ?? {};
-    for (const [feature, timeout] of [[TrafficFeature.CONNECT_TIMEOUT, timeouts.connect], [TrafficFeature.BACKEND_TIMEOUT, timeouts.backend]] as const) {
-      if (timeout !== undefined) {
-        this.checkSupported(feature, timeout.toHumanString());
-        checkInteger(this, feature, timeout.toSeconds(), 1, 3600);
-      }
+    if (timeouts.connect !== undefined) {
+      this.checkSupported(TrafficFeature.CONNECT_TIMEOUT, timeouts.connect.toHumanString());
+      checkInteger(this, 'timeouts.connect', seconds(timeouts.connect), 1, 3600);
+    }
+    if (timeouts.backend !== undefined) {
+      checkInteger(this, 'timeouts.backend', seconds(timeouts.backend), 1, 3600);
     }
     if (props.cors) {
       this.checkCors(props.cors);
@@ -612,7 +610,6 @@ export class HardenedIngress extends Construct {
 
   private checkCors(cors: CorsOptions): void {
     const origins = cors.allowOrigins;
-    this.checkSupported(TrafficFeature.CORS, origins);
     check(origins.length > 0, this, 'cors.allowOrigins', origins, 'must list at least one origin');
     for (const origin of origins) {
       check(origin === '*' || ORIGIN.test(origin), this, 'cors.allowOrigins', origin,
@@ -627,7 +624,7 @@ export class HardenedIngress extends Construct {
       check(HEADER_NAME.test(header) && header !== '*', this, 'cors.allowHeaders', header, 'must be an HTTP header name');
     }
     check((cors.allowMethods ?? DEFAULT_METHODS).length > 0, this, 'cors.allowMethods', cors.allowMethods, 'must list at least one method');
-    checkInteger(this, 'cors.maxAge', (cors.maxAge ?? Duration.minutes(10)).toSeconds(), 0, 86400);
+    checkInteger(this, 'cors.maxAge', seconds(cors.maxAge ?? Duration.minutes(10)), 0, 86400);
   }
 
   private checkSupported(feature: TrafficFeature, value: unknown): void {
@@ -799,6 +796,11 @@ export class HardenedIngress extends Construct {
       })),
     ];
   }
+}
+
+/** Seconds, possibly fractional: `Duration.toSeconds()` throws on fractions before a check can name the prop. */
+function seconds(duration: Duration): number {
+  return duration.toMilliseconds() / 1000;
 }
 
 function hostSlug(host: string): string {
