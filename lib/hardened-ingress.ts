@@ -441,7 +441,7 @@ export class HardenedIngress extends Construct {
   private readonly traffic: ResolvedTraffic;
   private readonly labels: Record<string, string>;
   private readonly routes = new Map<string, Route>();
-  private readonly hostNames = new Map<string, string>();
+  private readonly hostNames = new Set<string>();
   private readonly routeObjects = new Map<string, ApiObject>();
   private redirect?: HttpRoute;
 
@@ -550,7 +550,7 @@ export class HardenedIngress extends Construct {
     check(!tlsDeclaredHere || this.props.issuer !== undefined || this.props.tlsSecrets?.[host] !== undefined, this, 'host', host,
       'has no TLS certificate: set \'issuer\' or a \'tlsSecrets\' entry for it; every host is served over HTTPS only');
     const slug = hostSlug(host);
-    const sharing = [...this.hostNames.keys()].find((other) => other !== host && hostSlug(other) === slug);
+    const sharing = [...this.hostNames].find((other) => other !== host && hostSlug(other) === slug);
     check(sharing === undefined, this, 'host', host, `would share its object names ('${slug}') with host '${sharing}'`);
     if (ranges !== undefined) {
       this.checkSupported(TrafficFeature.SOURCE_ALLOW_LIST, ranges);
@@ -566,7 +566,7 @@ export class HardenedIngress extends Construct {
     const sortedRanges = [...ranges ?? []].sort();
     this.routes.set(`${host}${path}`, { host, path, match: options.match ?? PathMatch.PREFIX, backend, ranges: sortedRanges });
     if (!this.hostNames.has(host)) {
-      this.hostNames.set(host, slug);
+      this.hostNames.add(host);
       this.addCertificate(host);
     }
     backend.allowFrom(this.controller.peer, [{ port: backend.port }]);
@@ -725,7 +725,7 @@ export class HardenedIngress extends Construct {
       metadata: { name: `${this.name}-https-redirect`, namespace: this.namespace, labels: this.labels },
       spec: {
         parentRefs: [{ ...parent, sectionName: declared ? HTTP_LISTENER : gateway.httpListener ?? HTTP_LISTENER }],
-        hostnames: Lazy.any({ produce: () => [...this.hostNames.keys()] }),
+        hostnames: Lazy.any({ produce: () => [...this.hostNames] }),
         rules: [{
           filters: [{
             type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
@@ -786,7 +786,7 @@ export class HardenedIngress extends Construct {
     const allowedRoutes = { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME }, kinds: [{ kind: 'HTTPRoute' }] };
     return [
       { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes },
-      ...[...this.hostNames.keys()].map((host) => ({
+      ...[...this.hostNames].map((host) => ({
         name: httpsListenerOf(host),
         protocol: 'HTTPS',
         port: 443,
