@@ -1,14 +1,15 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Image, NamespaceBaseline, PlatformAlerts, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
+  HardenedIngress, Image, NamespaceBaseline, PlatformAlerts, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding,
+  setTier,
 } from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
 const IMAGE_REPOSITORY = 'aishell/aishell';
 
-/** The whole platform for one stage: the namespace baseline and the services, wired together. */
+/** The whole platform for one stage: the namespace baseline, the services and their public entry, wired together. */
 export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
@@ -18,6 +19,7 @@ export class Platform extends Chart {
   /** The application's own signing keys, for the API only. */
   public readonly appSecrets: SecretsBinding;
   public readonly alerts: PlatformAlerts;
+  public readonly ingress: HardenedIngress;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -86,7 +88,11 @@ export class Platform extends Chart {
 
     this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl });
 
-    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.alerts]) {
+    const { host, ...ingress } = stage.ingress;
+    this.ingress = new HardenedIngress(this, 'Ingress', { name: 'aishell', ...ingress });
+    this.ingress.route(host, '/', this.api);
+
+    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.alerts, this.ingress]) {
       namespaced.node.addDependency(this.baseline);
     }
   }

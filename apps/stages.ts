@@ -1,6 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AutoscalingOptions, ContainerResources, NamespaceQuota, SecretStoreRef, Tier } from '../lib';
+import {
+  AcmeServer, AutoscalingOptions, CertificateIssuer, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
+  NamespaceQuota, NetworkPeer, SecretStoreRef, Tier,
+} from '../lib';
 
 /** How one service of the platform runs in a stage. */
 export interface ServiceStageConfig {
@@ -20,6 +23,12 @@ export interface SecretsStageConfig {
   readonly keyPrefix: string;
   /** How often the operator re-reads the store. */
   readonly refreshInterval: Duration;
+}
+
+/** How traffic reaches the platform in a stage: the public host and the ingress that serves it. */
+export interface IngressStageConfig extends HardenedIngressProps {
+  /** Host name the API/UI is served on. */
+  readonly host: string;
 }
 
 /** Everything that differs between the platform's stages: the one place where dev and prod part ways. */
@@ -44,7 +53,13 @@ export interface StageConfig {
   readonly secrets: SecretsStageConfig;
   /** Where the runbooks of the stage's alerts live: each alert links `<base>/<alert name in lowercase>`. */
   readonly runbookBaseUrl: string;
+  /** Public entry: host, rendering (Ingress or Gateway API), certificates and traffic rules. */
+  readonly ingress: IngressStageConfig;
 }
+
+const ACME_EMAIL = 'platform@example.com';
+const DEV_HOST = 'aishell.dev.example.com';
+const PROD_HOST = 'aishell.example.com';
 
 /** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
 export const DEV: StageConfig = {
@@ -94,6 +109,22 @@ export const DEV: StageConfig = {
     refreshInterval: Duration.minutes(15),
   },
   runbookBaseUrl: 'https://runbooks.aishell.example.com/alerts',
+  // Dev runs on the Gateway API, the forward path: a Gateway of its own (Envoy Gateway, whose
+  // proxies run in envoy-gateway-system) and certificates from Let's Encrypt staging.
+  ingress: {
+    host: DEV_HOST,
+    controller: IngressController.gatewayApi({
+      name: 'aishell',
+      gatewayClassName: 'eg',
+      peer: NetworkPeer.podsInNamespaces(
+        { 'gateway.envoyproxy.io/owning-gateway-name': 'aishell', 'gateway.envoyproxy.io/owning-gateway-namespace': 'aishell-dev' },
+        { [NAMESPACE_NAME_LABEL]: 'envoy-gateway-system' },
+      ),
+    }),
+    issuer: CertificateIssuer.acme({ name: 'letsencrypt-staging', server: AcmeServer.letsEncryptStaging(), email: ACME_EMAIL }),
+    timeouts: { backend: Duration.seconds(60) },
+    cors: { allowOrigins: [`https://${DEV_HOST}`] },
+  },
 };
 
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
@@ -143,6 +174,17 @@ export const PROD: StageConfig = {
     refreshInterval: Duration.hours(1),
   },
   runbookBaseUrl: 'https://runbooks.aishell.example.com/alerts',
+  // Prod needs per-client rate limits, which the standard Gateway API cannot express: an Ingress
+  // for the HAProxy ingress controller (maintained, unlike ingress-nginx) with the AI-Shell
+  // guide's limits and timeouts, and certificates from Let's Encrypt.
+  ingress: {
+    host: PROD_HOST,
+    controller: IngressController.haproxy(),
+    issuer: CertificateIssuer.acme({ name: 'letsencrypt-prod', server: AcmeServer.letsEncrypt(), email: ACME_EMAIL }),
+    rateLimit: { requestsPerSecond: 100 },
+    timeouts: { backend: Duration.seconds(60) },
+    cors: { allowOrigins: [`https://${PROD_HOST}`] },
+  },
 };
 
 /** Every stage the platform is built for. */

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
 import { check } from './errors';
 
@@ -73,4 +74,33 @@ export function checkAbsolutePath(scope: IConstruct, prop: string, value: string
 export function checkSecretKey(scope: IConstruct, prop: string, value: string): void {
   check(SECRET_KEY.test(value) && value.length <= 253 && value !== '.' && value !== '..', scope, prop, value,
     'must be a Secret key of at most 253 letters, digits, \'-\', \'_\' and \'.\', other than \'.\' and \'..\'');
+}
+
+/** A host name clients connect to: a fully qualified, lowercase DNS name without wildcard. */
+export function checkHostname(scope: IConstruct, prop: string, value: string): void {
+  const labels = value.split('.');
+  const valid = value.length <= 253 && labels.length >= 2
+    && labels.every((label) => label.length <= 63 && DNS1123_LABEL.test(label))
+    && !/^[0-9]+$/.test(labels[labels.length - 1]);
+  check(valid, scope, prop, value,
+    'must be a fully qualified lowercase DNS name such as \'api.example.com\': no wildcard, IP address, port or trailing dot');
+}
+
+const URL_PATH = /^\/[A-Za-z0-9._~/-]*$/;
+
+/**
+ * A URL path every ingress controller and the Gateway API accept as a prefix or exact match:
+ * unreserved characters and '/', without empty or dot segments.
+ */
+export function checkUrlPath(scope: IConstruct, prop: string, value: string): void {
+  check(URL_PATH.test(value) && !value.includes('//') && !/\/\.\.?(\/|$)/.test(value), scope, prop, value,
+    'must be an absolute URL path of letters, digits, \'-\', \'_\', \'.\', \'~\' and \'/\', without \'//\', \'/./\' or \'/../\'');
+}
+
+/** An IPv4 or IPv6 address block in CIDR notation. */
+export function checkCidr(scope: IConstruct, prop: string, value: string): void {
+  const [address, bits, ...rest] = value.split('/');
+  const maxBits = isIPv4(address) ? 32 : isIPv6(address) ? 128 : 0;
+  const valid = rest.length === 0 && maxBits > 0 && bits !== undefined && /^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits;
+  check(valid, scope, prop, value, 'must be an IPv4 or IPv6 CIDR block such as \'203.0.113.0/24\'');
 }

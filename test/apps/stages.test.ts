@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Platform } from '../../apps/platform';
@@ -94,10 +95,12 @@ describe('stage apps', () => {
     }
   });
 
-  test('every namespaced object of a stage lives in the stage namespace', () => {
+  test('every namespaced object of a stage lives in the stage namespace, and cluster-scoped ones in none', () => {
+    const clusterScoped = ['Namespace', 'ClusterIssuer'];
     for (const stage of [DEV, PROD]) {
-      for (const m of synthStage(stage).filter((o) => o.kind !== 'Namespace')) {
-        expect(`${m.kind}/${m.metadata.name} in ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name} in ${stage.namespace}`);
+      for (const m of synthStage(stage)) {
+        const expected = clusterScoped.includes(m.kind) ? undefined : stage.namespace;
+        expect(`${m.kind}/${m.metadata.name} in ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name} in ${expected}`);
       }
     }
   });
@@ -115,6 +118,40 @@ describe('stage apps', () => {
         expect(rule.expr).toContain(`namespace="${stage.namespace}"`);
         expect(rule.annotations.runbook_url.startsWith(`${stage.runbookBaseUrl}/`)).toBe(true);
       }
+    }
+  });
+
+  test('dev serves the API on the dev host through its own Gateway, with a Let\'s Encrypt staging certificate', () => {
+    const dev = synthStage(DEV);
+    const route = one(dev, 'HTTPRoute', 'aishell-aishell-dev-example-com');
+    expect(route.spec.hostnames).toEqual(['aishell.dev.example.com']);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'aishell', port: 80 }]);
+    expect(one(dev, 'Gateway', 'aishell').spec.listeners.map((l: any) => `${l.protocol}/${l.port}`)).toEqual(['HTTP/80', 'HTTPS/443']);
+    expect(one(dev, 'ClusterIssuer', 'letsencrypt-staging').spec.acme.server).toMatch(/acme-staging-v02/);
+    expect(one(dev, 'Certificate').spec.issuerRef.name).toBe('letsencrypt-staging');
+    expect(ofKind(dev, 'Ingress')).toHaveLength(0);
+  });
+
+  test('prod serves the API on the prod host through an Ingress with rate limits and a Let\'s Encrypt certificate', () => {
+    const prod = synthStage(PROD);
+    const ingress = one(prod, 'Ingress', 'aishell');
+    expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['aishell.example.com']);
+    expect(ingress.spec.tls).toEqual([{ hosts: ['aishell.example.com'], secretName: 'aishell-example-com-tls' }]);
+    expect(ingress.metadata.annotations).toMatchObject({ 'haproxy.org/rate-limit-requests': '100', 'haproxy.org/ssl-redirect': 'true' });
+    expect(one(prod, 'ClusterIssuer', 'letsencrypt-prod').spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+    expect(one(prod, 'Certificate').spec.issuerRef.name).toBe('letsencrypt-prod');
+  });
+
+  test('only the API is reachable from the ingress, on its container port', () => {
+    for (const stage of [DEV, PROD]) {
+      const manifests = synthStage(stage);
+      const controller = stage.ingress.controller.peer.toPolicyPeer(stage.namespace);
+      const admitting = ofKind(manifests, 'NetworkPolicy')
+        .filter((p) => (p.spec.ingress ?? []).some((rule: any) => rule.from.some((peer: any) => isDeepStrictEqual(peer, controller))))
+        .map((p) => p.metadata.name);
+      expect(admitting).toEqual(['aishell', 'aishell-acme-http01-solver']);
+      const apiRule = one(manifests, 'NetworkPolicy', 'aishell').spec.ingress.find((rule: any) => isDeepStrictEqual(rule.from[0], controller));
+      expect(apiRule.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
     }
   });
 });
