@@ -1,6 +1,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Certificate } from '../imports/cert-manager.io';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
 
 const { k8s } = kplus;
@@ -8,13 +9,29 @@ const { k8s } = kplus;
 /**
  * The baseline: the objects of one benchmark service written by hand with cdk8s-plus-28 and the
  * L1 imports, the way a team without this library would (Deployment, Service, ServiceAccount,
- * HPA, PDB, NetworkPolicy, ServiceMonitor, ConfigMap), with the same hardening.
+ * HPA, PDB, NetworkPolicy, ServiceMonitor, PrometheusRule, dashboard ConfigMap, an HTTPS route and its
+ * Certificate), with the same hardening.
  */
 export function handwrittenPlatform(app: App, count: number): Chart {
   const chart = new Chart(app, 'platform', { namespace: 'bench', disableResourceNameHashes: true });
   handwrittenNamespace(chart);
+  const ingress = new kplus.Ingress(chart, 'Ingress', {
+    metadata: {
+      name: 'bench',
+      annotations: { 'haproxy.org/ssl-redirect': 'true', 'haproxy.org/rate-limit-requests': '100', 'haproxy.org/rate-limit-period': '1s' },
+    },
+    className: 'haproxy',
+  });
   for (let i = 0; i < count; i++) {
-    handwrittenService(chart, i);
+    const service = handwrittenService(chart, i);
+    const host = `svc-${i}.bench.example.com`;
+    const secretName = `svc-${i}-bench-example-com-tls`;
+    ingress.addHostRule(host, '/', kplus.IngressBackend.fromService(service, { port: 80 }), kplus.HttpIngressPathType.PREFIX);
+    ingress.addTls([{ hosts: [host], secret: kplus.Secret.fromSecretName(chart, `Tls${i}`, secretName) }]);
+    new Certificate(chart, `Certificate${i}`, {
+      metadata: { name: secretName },
+      spec: { secretName, dnsNames: [host], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-prod' } },
+    });
   }
   return chart;
 }
@@ -34,7 +51,7 @@ function handwrittenNamespace(chart: Chart): void {
   new k8s.KubeNetworkPolicy(chart, 'DefaultDeny', { metadata: { name: 'default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
 }
 
-function handwrittenService(chart: Chart, index: number): void {
+function handwrittenService(chart: Chart, index: number): kplus.Service {
   const scope = new Construct(chart, `svc${index}`);
   const name = `svc-${index}`;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
@@ -97,7 +114,10 @@ function handwrittenService(chart: Chart, index: number): void {
     selector: deployment,
     ingress: {
       default: kplus.NetworkPolicyTrafficDefault.DENY,
-      rules: [{ peer: kplus.Namespaces.select(scope, 'Monitoring', { names: ['monitoring'] }), ports: [kplus.NetworkPolicyPort.tcp(8080)] }],
+      rules: [
+        { peer: kplus.Namespaces.select(scope, 'Monitoring', { names: ['monitoring'] }), ports: [kplus.NetworkPolicyPort.tcp(8080)] },
+        { peer: kplus.Namespaces.select(scope, 'Haproxy', { names: ['haproxy-controller'] }), ports: [kplus.NetworkPolicyPort.tcp(8080)] },
+      ],
     },
     egress: {
       default: kplus.NetworkPolicyTrafficDefault.DENY,
@@ -139,5 +159,5 @@ function handwrittenService(chart: Chart, index: number): void {
     metadata: { name: `${name}-dashboard`, labels: { ...labels, grafana_dashboard: '1' } },
     data: { [`${name}.json`]: JSON.stringify({ uid: name, title: name, schemaVersion: 39, panels }, undefined, 2) },
   });
-  void service;
+  return service;
 }

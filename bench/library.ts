@@ -1,13 +1,14 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Image, NamespaceBaseline, NetworkPeer, ProductionApp, Tier, setTier } from '../lib';
+import { CertificateIssuer, HardenedIngress, Image, IngressController, NamespaceBaseline, ProductionApp, Tier, setTier } from '../lib';
 
 /** The benchmark namespace. */
 export const BENCH_NAMESPACE = 'bench';
 
 /**
  * A generated platform of `count` services built with this library: each a ProductionApp with
- * autoscaling, a disruption budget, a NetworkPolicy and metrics (ServiceMonitor, alerts, dashboard).
+ * autoscaling, a disruption budget, a NetworkPolicy, metrics (ServiceMonitor, alerts, dashboard) and
+ * an HTTPS route with its certificate on one shared Ingress.
  */
 export function libraryPlatform(app: App, count: number): Chart {
   const chart = new Chart(app, 'platform', { namespace: BENCH_NAMESPACE, disableResourceNameHashes: true });
@@ -16,14 +17,20 @@ export function libraryPlatform(app: App, count: number): Chart {
     name: BENCH_NAMESPACE,
     quota: { requestsCpu: Cpu.units(10000), requestsMemory: Size.gibibytes(20000), limitsCpu: Cpu.units(20000), limitsMemory: Size.gibibytes(40000), pods: 100000 },
   });
+  const ingress = new HardenedIngress(chart, 'Ingress', {
+    name: 'bench',
+    controller: IngressController.haproxy(),
+    issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod'),
+    rateLimit: { requestsPerSecond: 100 },
+  });
   for (let i = 0; i < count; i++) {
-    new ProductionApp(chart, `svc${i}`, {
+    const service = new ProductionApp(chart, `svc${i}`, {
       name: `svc-${i}`,
       image: Image.pinned('ghcr.io/acme/bench', '1.0.0'),
       config: { LOG_LEVEL: 'info', SERVICE_INDEX: String(i) },
       metrics: { path: '/metrics' },
-      allowFrom: [NetworkPeer.namespace('ingress')],
     });
+    ingress.route(`svc-${i}.bench.example.com`, '/', service);
   }
   return chart;
 }
