@@ -38,6 +38,8 @@ export class GuardrailObject {
   public readonly namespace?: string;
   /** The pod this object runs, when it is a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
   public readonly pod?: PodTemplate;
+  /** Every container of the pod (regular, init and ephemeral); none for an object without a pod. */
+  public readonly containers: readonly PodContainer[];
 
   public constructor(
     /** Construct path of the object (or, for YAML input, where it came from). */
@@ -51,6 +53,8 @@ export class GuardrailObject {
     this.name = manifest.metadata?.name ?? '';
     this.namespace = manifest.metadata?.namespace;
     this.pod = podTemplateOf(manifest);
+    const lists = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+    this.containers = lists.flatMap((list) => ((this.pod?.spec[list] ?? []) as any[]).map((container) => ({ spec: container, list })));
   }
 
   /** `Kind namespace/name`, or `Kind name` for an object without namespace. */
@@ -61,16 +65,6 @@ export class GuardrailObject {
   /** Annotations of the object. */
   public get annotations(): Readonly<Record<string, string>> {
     return this.manifest.metadata?.annotations ?? {};
-  }
-
-  /** Every container of the pod (regular, init and ephemeral); none for an object without a pod. */
-  public get containers(): readonly PodContainer[] {
-    const spec = this.pod?.spec;
-    if (spec === undefined) {
-      return [];
-    }
-    const lists = ['containers', 'initContainers', 'ephemeralContainers'] as const;
-    return lists.flatMap((list) => ((spec[list] ?? []) as any[]).map((container) => ({ spec: container, list })));
   }
 }
 

@@ -31,6 +31,14 @@ describe('built-in rules', () => {
     }
   });
 
+  test('docs/guardrails.md lists every rule with its default level', () => {
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'guardrails.md'), 'utf8');
+    for (const rule of BUILTIN_RULES) {
+      expect(docs).toContain(`| \`${rule.id}\` | ${rule.rule.replace(/\|/g, '\\|')} | `);
+      expect(docs).toMatch(new RegExp(`\\| \`${rule.id}\` \\|.*\\| ${rule.level}( \\(production only\\))? \\|`));
+    }
+  });
+
   test('rule ids are unique', () => {
     expect(new Set(BUILTIN_RULES.map((r) => r.id)).size).toBe(BUILTIN_RULES.length);
   });
