@@ -24,9 +24,19 @@ function addUnsafeDeployment(chart: Chart): k8s.KubeDeployment {
   });
 }
 
+const outdirs: string[] = [];
+
 function tempOutdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
+  outdirs.push(outdir);
+  return outdir;
 }
+
+afterAll(() => {
+  for (const outdir of outdirs) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
 
 function platformApp(outdir: string, stage = PROD): { app: App; platform: Platform } {
   const app = new App({ outdir });
