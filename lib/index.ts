@@ -2,6 +2,7 @@ export * from './alerting';
 export * from './app-monitoring';
 export * from './errors';
 export * from './grafana-dashboard';
+export * from './guardrails';
 export * from './hardened-ingress';
 export * from './image';
 export * from './labels';

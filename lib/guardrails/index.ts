@@ -1,0 +1,7 @@
+export * from './guardrails';
+export * from './objects';
+export * from './report';
+export * from './rule';
+export * from './rules';
+export * from './secret-detector';
+export * from './synth';

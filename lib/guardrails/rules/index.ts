@@ -1,0 +1,19 @@
+import { GuardrailRule } from '../rule';
+import { ACCESS_RULES } from './access';
+import { AVAILABILITY_RULES } from './availability';
+import { NETWORK_RULES } from './network';
+import { POD_SECURITY_RULES } from './pod-security';
+import { POSTGRES_RULES } from './postgres';
+import { SECRET_RULES } from './secrets';
+import { WORKLOAD_RULES } from './workload';
+
+/** Every built-in guardrail, in the order the docs and reports list them. */
+export const BUILTIN_RULES: readonly GuardrailRule[] = [
+  ...POD_SECURITY_RULES,
+  ...WORKLOAD_RULES,
+  ...AVAILABILITY_RULES,
+  ...NETWORK_RULES,
+  ...SECRET_RULES,
+  ...ACCESS_RULES,
+  ...POSTGRES_RULES,
+];

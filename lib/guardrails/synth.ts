@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Guardrails, GuardrailsProps } from './guardrails';
+import { GuardrailReport, ManifestLocation } from './report';
+
+/** How {@link synthWithGuardrails} synthesizes and reports. */
+export interface GuardrailSynthOptions extends GuardrailsProps {
+  /** Name of the SARIF report, written into the app's output folder beside the manifests. @default 'guardrails.sarif' */
+  readonly sarifFile?: string;
+  /**
+   * Path of the app's output folder as the SARIF report names manifest files, relative to the
+   * repository root (code scanning resolves it against `%SRCROOT%`).
+   * @default - the output folder relative to the working directory
+   */
+  readonly manifestRoot?: string;
+  /** Where the summary goes. @default - printed with console.log */
+  readonly log?: (summary: string) => void;
+}
+
+/**
+ * Synthesizes `app` with guardrails: applies them (unless already applied), synthesizes, which
+ * fails before writing when a production object violates an error-level rule, then writes the SARIF
+ * report beside the manifests and logs the summary. For any cdk8s app: call it instead of `app.synth()`.
+ */
+export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {}): GuardrailReport {
+  const guardrails = Guardrails.of(app) ?? Guardrails.apply(app, options);
+  app.synth();
+  const report = guardrails.report!;
+  const manifestRoot = options.manifestRoot ?? path.relative(process.cwd(), app.outdir);
+  const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);
+  const sarif = report.toSarif({ locate: (o) => locations.get(identity(o.kind, o.namespace, o.name)) });
+  fs.writeFileSync(path.join(app.outdir, options.sarifFile ?? 'guardrails.sarif'), `${JSON.stringify(sarif, null, 2)}\n`);
+  (options.log ?? console.log)(report.summary());
+  return report;
+}
+
+function identity(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/**
+ * Where each object was written, read from the manifests cdk8s just wrote. Reads only the lines
+ * that identify a document (top-level `kind`, and `name` and `namespace` under `metadata`), which
+ * is how cdk8s writes them, so the cost stays one pass over the text.
+ */
+function manifestLocations(outdir: string, extension: string, manifestRoot: string): Map<string, ManifestLocation> {
+  const locations = new Map<string, ManifestLocation>();
+  const files = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(extension)).sort();
+  for (const file of files) {
+    const uri = path.posix.join(...manifestRoot.split(path.sep), ...file.split(path.sep));
+    let doc: { line: number; kind?: string; name?: string; namespace?: string; inMetadata: boolean } = { line: 1, inMetadata: false };
+    const flush = () => {
+      if (doc.kind !== undefined && doc.name !== undefined) {
+        locations.set(identity(doc.kind, doc.namespace, doc.name), { uri, line: doc.line });
+      }
+    };
+    fs.readFileSync(path.join(outdir, file), 'utf8').split('\n').forEach((line, i) => {
+      if (line === '---') {
+        flush();
+        doc = { line: i + 2, inMetadata: false };
+      } else if (!line.startsWith(' ')) {
+        doc.inMetadata = line === 'metadata:';
+        if (line.startsWith('kind: ')) {
+          doc.kind = unquote(line.slice(6));
+        }
+      } else if (doc.inMetadata && line.startsWith('  name: ')) {
+        doc.name = unquote(line.slice(8));
+      } else if (doc.inMetadata && line.startsWith('  namespace: ')) {
+        doc.namespace = unquote(line.slice(13));
+      }
+    });
+    flush();
+  }
+  return locations;
+}
+
+function unquote(value: string): string {
+  return value.replace(/^"(.*)"$/, '$1');
+}

@@ -1,0 +1,227 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Platform } from '../../apps/platform';
+import { DEV, PROD } from '../../apps/stages';
+import {
+  Guardrails, GuardrailRule, RuleLevel, RuleSource, SUPPRESSION_ANNOTATION_PREFIX, Tier, setTier, synthWithGuardrails,
+} from '../../lib';
+
+/** A Deployment written by hand with the L1 API: privileged, root, unpinned. */
+function addUnsafeDeployment(chart: Chart): k8s.KubeDeployment {
+  return new k8s.KubeDeployment(chart, 'Unsafe', {
+    metadata: { name: 'unsafe' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'unsafe' } },
+      template: {
+        metadata: { labels: { app: 'unsafe' } },
+        spec: { containers: [{ name: 'app', image: 'example/app:latest', securityContext: { privileged: true } }] },
+      },
+    },
+  });
+}
+
+const outdirs: string[] = [];
+
+function tempOutdir(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-'));
+  outdirs.push(outdir);
+  return outdir;
+}
+
+afterAll(() => {
+  for (const outdir of outdirs) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+function platformApp(outdir: string, stage = PROD): { app: App; platform: Platform } {
+  const app = new App({ outdir });
+  const platform = new Platform(app, 'platform', stage);
+  return { app, platform };
+}
+
+const quiet = { log: () => undefined };
+
+describe('Guardrails', () => {
+  test('the prod stage is an all-ok bundle: no findings, nothing suppressed', () => {
+    // GIVEN
+    const { app } = platformApp(tempOutdir());
+    // WHEN
+    const report = Guardrails.apply(app).evaluate();
+    // THEN
+    expect(report.objectCount).toBeGreaterThan(15);
+    expect(report.findings.map((f) => `${f.rule.id} ${f.object.path} ${f.message}`)).toEqual([]);
+  });
+
+  test('the dev stage has no findings either', () => {
+    const { app } = platformApp(tempOutdir(), DEV);
+    expect(Guardrails.apply(app).evaluate().findings).toEqual([]);
+  });
+
+  test('fails a prod synth of a hand-written unsafe object with its construct path, and writes nothing', () => {
+    // GIVEN
+    const outdir = tempOutdir();
+    const { app, platform } = platformApp(outdir);
+    addUnsafeDeployment(platform);
+    Guardrails.apply(app);
+    // WHEN
+    const synth = () => app.synth();
+    // THEN
+    expect(synth).toThrow(/\[platform\/Unsafe\] Deployment aishell\/unsafe violates guardrail pss-privileged: container 'app' runs privileged; fix: /);
+    expect(synth).toThrow(/\[platform\/Unsafe\] Deployment aishell\/unsafe violates guardrail image-pinned: container 'app' image 'example\/app:latest'/);
+    expect(synth).toThrow(/\[platform\/Unsafe\] Deployment aishell\/unsafe violates guardrail probes: container 'app' has no readinessProbe and livenessProbe/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('lists every violation of the object, one line each', () => {
+    const { app, platform } = platformApp(tempOutdir());
+    addUnsafeDeployment(platform);
+    const guardrails = Guardrails.apply(app);
+    let message = '';
+    try {
+      app.synth();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const errors = guardrails.report!.errors;
+    expect(message.split('\n').filter((line) => line.includes('[platform/Unsafe] Deployment aishell/unsafe violates guardrail '))).toHaveLength(errors.length);
+    // The namespace's default deny covers the hand-written pods too, so network-policy-coverage holds.
+    expect([...new Set(errors.map((f) => f.rule.id))].sort()).toEqual([
+      'image-pinned', 'probes', 'pss-capabilities', 'pss-privilege-escalation', 'pss-privileged',
+      'pss-run-as-non-root', 'pss-seccomp', 'read-only-root-filesystem', 'replicated-spread', 'resources',
+    ]);
+  });
+
+  test('synthesizes the same object with suppressions, and records them on the object and in the report', () => {
+    // GIVEN
+    const outdir = tempOutdir();
+    const { app, platform } = platformApp(outdir);
+    const unsafe = addUnsafeDeployment(platform);
+    const guardrails = Guardrails.apply(app);
+    for (const id of new Set(guardrails.evaluate().errors.map((f) => f.rule.id))) {
+      Guardrails.suppress(unsafe, id, 'vendor appliance, isolated on its own node pool (ticket OPS-42)');
+    }
+    // WHEN
+    const report = synthWithGuardrails(app, quiet);
+    // THEN
+    expect(report.errors).toEqual([]);
+    expect(report.suppressed.length).toBeGreaterThan(0);
+    const written = Testing.synth(platform).find((o) => o.metadata.name === 'unsafe');
+    expect(written.metadata.annotations[`${SUPPRESSION_ANNOTATION_PREFIX}pss-privileged`])
+      .toBe('vendor appliance, isolated on its own node pool (ticket OPS-42)');
+    const sarif = JSON.parse(fs.readFileSync(path.join(outdir, 'guardrails.sarif'), 'utf8'));
+    const result = sarif.runs[0].results.find((r: any) => r.ruleId === 'pss-privileged');
+    expect(result.suppressions).toEqual([{ kind: 'inSource', justification: 'vendor appliance, isolated on its own node pool (ticket OPS-42)' }]);
+  });
+
+  test('a suppression covers the objects below its scope, and only its rule', () => {
+    const { app, platform } = platformApp(tempOutdir());
+    addUnsafeDeployment(platform);
+    Guardrails.suppress(platform, 'pss-privileged', 'accepted for the whole chart in this test');
+    const report = Guardrails.apply(app).evaluate();
+    expect(report.suppressed.map((f) => f.rule.id)).toEqual(['pss-privileged']);
+    expect(report.errors.some((f) => f.rule.id === 'image-pinned')).toBe(true);
+  });
+
+  test('reports violations as warnings in the development tier, and synthesizes', () => {
+    // GIVEN
+    const { app, platform } = platformApp(tempOutdir(), DEV);
+    addUnsafeDeployment(platform);
+    // WHEN
+    const report = synthWithGuardrails(app, quiet);
+    // THEN
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((f) => f.rule.id)).toContain('pss-privileged');
+    expect(report.warnings.every((f) => f.level === RuleLevel.WARNING)).toBe(true);
+  });
+
+  test('applies availability rules to production only', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'dev', { namespace: 'dev' });
+    setTier(chart, Tier.DEVELOPMENT);
+    addUnsafeDeployment(chart);
+    const ids = Guardrails.apply(app).evaluate().findings.map((f) => f.rule.id);
+    expect(ids).toContain('pss-privileged');
+    expect(ids).not.toContain('replicated-spread');
+  });
+
+  test('writes a deterministic SARIF 2.1.0 report that locates each finding in the manifests', () => {
+    // GIVEN
+    const synthOnce = () => {
+      const outdir = tempOutdir();
+      const { app, platform } = platformApp(outdir, DEV);
+      addUnsafeDeployment(platform);
+      synthWithGuardrails(app, { ...quiet, manifestRoot: 'dist/dev' });
+      return { outdir, text: fs.readFileSync(path.join(outdir, 'guardrails.sarif'), 'utf8') };
+    };
+    // WHEN
+    const { outdir, text } = synthOnce();
+    const sarif = JSON.parse(text);
+    // THEN
+    expect(synthOnce().text).toBe(text);
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toContain('pss-privileged');
+    const result = run.results.find((r: any) => r.ruleId === 'pss-privileged');
+    expect(run.tool.driver.rules[result.ruleIndex].id).toBe('pss-privileged');
+    expect(result.level).toBe('warning');
+    expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'dist/dev/platform.k8s.yaml', uriBaseId: '%SRCROOT%' });
+    expect(result.locations[0].logicalLocations[0]).toEqual({ name: 'Deployment aishell-dev/unsafe', fullyQualifiedName: 'platform/Unsafe', kind: 'resource' });
+    const lines = fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8').split('\n');
+    const start = result.locations[0].physicalLocation.region.startLine - 1;
+    expect(lines.slice(start, start + 4)).toEqual(['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: unsafe']);
+  });
+
+  test('runs rules of your own with the same levels and suppressions', () => {
+    // GIVEN
+    const ownerLabel: GuardrailRule = {
+      id: 'acme-owner-label',
+      rule: 'Deployments must carry an acme.com/owner label',
+      reason: 'on-call needs to know whom to page',
+      fix: 'add metadata.labels[acme.com/owner]',
+      sources: [RuleSource.of('ACME platform policy 4.2')],
+      level: RuleLevel.ERROR,
+      kinds: ['Deployment'],
+      check: (o) => o.manifest.metadata?.labels?.['acme.com/owner'] === undefined ? ['has no owner label'] : [],
+    };
+    const { app } = platformApp(tempOutdir());
+    Guardrails.apply(app, { rules: [ownerLabel] });
+    // THEN
+    expect(() => app.synth()).toThrow(/\[platform\/Api\/Resource\] Deployment aishell\/aishell violates guardrail acme-owner-label: has no owner label/);
+  });
+
+  test('fails when a suppression has no reason', () => {
+    const chart = Testing.chart();
+    expect(() => Guardrails.suppress(chart, 'service-type', ' ')).toThrow(/'reason' \(' '\) must say why the exception is safe/);
+  });
+
+  test('fails when a suppression names no rule id', () => {
+    const chart = Testing.chart();
+    expect(() => Guardrails.suppress(chart, 'Service Type', 'x')).toThrow(/'ruleId' \('Service Type'\) must be a guardrail rule id/);
+  });
+
+  test('fails synth when a suppression names an unknown rule', () => {
+    const { app, platform } = platformApp(tempOutdir());
+    Guardrails.suppress(platform.api, 'service-typo', 'typo');
+    Guardrails.apply(app);
+    expect(() => app.synth()).toThrow(/\[platform\/Api\] suppresses the unknown guardrail 'service-typo'/);
+  });
+
+  test('fails when applied twice to the same app', () => {
+    const app = Testing.app();
+    Guardrails.apply(app);
+    expect(() => Guardrails.apply(app)).toThrow(/'guardrails' .* are already applied to this construct/);
+  });
+
+  test('fails when a rule of your own reuses a built-in id', () => {
+    const app = Testing.app();
+    const duplicate: GuardrailRule = {
+      id: 'service-type', rule: 'r', reason: 'r', fix: 'f', sources: [], level: RuleLevel.WARNING, check: () => [],
+    };
+    expect(() => Guardrails.apply(app, { rules: [duplicate] })).toThrow(/'rules.id' \('service-type'\) is already the id of another rule/);
+  });
+});
