@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './ha-postgres';
 export * from './image';
 export * from './labels';
 export * from './namespace-baseline';
