@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Image, NamespaceBaseline, Probe, ProductionApp, setTier } from '../lib';
+import {
+  HaPostgres, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PostgresBackup, Probe, ProductionApp, setTier,
+} from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
@@ -11,6 +13,7 @@ export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  public readonly database: HaPostgres;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -51,8 +54,27 @@ export class Platform extends Chart {
     });
     this.worker.connectTo(this.api);
 
-    for (const app of [this.api, this.worker]) {
-      app.node.addDependency(this.baseline);
+    const backup = stage.database.backup;
+    this.database = new HaPostgres(this, 'Database', {
+      name: 'aishell-db',
+      partOf: PART_OF,
+      databaseName: 'aishell',
+      instances: stage.database.instances,
+      storage: stage.database.storage,
+      resources: stage.database.resources,
+      kubernetesApi: { peer: NetworkPeer.ipBlock(stage.kubernetesApi.cidr), port: stage.kubernetesApi.port },
+      backup: backup && PostgresBackup.toObjectStore({
+        destinationPath: backup.destinationPath,
+        credentials: ObjectStoreCredentials.s3({ secretName: backup.credentialsSecretName }),
+        retention: backup.retention,
+      }),
+      pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
+    });
+    this.api.connectTo(this.database);
+    this.worker.connectTo(this.database);
+
+    for (const construct of [this.api, this.worker, this.database]) {
+      construct.node.addDependency(this.baseline);
     }
   }
 }
