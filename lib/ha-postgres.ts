@@ -44,6 +44,7 @@ const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const BARMAN_SERVER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
 
 /**
  * The annotation that records, on the Cluster, why it runs without backups.
@@ -155,13 +156,6 @@ export class BackupSchedule {
   }
 }
 
-/** The object-store flavours the Barman Cloud plugin writes to. */
-enum ObjectStoreKind {
-  S3 = 's3',
-  GOOGLE_CLOUD = 'gs',
-  AZURE = 'azure',
-}
-
 /** Keys of an S3 credentials Secret. */
 export interface S3CredentialsOptions {
   /** The Secret, in the database's namespace, that holds the access key. */
@@ -182,52 +176,58 @@ export interface S3CredentialsOptions {
 export class ObjectStoreCredentials {
   /** An access key pair in a Secret, for AWS S3 and S3-compatible stores. */
   public static s3(options: S3CredentialsOptions): ObjectStoreCredentials {
-    const keys: Array<[string, string]> = [
-      ['accessKeyIdKey', options.accessKeyIdKey ?? 'ACCESS_KEY_ID'],
-      ['secretAccessKeyKey', options.secretAccessKeyKey ?? 'ACCESS_SECRET_KEY'],
-      ...(options.regionKey !== undefined ? [['regionKey', options.regionKey] as [string, string]] : []),
-    ];
+    const accessKeyIdKey = options.accessKeyIdKey ?? 'ACCESS_KEY_ID';
+    const secretAccessKeyKey = options.secretAccessKeyKey ?? 'ACCESS_SECRET_KEY';
     const ref = (key: string) => ({ name: options.secretName, key });
-    return new ObjectStoreCredentials(ObjectStoreKind.S3, options.secretName, keys, {
+    return new ObjectStoreCredentials('S3', 's3://', {
       s3Credentials: {
-        accessKeyId: ref(keys[0][1]),
-        secretAccessKey: ref(keys[1][1]),
+        accessKeyId: ref(accessKeyIdKey),
+        secretAccessKey: ref(secretAccessKeyKey),
         region: options.regionKey !== undefined ? ref(options.regionKey) : undefined,
       },
-    }, {});
+    }, options.secretName, { accessKeyIdKey, secretAccessKeyKey, ...(options.regionKey !== undefined ? { regionKey: options.regionKey } : {}) });
   }
 
   /** The IAM role `roleArn`, assumed through EKS workload identity (IRSA) by the cluster's ServiceAccount. */
   public static awsIamRole(roleArn: string): ObjectStoreCredentials {
-    return new ObjectStoreCredentials(ObjectStoreKind.S3, undefined, [], { s3Credentials: { inheritFromIamRole: true } },
-      { 'eks.amazonaws.com/role-arn': roleArn });
+    return new ObjectStoreCredentials('S3', 's3://', { s3Credentials: { inheritFromIamRole: true } }, undefined, {}, roleArn);
   }
 
   /** A Google Cloud service-account key (JSON) under `key` in a Secret. */
   public static googleCloud(secretName: string, key = 'credentials.json'): ObjectStoreCredentials {
-    return new ObjectStoreCredentials(ObjectStoreKind.GOOGLE_CLOUD, secretName, [['key', key]],
-      { googleCredentials: { applicationCredentials: { name: secretName, key } } }, {});
+    return new ObjectStoreCredentials('Google Cloud Storage', 'gs://',
+      { googleCredentials: { applicationCredentials: { name: secretName, key } } }, secretName, { key });
   }
 
   /** An Azure storage account name and key in a Secret. */
   public static azure(secretName: string, storageAccountKey = 'AZURE_STORAGE_ACCOUNT', storageKeyKey = 'AZURE_STORAGE_KEY'): ObjectStoreCredentials {
-    return new ObjectStoreCredentials(ObjectStoreKind.AZURE, secretName, [['storageAccountKey', storageAccountKey], ['storageKeyKey', storageKeyKey]], {
+    return new ObjectStoreCredentials('Azure Blob Storage', 'https://', {
       azureCredentials: {
         storageAccount: { name: secretName, key: storageAccountKey },
         storageKey: { name: secretName, key: storageKeyKey },
       },
-    }, {});
+    }, secretName, { storageAccountKey, storageKeyKey });
   }
 
   private constructor(
-    /** @internal */ public readonly kind: ObjectStoreKind,
+    /** The storage service, for messages. */
+    public readonly provider: string,
+    /** How destination paths on this service start. */
+    public readonly destinationScheme: string,
+    /** The credentials part of the ObjectStore configuration. */
+    public readonly configuration: Partial<ObjectStoreSpecConfiguration>,
     /** The Secret the credentials come from, when they come from one. */
     public readonly secretName: string | undefined,
-    /** @internal */ public readonly secretKeys: Array<[string, string]>,
-    /** @internal */ public readonly configuration: Partial<ObjectStoreSpecConfiguration>,
-    /** Annotations the cluster's ServiceAccount needs for workload identity. */
-    public readonly serviceAccountAnnotations: Record<string, string>,
+    /** Keys read from the Secret, by the option that named them. */
+    public readonly secretKeys: Readonly<Record<string, string>>,
+    /** The IAM role assumed through workload identity, when one is. */
+    public readonly roleArn?: string,
   ) {}
+
+  /** Annotations the cluster's ServiceAccount needs for workload identity. */
+  public get serviceAccountAnnotations(): Record<string, string> {
+    return this.roleArn !== undefined ? { 'eks.amazonaws.com/role-arn': this.roleArn } : {};
+  }
 }
 
 /** Where an object store is and how to reach it. */
@@ -498,7 +498,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   /** Host apps connect to: the pooler's Service, or the read-write Service of the primary. */
   public readonly host: string;
   /** Port apps connect to. */
-  public readonly port = POSTGRES_PORT;
+  public readonly port: number = POSTGRES_PORT;
   /** Name of the application database. */
   public readonly databaseName: string;
   /** Owner of the application database. */
@@ -507,8 +507,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public readonly credentialsSecretName: string;
   /** The operator-managed Secret whose `ca.crt` signed the server certificate. */
   public readonly caSecretName: string;
-  /** TLS mode apps connect with. */
-  public readonly sslMode = PostgresSslMode.VERIFY_FULL;
+  /** TLS mode apps connect with: the host name is checked against the cluster CA's certificate. */
+  public readonly sslMode: PostgresSslMode = PostgresSslMode.VERIFY_FULL;
   /** The instance pods as a NetworkPolicy peer. */
   public readonly peer: NetworkPeer;
   /** The Cluster. */
@@ -873,21 +873,22 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   }
 
   private checkObjectStore(prop: string, location: ObjectStoreLocation): void {
-    const scheme = { [ObjectStoreKind.S3]: 's3://', [ObjectStoreKind.GOOGLE_CLOUD]: 'gs://', [ObjectStoreKind.AZURE]: 'https://' }[location.credentials.kind];
-    check(location.destinationPath.startsWith(scheme) && location.destinationPath.length > scheme.length, this,
-      `${prop}.destinationPath`, location.destinationPath, `must start with ${scheme} for the ${location.credentials.kind} credentials given`);
+    const credentials = location.credentials;
+    check(location.destinationPath.startsWith(credentials.destinationScheme) && location.destinationPath.length > credentials.destinationScheme.length,
+      this, `${prop}.destinationPath`, location.destinationPath, `must start with ${credentials.destinationScheme} for ${credentials.provider} credentials`);
     if (location.endpointUrl !== undefined) {
       check(/^https:\/\/[^\s/]+/.test(location.endpointUrl), this, `${prop}.endpointUrl`, location.endpointUrl,
         'must be an https:// URL: backups carry every row of the database');
     }
-    if (location.credentials.secretName !== undefined) {
-      checkDnsSubdomain(this, `${prop}.credentials.secretName`, location.credentials.secretName);
+    if (credentials.secretName !== undefined) {
+      checkDnsSubdomain(this, `${prop}.credentials.secretName`, credentials.secretName);
     }
-    for (const [keyProp, key] of location.credentials.secretKeys) {
-      check(SECRET_KEY.test(key), this, `${prop}.credentials.${keyProp}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
+    for (const [option, key] of Object.entries(credentials.secretKeys)) {
+      check(SECRET_KEY.test(key), this, `${prop}.credentials.${option}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
     }
-    for (const [key, value] of Object.entries(location.credentials.serviceAccountAnnotations)) {
-      check(value.trim() !== '', this, `${prop}.credentials`, key, 'must name the cloud identity to assume');
+    if (credentials.roleArn !== undefined) {
+      check(IAM_ROLE_ARN.test(credentials.roleArn), this, `${prop}.credentials.roleArn`, credentials.roleArn,
+        'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>');
     }
     if (location.endpointPort !== undefined) {
       checkPort(this, `${prop}.endpointPort`, location.endpointPort);

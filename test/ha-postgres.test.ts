@@ -621,7 +621,7 @@ describe('HaPostgres', () => {
       ['backups are suppressed without a reason', { backup: PostgresBackup.none({ reason: ' ' }) }, prod,
         /'backup.reason' \(' '\) must explain why the database runs without backups/],
       ['the destination does not match the credentials', { backup: s3('gs://backups/db') }, prod,
-        /'backup.destinationPath' \('gs:\/\/backups\/db'\) must start with s3:\/\/ for the s3 credentials given/],
+        /'backup.destinationPath' \('gs:\/\/backups\/db'\) must start with s3:\/\/ for S3 credentials/],
       ['the object store endpoint is not HTTPS', { backup: s3('s3://backups/db', { endpointUrl: 'http://minio:9000' }) }, prod,
         /'backup.endpointUrl' \('http:\/\/minio:9000'\) must be an https:\/\/ URL/],
       ['the credentials Secret name is invalid', {
@@ -630,9 +630,9 @@ describe('HaPostgres', () => {
       ['a credentials key is invalid', {
         backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secretName: 'c', accessKeyIdKey: 'key id' }) }),
       }, prod, /'backup.credentials.accessKeyIdKey' \('key id'\) must be a Secret key/],
-      ['the IAM role is empty', {
-        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.awsIamRole('') }),
-      }, prod, /'backup.credentials' \('eks.amazonaws.com\/role-arn'\) must name the cloud identity to assume/],
+      ['the IAM role is not a role ARN', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.awsIamRole('db-backup') }),
+      }, prod, /'backup.credentials.roleArn' \('db-backup'\) must be an IAM role ARN: arn:aws:iam::<account id>:role\/<name>/],
       ['the object store port is invalid', { backup: s3('s3://b/db', { endpointPort: 0 }) }, prod,
         /'backup.endpointPort' \(0\) must be an integer port between 1 and 65535/],
       ['the retention is not whole days', { backup: s3('s3://b/db', { retention: Duration.hours(36) }) }, prod,
