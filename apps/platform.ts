@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HardenedIngress, Image, NamespaceBaseline, PlatformAlerts, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding,
-  setTier,
+  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Probe, ProductionApp,
+  RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
 
@@ -20,6 +20,7 @@ export class Platform extends Chart {
   public readonly appSecrets: SecretsBinding;
   public readonly alerts: PlatformAlerts;
   public readonly ingress: HardenedIngress;
+  public readonly database: HaPostgres;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -92,7 +93,26 @@ export class Platform extends Chart {
     this.ingress = new HardenedIngress(this, 'Ingress', { name: 'aishell', ...ingress });
     this.ingress.route(host, '/', this.api);
 
-    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.alerts, this.ingress]) {
+    const backup = stage.database.backup;
+    this.database = new HaPostgres(this, 'Database', {
+      name: 'aishell-db',
+      partOf: PART_OF,
+      databaseName: 'aishell',
+      instances: stage.database.instances,
+      storage: stage.database.storage,
+      resources: stage.database.resources,
+      kubernetesApi: { peer: NetworkPeer.ipBlock(stage.kubernetesApi.cidr), port: stage.kubernetesApi.port },
+      backup: backup && PostgresBackup.toObjectStore({
+        destinationPath: backup.destinationPath,
+        credentials: ObjectStoreCredentials.s3({ secretName: backup.credentialsSecretName }),
+        retention: backup.retention,
+      }),
+      pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
+    });
+    this.api.connectTo(this.database);
+    this.worker.connectTo(this.database);
+
+    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.alerts, this.ingress, this.database]) {
       namespaced.node.addDependency(this.baseline);
     }
   }

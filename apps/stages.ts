@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AcmeServer, AutoscalingOptions, CertificateIssuer, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
-  NamespaceQuota, NetworkPeer, SecretStoreRef, Tier,
+  NamespaceQuota, NetworkPeer, PostgresStorage, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -31,6 +31,38 @@ export interface IngressStageConfig extends HardenedIngressProps {
   readonly host: string;
 }
 
+/** Where a stage's base backups and WAL archive go. */
+export interface DatabaseBackupConfig {
+  /** Bucket and path, e.g. `s3://acme-backups/aishell`. */
+  readonly destinationPath: string;
+  /** Secret in the stage namespace with `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`, written by the stage's secrets binding. */
+  readonly credentialsSecretName: string;
+  /** How long backups are kept. */
+  readonly retention: Duration;
+}
+
+/** How the platform's PostgreSQL runs in a stage. */
+export interface DatabaseStageConfig {
+  /** PostgreSQL instances: a primary and standbys. */
+  readonly instances: number;
+  /** Volumes of each instance. */
+  readonly storage: PostgresStorage;
+  /** Requests and limits of each instance. */
+  readonly resources: ContainerResources;
+  /** WAL archive and base backups; none means no backups, which only development accepts. */
+  readonly backup?: DatabaseBackupConfig;
+  /** PgBouncer pods in front of the primary; none means the services connect to the primary directly. */
+  readonly poolerInstances?: number;
+}
+
+/** Where the stage cluster's Kubernetes API server endpoints are, for the NetworkPolicies of pods that talk to it. */
+export interface KubernetesApiConfig {
+  /** Addresses of the API server endpoints (`kubectl get endpoints kubernetes`). */
+  readonly cidr: string;
+  /** Port of the endpoints. */
+  readonly port: number;
+}
+
 /** Everything that differs between the platform's stages: the one place where dev and prod part ways. */
 export interface StageConfig {
   /** Stage name; the output goes to `dist/<name>/`. */
@@ -55,13 +87,17 @@ export interface StageConfig {
   readonly runbookBaseUrl: string;
   /** Public entry: host, rendering (Ingress or Gateway API), certificates and traffic rules. */
   readonly ingress: IngressStageConfig;
+  /** The PostgreSQL database of the services. */
+  readonly database: DatabaseStageConfig;
+  /** Where the Kubernetes API server answers. */
+  readonly kubernetesApi: KubernetesApiConfig;
 }
 
 const ACME_EMAIL = 'platform@example.com';
 const DEV_HOST = 'aishell.dev.example.com';
 const PROD_HOST = 'aishell.example.com';
 
-/** Development: one replica each, no autoscaling or disruption budget, the same security as prod. */
+/** Development: one replica each and a single database instance without backups; the same security as prod. */
 export const DEV: StageConfig = {
   name: 'dev',
   tier: Tier.DEVELOPMENT,
@@ -125,6 +161,17 @@ export const DEV: StageConfig = {
     timeouts: { backend: Duration.seconds(60) },
     cors: { allowOrigins: [`https://${DEV_HOST}`] },
   },
+  database: {
+    instances: 1,
+    storage: { size: Size.gibibytes(5) },
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
+      memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
+      ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+    },
+  },
+  // A kind or kubeadm control plane: the API server listens on 6443 on the control-plane node.
+  kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
 };
 
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
@@ -185,6 +232,24 @@ export const PROD: StageConfig = {
     timeouts: { backend: Duration.seconds(60) },
     cors: { allowOrigins: [`https://${PROD_HOST}`] },
   },
+  database: {
+    instances: 3,
+    // A StorageClass with reclaimPolicy Retain and volume expansion, created with the cluster.
+    storage: { size: Size.gibibytes(50), walSize: Size.gibibytes(10), storageClassName: 'gp3-retain' },
+    resources: {
+      cpu: { request: Cpu.units(1), limit: Cpu.units(2) },
+      memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) },
+      ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
+    },
+    backup: {
+      destinationPath: 's3://aishell-prod-backups/postgres',
+      credentialsSecretName: 'postgres-backup-credentials',
+      retention: Duration.days(30),
+    },
+    poolerInstances: 2,
+  },
+  // The subnets of the managed control plane's endpoints (EKS places them in the cluster VPC).
+  kubernetesApi: { cidr: '10.0.0.0/20', port: 443 },
 };
 
 /** Every stage the platform is built for. */

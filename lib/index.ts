@@ -4,6 +4,7 @@ export * from './errors';
 export * from './grafana-dashboard';
 export * from './guardrails';
 export * from './hardened-ingress';
+export * from './ha-postgres';
 export * from './image';
 export * from './labels';
 export * from './leaks';

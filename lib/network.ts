@@ -86,6 +86,12 @@ export interface NetworkPolicyRulesProps {
   readonly name: string;
   /** Labels of the pods the policy applies to. */
   readonly podSelector: Record<string, string>;
+  /**
+   * Further conditions on the labels of the pods the policy applies to, for pods that labels
+   * alone cannot tell apart (e.g. `NotIn` to leave out pods that share a label).
+   * @default - the labels in `podSelector` alone
+   */
+  readonly podSelectorExpressions?: k8s.LabelSelectorRequirement[];
   /** Labels of the NetworkPolicy object. */
   readonly labels?: Record<string, string>;
   /**
@@ -123,7 +129,10 @@ export class NetworkPolicyRules extends Construct {
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {
-        podSelector: Object.keys(props.podSelector).length > 0 ? { matchLabels: { ...props.podSelector } } : {},
+        podSelector: {
+          matchLabels: Object.keys(props.podSelector).length > 0 ? { ...props.podSelector } : undefined,
+          matchExpressions: props.podSelectorExpressions,
+        },
         policyTypes: props.policyTypes ?? [PolicyType.INGRESS, PolicyType.EGRESS],
         ingress: Lazy.any({ produce: () => renderRules(this.ingress, props.namespace, 'from') }),
         egress: Lazy.any({ produce: () => renderRules(this.egress, props.namespace, 'to') }),

