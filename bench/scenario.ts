@@ -2,13 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { synthWithGuardrails } from '../lib';
 import { handwrittenPlatform } from './handwritten';
 import { libraryPlatform } from './library';
 
 /** What one benchmark process builds and synthesizes. */
 export enum Scenario {
-  /** This library. */
+  /** This library, synthesized with its guardrails (as the stage apps are). */
   LIBRARY = 'library',
+  /** This library without guardrails. */
+  LIBRARY_NO_GUARDRAILS = 'library-no-guardrails',
   /** The same objects written by hand with cdk8s-plus-28 and the L1 imports. */
   HANDWRITTEN = 'handwritten',
   /** Only the YAML serialization of the library's final objects. */
@@ -22,6 +25,10 @@ export function runScenario(scenario: Scenario, count: number, outdir: string): 
     handwrittenPlatform(app, count);
   } else {
     libraryPlatform(app, count);
+  }
+  if (scenario === Scenario.LIBRARY) {
+    synthWithGuardrails(app, { log: () => undefined });
+    return NaN;
   }
   if (scenario !== Scenario.YAML_FLOOR) {
     app.synth();

@@ -66,6 +66,8 @@ export class Guardrails {
   /** The rules checked: the built-in pack, then the rules of your own. */
   public readonly rules: readonly GuardrailRule[];
   private lastReport?: GuardrailReport;
+  /** The synthesis under way through {@link Guardrails.synthesizing}: its validation result and the renderings it keeps. */
+  private synthesis?: { errors?: string[]; readonly kept: ApiObject[] };
   private readonly errorsByNode = new Map<IConstruct, string[]>();
   private readonly validated = new WeakSet<IConstruct>();
 
@@ -95,14 +97,36 @@ export class Guardrails {
    * the errors are handed to each violating object's own validation, and cdk8s prints them under
    * that object's construct path.
    */
+  /**
+   * Runs `synth`, a synthesis of the root, checking the tree once. cdk8s validates the whole app
+   * again for every chart it writes, and the tree cannot change during a synthesis, so the first
+   * validation's result stands for the others; and each object checked is not rendered again for
+   * writing (see {@link reuseRendering}).
+   * @internal
+   */
+  public synthesizing<T>(synth: () => T): T {
+    this.synthesis = { kept: [] };
+    try {
+      return synth();
+    } finally {
+      this.synthesis.kept.forEach(forgetRendering);
+      this.synthesis = undefined;
+    }
+  }
+
   private validate(): string[] {
+    if (this.synthesis?.errors !== undefined) {
+      return this.synthesis.errors;
+    }
     const { report, constructs, unknownScopes } = evaluate(this.root, this.rules);
     this.lastReport = report;
     this.errorsByNode.clear();
+    const annotated = new Set<ApiObject>();
     for (const finding of report.findings) {
       const construct = constructs.get(finding.object)!;
       if (finding.suppression !== undefined) {
         construct.metadata.addAnnotation(`${SUPPRESSION_ANNOTATION_PREFIX}${finding.rule.id}`, finding.suppression);
+        annotated.add(construct);
       } else if (finding.level === RuleLevel.ERROR) {
         this.addError(construct, `${finding.object.title} violates guardrail ${finding.rule.id}: ${finding.message}; fix: ${finding.rule.fix}`);
       }
@@ -110,7 +134,19 @@ export class Guardrails {
     for (const [unknown, scope] of unknownScopes) {
       this.addError(scope, `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in docs/guardrails.md`);
     }
-    return this.errorsByNode.get(this.root) ?? [];
+    const errors = this.errorsByNode.get(this.root) ?? [];
+    if (this.synthesis !== undefined) {
+      this.synthesis.errors = errors;
+      if (this.errorsByNode.size === 0) {
+        for (const [object, construct] of constructs) {
+          if (!annotated.has(construct)) {
+            reuseRendering(construct, object.manifest);
+            this.synthesis.kept.push(construct);
+          }
+        }
+      }
+    }
+    return errors;
   }
 
   private addError(construct: IConstruct, message: string): void {
@@ -187,4 +223,30 @@ function evaluate(root: IConstruct, rules: readonly GuardrailRule[]): Evaluation
   const unknownScopes = new Map<UnknownSuppression, IConstruct>(declared.filter((s) => !known.has(s.ruleId))
     .map(({ ruleId, scope }) => [{ ruleId, path: scope.node.path }, scope]));
   return { report: new GuardrailReport(rules, objects.length, findings, [...unknownScopes.keys()]), constructs, unknownScopes };
+}
+
+/**
+ * Rendering every object (`toJson`) is the largest cost of a synthesis after writing the YAML, and
+ * the guardrails have just rendered each object of a tree that nothing changes before it is
+ * written. So that the synthesis does not render it a second time, the object's next `toJson()`
+ * returns that rendering, once; after that, or when the synthesis ends, the object renders afresh.
+ * Objects annotated with a suppression, and every object of a tree with violations (whose
+ * synthesis fails), render afresh.
+ */
+function reuseRendering(object: ApiObject, manifest: unknown): void {
+  Object.defineProperty(object, 'toJson', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      forgetRendering(object);
+      return manifest;
+    },
+  });
+}
+
+/** Drops a rendering kept by {@link reuseRendering} that synthesis did not use. */
+function forgetRendering(object: ApiObject): void {
+  if (Object.prototype.hasOwnProperty.call(object, 'toJson')) {
+    delete (object as { toJson?: unknown }).toJson;
+  }
 }

@@ -25,7 +25,7 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
  */
 export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {}): GuardrailReport {
   const guardrails = Guardrails.of(app) ?? Guardrails.apply(app, options);
-  app.synth();
+  guardrails.synthesizing(() => app.synth());
   const report = guardrails.report!;
   const manifestRoot = options.manifestRoot ?? path.relative(process.cwd(), app.outdir);
   const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);

@@ -118,6 +118,30 @@ describe('Guardrails', () => {
     expect(result.suppressions).toEqual([{ kind: 'inSource', justification: 'vendor appliance, isolated on its own node pool (ticket OPS-42)' }]);
   });
 
+  test('renders each object once per synthesis: synthesis reuses what the guardrails checked', () => {
+    // GIVEN
+    const { app } = platformApp(tempOutdir());
+    const render = jest.spyOn(k8s.KubeDeployment.prototype, 'toJson');
+    // WHEN
+    synthWithGuardrails(app, quiet);
+    // THEN
+    expect(render).toHaveBeenCalledTimes(2);
+    render.mockRestore();
+  });
+
+  test('renders afresh after the tree changed between two syntheses', () => {
+    // GIVEN
+    const outdir = tempOutdir();
+    const { app, platform } = platformApp(outdir);
+    synthWithGuardrails(app, quiet);
+    // WHEN
+    platform.api.addPodAnnotation('example.com/changed', 'yes');
+    synthWithGuardrails(app, quiet);
+    // THEN
+    const written = fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8');
+    expect(written).toContain('example.com/changed: "yes"');
+  });
+
   test('a suppression covers the objects below its scope, and only its rule', () => {
     const { app, platform } = platformApp(tempOutdir());
     addUnsafeDeployment(platform);
