@@ -1,5 +1,6 @@
 export * from './guardrails';
 export * from './objects';
+export * from './plugin';
 export * from './report';
 export * from './rule';
 export * from './rules';
