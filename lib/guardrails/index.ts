@@ -3,5 +3,4 @@ export * from './objects';
 export * from './report';
 export * from './rule';
 export * from './rules';
-export * from './secret-detector';
 export * from './synth';
