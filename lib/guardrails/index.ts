@@ -4,5 +4,4 @@ export * from './plugin';
 export * from './report';
 export * from './rule';
 export * from './rules';
-export * from './secret-detector';
 export * from './synth';

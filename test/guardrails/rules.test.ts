@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Include, Testing } from 'cdk8s';
+import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import { BUILTIN_RULES, Guardrails, GuardrailReport } from '../../lib';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -60,5 +60,50 @@ describe('built-in rules', () => {
       const messages = report.errors.filter((f) => f.rule.id === id).map((f) => f.message);
       expect(messages).toContain(expectedMessage(file));
     });
+  });
+});
+
+describe('no-secret-literals', () => {
+  test('reports what the constructs refuse, and never the values', () => {
+    // GIVEN
+    const values = {
+      VAULT_SECRET_ID: 's.Xq3f9Lw2',
+      JWTSecret: 'change-me-now',
+      REDIS_URL: 'redis://:hunter2@redis:6379/0',
+      'application.yaml': 'datasource:\n  url: jdbc:postgresql://app:s3cret-pw@db:5432/app\n',
+    };
+    const app = Testing.app();
+    const chart = new Chart(app, 'leaky', { namespace: 'test' });
+    new ApiObject(chart, 'Pod', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'app' },
+      spec: {
+        containers: [{
+          name: 'app',
+          image: 'example/app:1.0.0',
+          env: ['VAULT_SECRET_ID', 'JWTSecret', 'REDIS_URL'].map((name) => ({ name, value: values[name as keyof typeof values] })),
+        }],
+      },
+    });
+    new ApiObject(chart, 'Config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'config' },
+      data: { 'application.yaml': values['application.yaml'] },
+    });
+    // WHEN
+    const report = Guardrails.apply(app).evaluate();
+    // THEN
+    expect(report.findings.filter((f) => f.rule.id === 'no-secret-literals').map((f) => f.message)).toEqual([
+      'env VAULT_SECRET_ID of container \'app\' looks like a credential and must not be a literal value',
+      'env JWTSecret of container \'app\' looks like a credential and must not be a literal value',
+      'env REDIS_URL of container \'app\' holds a URL with a password',
+      'key \'application.yaml\' holds a URL with a password',
+    ]);
+    const written = report.summary() + JSON.stringify(report.toSarif());
+    for (const secret of ['s.Xq3f9Lw2', 'change-me-now', 'hunter2', 's3cret-pw']) {
+      expect(written).not.toContain(secret);
+    }
   });
 });

@@ -1,6 +1,6 @@
+import { secretLiteralProblem } from '../../leaks';
 import { GuardrailObject, WORKLOAD_KINDS } from '../objects';
 import { GuardrailRule, RuleLevel, RuleSource } from '../rule';
-import { SecretDetector } from '../secret-detector';
 
 const INSECURE_SSLMODE = /\bsslmode=(disable|allow|prefer)\b/;
 
@@ -38,7 +38,7 @@ export const SECRET_RULES: readonly GuardrailRule[] = [
     level: RuleLevel.ERROR,
     kinds: [...WORKLOAD_KINDS, 'ConfigMap'],
     check: (o) => literals(o).flatMap(({ where, name, value }) => {
-      const problem = SecretDetector.problem(name, value);
+      const problem = secretLiteralProblem(name, value);
       return problem === undefined ? [] : [`${where} ${problem}`];
     }),
   },
