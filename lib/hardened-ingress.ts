@@ -12,6 +12,7 @@ import {
 } from '../imports/gateway.networking.k8s.io';
 import { check } from './errors';
 import { recommendedLabels } from './labels';
+import { nameFromId } from './names';
 import { NetworkPeer, NetworkPolicyRules, NetworkPort, PolicyType } from './network';
 import {
   checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkNamespaceName, checkUrlPath,
@@ -449,7 +450,7 @@ export class HardenedIngress extends Construct {
     super(scope, id);
     this.props = props;
     this.controller = props.controller;
-    this.name = props.name ?? id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
     const gateway = this.controller.gateway;
 

@@ -8,6 +8,7 @@ import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
+import { nameFromId } from './names';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, NetworkPort } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { Probe } from './probe';
@@ -283,7 +284,7 @@ export class ProductionApp extends Construct implements IConnectable {
   public constructor(scope: Construct, id: string, props: ProductionAppProps) {
     super(scope, id);
 
-    this.name = props.name ?? kebabCase(id);
+    this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
     this.port = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
@@ -653,9 +654,6 @@ export function contentHash(data: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 10);
 }
 
-function kebabCase(id: string): string {
-  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase();
-}
 
 function envPrefix(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');

@@ -16,6 +16,7 @@ import {
 import { check } from './errors';
 import { recommendedLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
+import { nameFromId } from './names';
 import { EnvValue, ProductionApp } from './production-app';
 import { Tier, tierOf } from './tier';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkNamespaceName, checkSecretKey } from './validate';
@@ -274,7 +275,7 @@ export class SecretsBinding extends Construct {
   public constructor(scope: Construct, id: string, props: SecretsBindingProps) {
     super(scope, id);
 
-    this.name = props.name ?? kebabCase(id);
+    this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
 
     checkDnsLabel(this, 'name', this.name);
@@ -472,7 +473,7 @@ export class SecretStore extends Construct {
 
   public constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
-    this.name = props.name ?? kebabCase(id);
+    this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
 
     checkDnsSubdomain(this, 'name', this.name);
@@ -636,6 +637,3 @@ function goDuration(seconds: number): string {
   return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
 }
 
-function kebabCase(id: string): string {
-  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase();
-}

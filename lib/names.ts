@@ -1,0 +1,7 @@
+/**
+ * The default name of a construct's objects: its id in kebab-case (`BackgroundWorker` becomes
+ * `background-worker`), which the construct then validates like any name it is given.
+ */
+export function nameFromId(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase();
+}
