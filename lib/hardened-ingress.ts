@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Duration, JsonPatch, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../imports/gateway.networking.k8s.io';
 import { check } from './errors';
 import { recommendedLabels } from './labels';
-import { nameFromId } from './names';
+import { clusterScoped, nameFromId } from './names';
 import { NetworkPeer, NetworkPolicyRules, NetworkPort, PolicyType } from './network';
 import {
   checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkNamespaceName, checkUrlPath,
@@ -507,10 +507,7 @@ export class HardenedIngress extends Construct {
           },
         },
       });
-      if (Chart.of(this).namespace !== undefined) {
-        // A chart's namespace lands on every object in it; a ClusterIssuer is cluster-scoped.
-        this.clusterIssuer.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      }
+      clusterScoped(this.clusterIssuer);
       // The solver pods run in the namespace of the certificates, behind its default-deny policy.
       this.acmeSolverPolicy = new NetworkPolicyRules(this, 'AcmeSolverPolicy', {
         name: `${this.name}-acme-http01-solver`,

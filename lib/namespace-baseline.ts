@@ -1,7 +1,8 @@
-import { Chart, JsonPatch, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from './errors';
+import { clusterScoped } from './names';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, PolicyType } from './network';
 import { ContainerResources, checkResources, cpuMillis, cpuQuantity, sizeQuantity } from './resources';
 import { checkInteger, checkLabels, checkNamespaceName } from './validate';
@@ -103,10 +104,7 @@ export class NamespaceBaseline extends Construct {
         },
       },
     });
-    if (Chart.of(this).namespace !== undefined) {
-      // A chart's namespace lands on every object in it; a Namespace itself is cluster-scoped.
-      this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    clusterScoped(this.namespace);
 
     this.quota = new k8s.KubeResourceQuota(this, 'Quota', {
       metadata,
