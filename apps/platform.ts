@@ -1,13 +1,16 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Probe, ProductionApp,
-  RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
+  AlertCondition, HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Probe,
+  ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
 
 const PART_OF = 'aishell';
 const IMAGE_REPOSITORY = 'aishell/aishell';
+/** Where the services read their credentials: one read-only file per key, never an environment variable. */
+const LLM_KEYS_PATH = '/var/run/secrets/aishell/llm-keys';
+const APP_SECRETS_PATH = '/var/run/secrets/aishell/app';
 
 /** The whole platform for one stage: the namespace baseline, the services and their public entry, wired together. */
 export class Platform extends Chart {
@@ -82,12 +85,13 @@ export class Platform extends Chart {
         data: { SECRET_KEY: remote('secret-key'), JWT_SECRET: remote('jwt-secret') },
       }),
     });
-    const llmKeys = SecretMount.env(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
+    const llmKeys = SecretMount.files(LLM_KEYS_PATH, { keys: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] });
     this.llmKeys.bindTo(this.api, llmKeys);
     this.llmKeys.bindTo(this.worker, llmKeys);
-    this.appSecrets.bindTo(this.api, SecretMount.env(['SECRET_KEY', 'JWT_SECRET']));
+    this.appSecrets.bindTo(this.api, SecretMount.files(APP_SECRETS_PATH, { keys: ['SECRET_KEY', 'JWT_SECRET'] }));
 
-    this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl });
+    // HaPostgres watches its own cluster with CloudNativePG's metrics; a second, exporter-based database alert would duplicate it.
+    this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl, database: AlertCondition.none() });
 
     const { host, ...ingress } = stage.ingress;
     this.ingress = new HardenedIngress(this, 'Ingress', { name: 'aishell', ...ingress });
@@ -108,6 +112,7 @@ export class Platform extends Chart {
         retention: backup.retention,
       }),
       pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
+      monitoring: { runbookBaseUrl: stage.runbookBaseUrl },
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);

@@ -131,14 +131,17 @@ export interface Alert {
 /**
  * Alerts as prometheus-operator rules: a `severity` label, `summary` and `description`
  * annotations and, when a runbook base URL is given, a `runbook_url` of `<base>/<alert name in lowercase>`.
+ * `labels` go on every rule, e.g. the name of the watched object for routing; `severity` is always the alert's own.
  */
-export function renderAlerts(alerts: readonly Alert[], runbookBaseUrl?: string): PrometheusRuleSpecGroupsRules[] {
+export function renderAlerts(
+  alerts: readonly Alert[], runbookBaseUrl?: string, labels: Readonly<Record<string, string>> = {},
+): PrometheusRuleSpecGroupsRules[] {
   const base = runbookBaseUrl?.replace(/\/+$/, '');
   return alerts.map((alert) => ({
     alert: alert.name,
     expr: PrometheusRuleSpecGroupsRulesExpr.fromString(alert.expr),
     for: prometheusDuration(alert.for),
-    labels: { severity: alert.severity },
+    labels: { ...labels, severity: alert.severity },
     annotations: {
       summary: alert.summary,
       description: alert.description,

@@ -5,13 +5,14 @@ import {
   ObjectStore, ObjectStoreSpecConfiguration, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationWalCompression,
   ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests,
 } from '../imports/barmancloud.cnpg.io';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme, PrometheusRule } from '../imports/monitoring.coreos.com';
 import {
   Cluster, ClusterSpec, ClusterSpecPostgresqlSynchronous, ClusterSpecPostgresqlSynchronousDataDurability, ClusterSpecPostgresqlSynchronousMethod,
   ClusterSpecPrimaryUpdateMethod, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests, Pooler,
   PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits, PoolerSpecTemplateSpecContainersResourcesRequests, PoolerSpecType,
   ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget,
 } from '../imports/postgresql.cnpg.io';
+import { Alert, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alerting';
 import { check } from './errors';
 import { Image } from './image';
 import { NAMESPACE_NAME_LABEL, recommendedLabels } from './labels';
@@ -38,6 +39,10 @@ const POD_ROLE_LABEL = 'cnpg.io/podRole';
 const POOLER_NAME_LABEL = 'cnpg.io/poolerName';
 /** Where a connected app finds the CA that signed the database's server certificate. */
 const CA_MOUNT_ROOT = '/etc/postgresql';
+/** Where a connected app finds the database credentials, one folder per database. */
+const CREDENTIALS_MOUNT_ROOT = '/var/run/secrets/postgres';
+/** Owner read only; with the pod's fsGroup the kubelet adds group read, as for every Secret volume. */
+const CREDENTIALS_FILE_MODE = 0o400;
 /** Roles the operator manages itself; the application owner must be another one. */
 const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
 const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -346,6 +351,12 @@ export interface PostgresMonitoringOptions {
   readonly maxReplicationLag?: Duration;
   /** Percentage of a data or WAL volume in use above which `PostgresStorageNearlyFull` fires. @default 80 */
   readonly storageUsagePercent?: number;
+  /**
+   * Base URL of the runbooks: every alert links to `<base>/<alert name in lowercase>`,
+   * e.g. `https://runbooks.example.com/platform/postgresprimarymissing`.
+   * @default - no runbook links
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /**
@@ -483,8 +494,9 @@ const ACCEPTED_SSL_MODES = [PostgresSslMode.REQUIRE, PostgresSslMode.VERIFY_CA, 
  * PgBouncer pooler, a PodMonitor and alerts, and NetworkPolicies that open exactly the paths the
  * operator, the instances, the scraper and the connected apps use.
  *
- * `app.connectTo(db)` gives the app libpq settings (`PGHOST`, `PGUSER`, ... from the operator's
- * Secret, `PGSSLMODE=verify-full` with the cluster CA) and the network path to the database.
+ * `app.connectTo(db)` gives the app libpq settings (`PGHOST`, `PGUSER`, ..., `PGSSLMODE=verify-full`
+ * with the cluster CA), the password of the operator's Secret as a read-only file, and the network
+ * path to the database.
  *
  * @see https://cloudnative-pg.io/documentation/current/
  */
@@ -621,6 +633,9 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     if (monitoring.storageUsagePercent !== undefined) {
       checkInteger(this, 'monitoring.storageUsagePercent', monitoring.storageUsagePercent, 1, 99);
+    }
+    if (monitoring.runbookBaseUrl !== undefined) {
+      checkRunbookBaseUrl(this, 'monitoring.runbookBaseUrl', monitoring.runbookBaseUrl);
     }
 
     const labels = recommendedLabels({ name: this.name, instance: this.name, version: image.tag, component: 'database', partOf: props.partOf });
@@ -811,7 +826,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         spec: {
           groups: [{
             name: `${this.namespace}.${this.name}.postgres`,
-            rules: alertRules({
+            rules: renderAlerts(alertRules({
               cluster: this.name,
               namespace: this.namespace,
               instances: this.instances,
@@ -819,7 +834,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
               backupMaxAge: archive ? archive.maxAge ?? Duration.hours(26) : undefined,
               maxReplicationLag: monitoring.maxReplicationLag ?? Duration.seconds(30),
               storageUsagePercent: monitoring.storageUsagePercent ?? 80,
-            }),
+            }), monitoring.runbookBaseUrl, { cnpg_cluster: this.name }),
           }],
         },
       });
@@ -829,8 +844,11 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   /**
    * Gives `app` its connection and opens exactly its path: app pods to the pooler (and the pooler to the
    * instances), or app pods to the instances, on 5432. The app gets libpq settings: `PGHOST`, `PGPORT`,
-   * `PGDATABASE`, `PGUSER` and `PGPASSWORD` from the operator's Secret, and `PGSSLMODE=verify-full` with
-   * `PGSSLROOTCERT`, the cluster CA's certificate mounted from `<name>-ca` (the key stays out of the pod).
+   * `PGDATABASE`, `PGUSER` (the owner), and `PGSSLMODE=verify-full` with `PGSSLROOTCERT`, the cluster CA's
+   * certificate mounted from `<name>-ca` (the key stays out of the pod). The `username` and `password`
+   * of the operator's Secret `<name>-app` are mounted as read-only files under
+   * `/var/run/secrets/postgres/<name>/`, and `PGPASSWORD_FILE` names the password file: the app reads
+   * it and passes the password when it connects (libpq does not read `PGPASSWORD_FILE` itself).
    */
   public grantConnection(app: ProductionApp): void {
     check(app.namespace === this.namespace, app, 'connectTo', this.node.path,
@@ -843,12 +861,13 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
       app.allowTo(this.peer, [{ port: POSTGRES_PORT }]);
     }
     bindConnection(app, {
-      volumeName: this.caSecretName,
+      name: this.name,
       host: this.host,
       port: this.port,
-      database: EnvValue.fromSecret(this.credentialsSecretName, 'dbname'),
-      user: EnvValue.fromSecret(this.credentialsSecretName, 'username'),
-      password: EnvValue.fromSecret(this.credentialsSecretName, 'password'),
+      database: this.databaseName,
+      // The operator creates the owner under this name: it is known at synth and is no secret.
+      user: this.owner,
+      credentials: { secretName: this.credentialsSecretName, usernameKey: 'username', passwordKey: 'password' },
       sslMode: this.sslMode,
       rootCertificate: PostgresRootCertificate.fromSecret(this.caSecretName, 'ca.crt'),
     });
@@ -992,8 +1011,10 @@ export interface ExternalPostgresProps {
 
 /**
  * A managed PostgreSQL (RDS, Cloud SQL, Azure Database, ...) the platform does not run: no cluster,
- * only the connection. `app.connectTo(db)` gives the app libpq settings with credentials from a
- * Secret and TLS enforced (`sslmode` require or stronger), and opens the egress path to the database.
+ * only the connection. `app.connectTo(db)` gives the app libpq settings with TLS enforced (`sslmode`
+ * require or stronger), the credentials of a Secret as read-only files under
+ * `/var/run/secrets/postgres/<name>/` (`username` and `password`, named by `PGUSER_FILE` and
+ * `PGPASSWORD_FILE`), and opens the egress path to the database.
  */
 export class ExternalPostgres extends Construct implements IPostgresDatabase {
   /** Name of the database, used in mount names. */
@@ -1047,12 +1068,15 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
   public grantConnection(app: ProductionApp): void {
     app.allowTo(this.props.endpoint, [{ port: this.port }]);
     bindConnection(app, {
-      volumeName: `${this.name}-ca`,
+      name: this.name,
       host: this.host,
       port: this.port,
-      database: EnvValue.literal(this.databaseName),
-      user: EnvValue.fromSecret(this.credentialsSecretName, this.props.credentials.usernameKey ?? 'username'),
-      password: EnvValue.fromSecret(this.credentialsSecretName, this.props.credentials.passwordKey ?? 'password'),
+      database: this.databaseName,
+      credentials: {
+        secretName: this.credentialsSecretName,
+        usernameKey: this.props.credentials.usernameKey ?? 'username',
+        passwordKey: this.props.credentials.passwordKey ?? 'password',
+      },
       sslMode: this.sslMode,
       rootCertificate: this.props.rootCertificate,
     });
@@ -1060,27 +1084,59 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
 }
 
 interface Connection {
-  readonly volumeName: string;
+  /** Name of the database, which names its volumes and its credentials folder. */
+  readonly name: string;
   readonly host: string;
   readonly port: number;
-  readonly database: EnvValue;
-  readonly user: EnvValue;
-  readonly password: EnvValue;
+  readonly database: string;
+  /** The user, when it is known at synth; otherwise the app reads it from the credentials folder. */
+  readonly user?: string;
+  readonly credentials: { readonly secretName: string; readonly usernameKey: string; readonly passwordKey: string };
   readonly sslMode: PostgresSslMode;
   readonly rootCertificate?: PostgresRootCertificate;
 }
 
-/** The libpq environment every PostgreSQL driver reads, so that apps need no connection string. */
+/**
+ * The libpq environment every PostgreSQL driver reads, so that apps need no connection string, and
+ * the credentials as read-only files, never as environment variables (which leak into crash dumps,
+ * child processes and `/proc/<pid>/environ`).
+ *
+ * The user name and password are mounted as `username` and `password` under
+ * `/var/run/secrets/postgres/<name>/`, and `PGPASSWORD_FILE` (and `PGUSER_FILE` when the user is not
+ * known at synth) points at them. libpq does not read these variables: the app reads the file and
+ * passes the password when it connects, at each new connection so that a rotated password is
+ * picked up. libpq's own `PGPASSFILE` cannot be used: the kubelet gives Secret volume files to the
+ * pod's fsGroup with group read, and libpq ignores a password file that the group can read.
+ */
 function bindConnection(app: ProductionApp, connection: Connection): void {
+  const credentialsPath = `${CREDENTIALS_MOUNT_ROOT}/${connection.name}`;
+  const { secretName, usernameKey, passwordKey } = connection.credentials;
   app.addEnv('PGHOST', EnvValue.literal(connection.host));
   app.addEnv('PGPORT', EnvValue.literal(String(connection.port)));
-  app.addEnv('PGDATABASE', connection.database);
-  app.addEnv('PGUSER', connection.user);
-  app.addEnv('PGPASSWORD', connection.password);
+  app.addEnv('PGDATABASE', EnvValue.literal(connection.database));
+  if (connection.user !== undefined) {
+    app.addEnv('PGUSER', EnvValue.literal(connection.user));
+  } else {
+    app.addEnv('PGUSER_FILE', EnvValue.literal(`${credentialsPath}/username`));
+  }
+  app.addEnv('PGPASSWORD_FILE', EnvValue.literal(`${credentialsPath}/password`));
   app.addEnv('PGSSLMODE', EnvValue.literal(connection.sslMode));
+  app.addVolume({
+    name: `${connection.name}-credentials`,
+    mountPath: credentialsPath,
+    readOnly: true,
+    source: {
+      secret: {
+        secretName,
+        defaultMode: CREDENTIALS_FILE_MODE,
+        items: [{ key: usernameKey, path: 'username' }, { key: passwordKey, path: 'password' }],
+      },
+    },
+  });
   if (connection.rootCertificate) {
-    const mountPath = `${CA_MOUNT_ROOT}/${connection.volumeName}`;
-    app.addVolume({ name: connection.volumeName, mountPath, source: connection.rootCertificate.volumeSource() });
+    const volumeName = `${connection.name}-ca`;
+    const mountPath = `${CA_MOUNT_ROOT}/${volumeName}`;
+    app.addVolume({ name: volumeName, mountPath, source: connection.rootCertificate.volumeSource() });
     app.addEnv('PGSSLROOTCERT', EnvValue.literal(`${mountPath}/ca.crt`));
   }
 }
@@ -1099,60 +1155,81 @@ interface AlertContext {
  * Alerts on the metrics CloudNativePG's exporter, the Barman Cloud plugin and the kubelet expose.
  * Instance series are selected by pod name (`<cluster>-<serial>`), volumes by PVC name (`<cluster>-<serial>[-wal]`).
  */
-function alertRules(ctx: AlertContext) {
+function alertRules(ctx: AlertContext): Alert[] {
   const pods = `namespace="${ctx.namespace}", pod=~"${ctx.cluster}-[0-9]+"`;
+  const volumes = `namespace="${ctx.namespace}", persistentvolumeclaim=~"${ctx.cluster}-[0-9]+(-wal)?"`;
   const where = `${ctx.namespace}/${ctx.cluster}`;
-  const rule = (alert: string, expr: string, duration: string, severity: string, summary: string, description: string) => ({
-    alert,
-    expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
-    for: duration,
-    labels: { severity, cnpg_cluster: ctx.cluster },
-    annotations: { summary, description },
-  });
-  const rules = [
-    rule('PostgresInstanceDown',
-      `(count(cnpg_collector_up{${pods}} == 1) or vector(0)) < ${ctx.instances}`, '5m', ctx.instances > 1 ? 'warning' : 'critical',
-      `PostgreSQL ${where}: an instance is down`,
-      `Only {{ $value }} of ${ctx.instances} instances of ${where} report PostgreSQL up; the cluster has less redundancy than declared.`),
-    rule('PostgresPrimaryMissing',
-      `(count(cnpg_pg_replication_in_recovery{${pods}} == 0) or vector(0)) == 0`, '2m', 'critical',
-      `PostgreSQL ${where} has no primary`,
-      `No instance of ${where} accepts writes: the database is down for the apps, or a failover is stuck.`),
-    rule('PostgresStorageNearlyFull',
-      `max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes{namespace="${ctx.namespace}", persistentvolumeclaim=~"${ctx.cluster}-[0-9]+(-wal)?"}`
-      + ` / kubelet_volume_stats_capacity_bytes{namespace="${ctx.namespace}", persistentvolumeclaim=~"${ctx.cluster}-[0-9]+(-wal)?"}) * 100 > ${ctx.storageUsagePercent}`,
-      '10m', 'warning',
-      `PostgreSQL ${where}: volume {{ $labels.persistentvolumeclaim }} is nearly full`,
-      `Volume {{ $labels.persistentvolumeclaim }} is {{ $value | humanize }}% full (threshold ${ctx.storageUsagePercent}%). `
-      + 'PostgreSQL stops when the data or WAL volume is full; grow the volume (storage.size / storage.walSize).'),
+  const alerts: Alert[] = [
+    {
+      name: 'PostgresInstanceDown',
+      expr: `(count(cnpg_collector_up{${pods}} == 1) or vector(0)) < ${ctx.instances}`,
+      for: Duration.minutes(5),
+      severity: ctx.instances > 1 ? AlertSeverity.WARNING : AlertSeverity.CRITICAL,
+      summary: `PostgreSQL ${where}: an instance is down`,
+      description: `Only {{ $value }} of ${ctx.instances} instances of ${where} report PostgreSQL up; the cluster has less redundancy than declared.`,
+    },
+    {
+      name: 'PostgresPrimaryMissing',
+      expr: `(count(cnpg_pg_replication_in_recovery{${pods}} == 0) or vector(0)) == 0`,
+      for: Duration.minutes(2),
+      severity: AlertSeverity.CRITICAL,
+      summary: `PostgreSQL ${where} has no primary`,
+      description: `No instance of ${where} accepts writes: the database is down for the apps, or a failover is stuck.`,
+    },
+    {
+      name: 'PostgresStorageNearlyFull',
+      expr: `max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes{${volumes}}`
+        + ` / kubelet_volume_stats_capacity_bytes{${volumes}}) * 100 > ${ctx.storageUsagePercent}`,
+      for: Duration.minutes(10),
+      severity: AlertSeverity.WARNING,
+      summary: `PostgreSQL ${where}: volume {{ $labels.persistentvolumeclaim }} is nearly full`,
+      description: `Volume {{ $labels.persistentvolumeclaim }} is {{ $value | humanize }}% full (threshold ${ctx.storageUsagePercent}%). `
+        + 'PostgreSQL stops when the data or WAL volume is full; grow the volume (storage.size / storage.walSize).',
+    },
   ];
   if (ctx.instances > 1) {
-    rules.push(rule('PostgresReplicationLagging',
-      `max by (pod) (cnpg_pg_replication_lag{${pods}}) > ${ctx.maxReplicationLag.toSeconds()}`, '5m', 'warning',
-      `PostgreSQL ${where}: standby {{ $labels.pod }} is lagging`,
-      `Standby {{ $labels.pod }} replays the WAL {{ $value }}s behind the primary (threshold ${ctx.maxReplicationLag.toSeconds()}s); a failover to it would take longer.`));
+    alerts.push({
+      name: 'PostgresReplicationLagging',
+      expr: `max by (pod) (cnpg_pg_replication_lag{${pods}}) > ${ctx.maxReplicationLag.toSeconds()}`,
+      for: Duration.minutes(5),
+      severity: AlertSeverity.WARNING,
+      summary: `PostgreSQL ${where}: standby {{ $labels.pod }} is lagging`,
+      description: `Standby {{ $labels.pod }} replays the WAL {{ $value }}s behind the primary (threshold ${ctx.maxReplicationLag.toSeconds()}s); `
+        + 'a failover to it would take longer.',
+    });
   }
   if (ctx.replication.isSynchronous) {
     const blocking = ctx.replication.durability === DataDurability.REQUIRED;
-    rules.push(rule('PostgresSynchronousStandbysMissing',
-      `max(cnpg_collector_sync_replicas{${pods}, value="observed"}) < max(cnpg_collector_sync_replicas{${pods}, value="expected"})`, '5m',
-      blocking ? 'critical' : 'warning',
-      `PostgreSQL ${where}: fewer synchronous standbys than required`,
-      blocking
-        ? `Fewer than ${ctx.replication.standbys} synchronous standbys are streaming: commits on ${where} wait, and writes stop until a standby returns.`
-        : `Fewer than ${ctx.replication.standbys} synchronous standbys are streaming: commits on ${where} are not replicated until a standby returns.`));
+    alerts.push({
+      name: 'PostgresSynchronousStandbysMissing',
+      expr: `max(cnpg_collector_sync_replicas{${pods}, value="observed"}) < max(cnpg_collector_sync_replicas{${pods}, value="expected"})`,
+      for: Duration.minutes(5),
+      severity: blocking ? AlertSeverity.CRITICAL : AlertSeverity.WARNING,
+      summary: `PostgreSQL ${where}: fewer synchronous standbys than required`,
+      description: `Fewer than ${ctx.replication.standbys} synchronous standbys are streaming: commits on ${where} `
+        + (blocking ? 'wait, and writes stop until a standby returns.' : 'are not replicated until a standby returns.'),
+    });
   }
   if (ctx.backupMaxAge) {
-    rules.push(rule('PostgresWalArchivingFailing',
-      `max(cnpg_pg_stat_archiver_last_failed_time{${pods}} - cnpg_pg_stat_archiver_last_archived_time{${pods}}) > 0`, '5m', 'critical',
-      `PostgreSQL ${where}: WAL archiving is failing`,
-      `The primary of ${where} fails to archive WAL to the object store: point-in-time recovery has a gap and pg_wal grows until the WAL volume is full.`));
-    rules.push(rule('PostgresBackupTooOld',
-      `time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${pods}}) > ${ctx.backupMaxAge.toSeconds()}`, '10m', 'warning',
-      `PostgreSQL ${where}: the newest base backup is too old`,
-      `The newest base backup of ${where} is {{ $value | humanizeDuration }} old (threshold ${ctx.backupMaxAge.toSeconds() / 3600}h); check the ScheduledBackup and the Backup objects.`));
+    alerts.push({
+      name: 'PostgresWalArchivingFailing',
+      expr: `max(cnpg_pg_stat_archiver_last_failed_time{${pods}} - cnpg_pg_stat_archiver_last_archived_time{${pods}}) > 0`,
+      for: Duration.minutes(5),
+      severity: AlertSeverity.CRITICAL,
+      summary: `PostgreSQL ${where}: WAL archiving is failing`,
+      description: `The primary of ${where} fails to archive WAL to the object store: `
+        + 'point-in-time recovery has a gap and pg_wal grows until the WAL volume is full.',
+    }, {
+      name: 'PostgresBackupTooOld',
+      expr: `time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{${pods}}) > ${ctx.backupMaxAge.toSeconds()}`,
+      for: Duration.minutes(10),
+      severity: AlertSeverity.WARNING,
+      summary: `PostgreSQL ${where}: the newest base backup is too old`,
+      description: `The newest base backup of ${where} is {{ $value | humanizeDuration }} old (threshold ${ctx.backupMaxAge.toSeconds() / 3600}h); `
+        + 'check the ScheduledBackup and the Backup objects.',
+    });
   }
-  return rules;
+  return alerts;
 }
 
 function podMonitorSpec(podLabels: Record<string, string>, namespace: string, interval: string) {

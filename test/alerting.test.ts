@@ -69,6 +69,15 @@ describe('renderAlerts', () => {
     expect(renderAlerts([alert], 'https://runbooks.example.com/ops/')[0].annotations?.runbook_url)
       .toBe('https://runbooks.example.com/ops/somethingbroke');
   });
+
+  test('puts extra labels on every rule, without letting them override the severity', () => {
+    const rules = renderAlerts([alert, { ...alert, name: 'SomethingElseBroke', severity: AlertSeverity.CRITICAL }], undefined,
+      { cnpg_cluster: 'db', severity: 'info' });
+    expect(rules.map((rule) => rule.labels)).toEqual([
+      { cnpg_cluster: 'db', severity: 'warning' },
+      { cnpg_cluster: 'db', severity: 'critical' },
+    ]);
+  });
 });
 
 test('prometheusDuration writes the largest whole unit', () => {

@@ -394,9 +394,9 @@ describe('HaPostgres', () => {
   });
 
   describe('connectTo', () => {
-    test('gives the app libpq settings from the operator\'s Secret, without copying any secret value', () => {
+    test('gives the app libpq settings and a pointer to the password file, with no credential in its environment', () => {
       // GIVEN
-      const { chart, db } = database();
+      const { chart, db } = database(productionProps({ databaseName: 'orders', owner: 'orders_app' }));
       const api = app(chart);
 
       // WHEN
@@ -407,12 +407,25 @@ describe('HaPostgres', () => {
       expect(env).toEqual([
         { name: 'PGHOST', value: 'db-rw.test.svc' },
         { name: 'PGPORT', value: '5432' },
-        { name: 'PGDATABASE', valueFrom: { secretKeyRef: { name: 'db-app', key: 'dbname', optional: false } } },
-        { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'db-app', key: 'username', optional: false } } },
-        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'db-app', key: 'password', optional: false } } },
+        { name: 'PGDATABASE', value: 'orders' },
+        { name: 'PGUSER', value: 'orders_app' },
+        { name: 'PGPASSWORD_FILE', value: '/var/run/secrets/postgres/db/password' },
         { name: 'PGSSLMODE', value: 'verify-full' },
         { name: 'PGSSLROOTCERT', value: '/etc/postgresql/db-ca/ca.crt' },
       ]);
+      expect(env.filter((e: any) => e.valueFrom?.secretKeyRef !== undefined)).toEqual([]);
+    });
+
+    test('mounts the user name and password of the operator\'s Secret, and nothing else of it, as read-only owner-only files', () => {
+      const { chart, db } = database();
+      app(chart).connectTo(db);
+
+      const pod = one(synth(chart), 'Deployment', 'api').spec.template.spec;
+      expect(pod.volumes).toContainEqual({
+        name: 'db-credentials',
+        secret: { secretName: 'db-app', defaultMode: 0o400, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
+      });
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'db-credentials', mountPath: '/var/run/secrets/postgres/db', readOnly: true });
     });
 
     test('mounts only the certificate of the cluster CA, never its key', () => {
@@ -499,6 +512,17 @@ describe('HaPostgres', () => {
       expect(expr('PostgresStorageNearlyFull')).toContain('persistentvolumeclaim=~"db-[0-9]+(-wal)?"');
       for (const rule of rules) {
         expect(Object.keys(rule.annotations).sort()).toEqual(['description', 'summary']);
+        expect(rule.labels.cnpg_cluster).toBe('db');
+      }
+    });
+
+    test('links every alert to its runbook under the base URL', () => {
+      const { chart } = database(productionProps({ monitoring: { runbookBaseUrl: 'https://runbooks.example.com/postgres/' } }));
+
+      const rules = one(synth(chart), 'PrometheusRule', 'db').spec.groups[0].rules;
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) {
+        expect(rule.annotations.runbook_url).toBe(`https://runbooks.example.com/postgres/${rule.alert.toLowerCase()}`);
       }
     });
 
@@ -569,6 +593,7 @@ describe('HaPostgres', () => {
         interval: Duration.seconds(15),
         maxReplicationLag: Duration.seconds(10),
         storageUsagePercent: 75,
+        runbookBaseUrl: 'https://runbooks.example.com/orders',
       },
       operator: NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' }),
       nodePool: NodePool.of({ labels: { pool: 'core' } }),
@@ -663,6 +688,8 @@ describe('HaPostgres', () => {
       } } }, prod, /'pooler.resources.memory.request' \('256Mi'\) must not exceed the limit \(128Mi\)/],
       ['the storage alert threshold is not a percentage', { monitoring: { storageUsagePercent: 100 } }, prod,
         /'monitoring.storageUsagePercent' \(100\) must be an integer between 1 and 99/],
+      ['the runbook base URL is not absolute', { monitoring: { runbookBaseUrl: 'runbooks/postgres' } }, prod,
+        /'monitoring.runbookBaseUrl' \('runbooks\/postgres'\) must be an absolute http or https URL/],
     ];
 
     test.each(cases)('fails when %s', (_, overrides, tier, message) => {
@@ -693,7 +720,7 @@ describe('ExternalPostgres', () => {
     return { chart, db };
   }
 
-  test('gives the app libpq settings with credentials from the Secret and the CA bundle, verifying the host', () => {
+  test('gives the app libpq settings, the credentials of the Secret as files and the CA bundle, verifying the host', () => {
     const { chart, db } = external();
     app(chart).connectTo(db);
 
@@ -702,11 +729,16 @@ describe('ExternalPostgres', () => {
       { name: 'PGHOST', value: 'orders.abc123.eu-west-1.rds.amazonaws.com' },
       { name: 'PGPORT', value: '5432' },
       { name: 'PGDATABASE', value: 'orders' },
-      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'username', optional: false } } },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'password', optional: false } } },
+      { name: 'PGUSER_FILE', value: '/var/run/secrets/postgres/orders/username' },
+      { name: 'PGPASSWORD_FILE', value: '/var/run/secrets/postgres/orders/password' },
       { name: 'PGSSLMODE', value: 'verify-full' },
       { name: 'PGSSLROOTCERT', value: '/etc/postgresql/orders-ca/ca.crt' },
     ]);
+    expect(pod.volumes).toContainEqual({
+      name: 'orders-credentials',
+      secret: { secretName: 'orders-db', defaultMode: 0o400, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'orders-credentials', mountPath: '/var/run/secrets/postgres/orders', readOnly: true });
     expect(pod.volumes).toContainEqual({
       name: 'orders-ca', configMap: { name: 'rds-ca-bundle', items: [{ key: 'global-bundle.pem', path: 'ca.crt' }], defaultMode: 0o444 },
     });
@@ -727,10 +759,12 @@ describe('ExternalPostgres', () => {
       credentials: { secretName: 'orders-db', usernameKey: 'user', passwordKey: 'pass' } });
     app(chart).connectTo(db);
 
-    const env = one(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0].env;
+    const pod = one(synth(chart), 'Deployment', 'api').spec.template.spec;
+    const env = pod.containers[0].env;
     expect(env).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
-    expect(env).toContainEqual({ name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'user', optional: false } } });
     expect(env.map((e: any) => e.name)).not.toContain('PGSSLROOTCERT');
+    expect(pod.volumes.find((v: any) => v.name === 'orders-credentials').secret.items)
+      .toEqual([{ key: 'user', path: 'username' }, { key: 'pass', path: 'password' }]);
   });
 
   test.each([

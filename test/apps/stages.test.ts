@@ -68,16 +68,25 @@ describe('stage apps', () => {
     expect(ofKind(prod, 'PrometheusRule').map((r) => r.metadata.name)).toContain('aishell-db');
   });
 
-  test('both services reach the database with the operator\'s credentials, through the pooler in prod', () => {
+  test('both services reach the database with the operator\'s credentials as files, through the pooler in prod', () => {
     for (const [stage, host, peer] of [
       [DEV, 'aishell-db-rw.aishell-dev.svc', { 'cnpg.io/cluster': 'aishell-db', 'cnpg.io/podRole': 'instance' }],
       [PROD, 'aishell-db-pooler.aishell.svc', { 'cnpg.io/poolerName': 'aishell-db-pooler' }],
     ] as const) {
       const manifests = synthStage(stage);
       for (const name of ['aishell', 'aishell-worker']) {
-        const env = one(manifests, 'Deployment', name).spec.template.spec.containers[0].env;
+        const pod = one(manifests, 'Deployment', name).spec.template.spec;
+        const env = pod.containers[0].env;
         expect(env).toContainEqual({ name: 'PGHOST', value: host });
-        expect(env).toContainEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'aishell-db-app', key: 'password', optional: false } } });
+        expect(env).toContainEqual({ name: 'PGUSER', value: 'aishell' });
+        expect(env).toContainEqual({ name: 'PGPASSWORD_FILE', value: '/var/run/secrets/postgres/aishell-db/password' });
+        expect(pod.volumes).toContainEqual({
+          name: 'aishell-db-credentials',
+          secret: { secretName: 'aishell-db-app', defaultMode: 0o400, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
+        });
+        expect(pod.containers[0].volumeMounts).toContainEqual({
+          name: 'aishell-db-credentials', mountPath: '/var/run/secrets/postgres/aishell-db', readOnly: true,
+        });
         expect(one(manifests, 'NetworkPolicy', name).spec.egress).toContainEqual({
           to: [{ podSelector: { matchLabels: peer } }], ports: [{ port: 5432, protocol: 'TCP' }],
         });
@@ -112,21 +121,32 @@ describe('stage apps', () => {
     expect(PROD.secrets.store.name).toBe('aws-secrets-manager');
   });
 
-  test('the api gets every credential and the worker only the LLM keys, all by secret reference', () => {
-    const secretEnv = (manifests: Manifest[], deployment: string) => Object.fromEntries(
-      one(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env
-        .filter((e: any) => e.valueFrom?.secretKeyRef !== undefined && e.valueFrom.secretKeyRef.name.startsWith('aishell-') && !e.name.startsWith('PG'))
-        .map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]),
-    );
+  test('the api gets every credential and the worker only the LLM keys, all as read-only files and none in the environment', () => {
+    const secretFiles = (manifests: Manifest[], deployment: string) => {
+      const pod = one(manifests, 'Deployment', deployment).spec.template.spec;
+      const mountPaths = Object.fromEntries(pod.containers[0].volumeMounts.map((m: any) => [m.name, m]));
+      return Object.fromEntries(pod.volumes
+        .filter((v: any) => v.secret?.secretName.startsWith('aishell-') && !v.secret.secretName.startsWith('aishell-db-'))
+        .map((v: any) => {
+          expect(v.secret.defaultMode).toBe(0o400);
+          expect(mountPaths[v.name].readOnly).toBe(true);
+          return [mountPaths[v.name].mountPath, { secret: v.secret.secretName, files: v.secret.items.map((i: any) => i.path) }];
+        }));
+    };
     for (const stage of [DEV, PROD]) {
       const manifests = synthStage(stage);
-      expect(secretEnv(manifests, 'aishell')).toEqual({
-        ANTHROPIC_API_KEY: 'aishell-llm-keys',
-        OPENAI_API_KEY: 'aishell-llm-keys',
-        SECRET_KEY: 'aishell-app-secrets',
-        JWT_SECRET: 'aishell-app-secrets',
+      const llmKeys = { secret: 'aishell-llm-keys', files: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] };
+      expect(secretFiles(manifests, 'aishell')).toEqual({
+        '/var/run/secrets/aishell/llm-keys': llmKeys,
+        '/var/run/secrets/aishell/app': { secret: 'aishell-app-secrets', files: ['SECRET_KEY', 'JWT_SECRET'] },
       });
-      expect(secretEnv(manifests, 'aishell-worker')).toEqual({ ANTHROPIC_API_KEY: 'aishell-llm-keys', OPENAI_API_KEY: 'aishell-llm-keys' });
+      expect(secretFiles(manifests, 'aishell-worker')).toEqual({ '/var/run/secrets/aishell/llm-keys': llmKeys });
+      for (const deployment of ofKind(manifests, 'Deployment')) {
+        for (const container of deployment.spec.template.spec.containers) {
+          expect((container.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef !== undefined || e.name.includes('SECRET'))).toEqual([]);
+          expect((container.envFrom ?? []).filter((e: any) => e.secretRef !== undefined)).toEqual([]);
+        }
+      }
     }
   });
 
@@ -145,15 +165,15 @@ describe('stage apps', () => {
       const manifests = synthStage(stage);
       const deployments = ofKind(manifests, 'Deployment').map((d) => d.metadata.name);
       expect(ofKind(manifests, 'PrometheusRule').map((r) => r.metadata.name).sort()).toEqual(['aishell-db', 'platform-alerts', ...deployments].sort());
+      // The database watches itself with CloudNativePG's metrics; the platform rule does not duplicate it.
+      expect(one(manifests, 'PrometheusRule', 'platform-alerts').spec.groups[0].rules.map((r: any) => r.alert)).not.toContain('DatabaseUnhealthy');
       for (const name of deployments) {
         expect(one(manifests, 'ConfigMap', `${name}-dashboard`).metadata.labels.grafana_dashboard).toBe('1');
       }
       for (const rule of ofKind(manifests, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules))) {
         expect(parsePromql(rule.expr).errors).toEqual([]);
         expect(rule.expr).toContain(`namespace="${stage.namespace}"`);
-        if (rule.labels.cnpg_cluster === undefined) {
-          expect(rule.annotations.runbook_url.startsWith(`${stage.runbookBaseUrl}/`)).toBe(true);
-        }
+        expect(rule.annotations.runbook_url).toBe(`${stage.runbookBaseUrl}/${rule.alert.toLowerCase()}`);
       }
     }
   });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Include, Testing } from 'cdk8s';
-import { BUILTIN_RULES, Guardrails, GuardrailReport } from '../../lib';
+import { BUILTIN_RULES, Guardrails, GuardrailReport, RuleLevel } from '../../lib';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -43,7 +43,7 @@ describe('built-in rules', () => {
     expect(new Set(BUILTIN_RULES.map((r) => r.id)).size).toBe(BUILTIN_RULES.length);
   });
 
-  describe.each(BUILTIN_RULES.map((r) => [r.id]))('%s', (id) => {
+  describe.each(BUILTIN_RULES.map((r) => [r.id, r.level]))('%s', (id, level) => {
     test('passes its passing fixture', () => {
       // WHEN
       const report = checkFixture(path.join(FIXTURES, id, 'pass.yaml'));
@@ -51,13 +51,14 @@ describe('built-in rules', () => {
       expect(report.findings.filter((f) => f.rule.id === id).map((f) => f.message)).toEqual([]);
     });
 
-    test('fails its failing fixture with the expected message', () => {
+    test('fails its failing fixture with the expected message, at its level', () => {
       // GIVEN
       const file = path.join(FIXTURES, id, 'fail.yaml');
       // WHEN
       const report = checkFixture(file);
       // THEN
-      const messages = report.errors.filter((f) => f.rule.id === id).map((f) => f.message);
+      const findings = level === RuleLevel.ERROR ? report.errors : report.warnings;
+      const messages = findings.filter((f) => f.rule.id === id).map((f) => f.message);
       expect(messages).toContain(expectedMessage(file));
     });
   });
@@ -105,5 +106,19 @@ describe('no-secret-literals', () => {
     for (const secret of ['s.Xq3f9Lw2', 'change-me-now', 'hunter2', 's3cret-pw']) {
       expect(written).not.toContain(secret);
     }
+  });
+});
+
+describe('secret-env', () => {
+  test('reports each Secret read into the environment, by key and by envFrom, as a warning, not an error', () => {
+    // WHEN
+    const report = checkFixture(path.join(FIXTURES, 'secret-env', 'fail.yaml'));
+
+    // THEN
+    expect(report.errors.filter((f) => f.rule.id === 'secret-env')).toEqual([]);
+    expect(report.warnings.filter((f) => f.rule.id === 'secret-env').map((f) => f.message)).toEqual([
+      'container \'app\' reads key \'password\' of Secret \'db\' into env DB_PASSWORD',
+      'container \'app\' loads every key of Secret \'api-keys\' into its environment (envFrom)',
+    ]);
   });
 });

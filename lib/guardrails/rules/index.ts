@@ -4,6 +4,7 @@ import { AVAILABILITY_RULES } from './availability';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { POSTGRES_RULES } from './postgres';
+import { SECRET_ENV_RULE } from './secret-env';
 import { SECRET_RULES } from './secrets';
 import { WORKLOAD_RULES } from './workload';
 
@@ -14,6 +15,7 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...AVAILABILITY_RULES,
   ...NETWORK_RULES,
   ...SECRET_RULES,
+  SECRET_ENV_RULE,
   ...ACCESS_RULES,
   ...POSTGRES_RULES,
 ];
