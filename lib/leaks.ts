@@ -83,11 +83,11 @@ function findLeak(name: string, value: string): Leak | undefined {
     return undefined;
   }
   const bindInstead = 'keep it in a secret store and bind it with a SecretsBinding (SecretSource.externalSecret or SecretSource.sealed, '
-    + `then secrets.bindTo(app, SecretMount.env(['${name}'])))`;
+    + `then secrets.bindTo(app, SecretMount.files('/var/run/secrets/<name>', { keys: ['${name}'] })))`;
   if (URL_WITH_PASSWORD.test(value)) {
     return {
       problem: 'holds a URL with a password',
-      remedy: 'bind the password with a SecretsBinding (secrets.bindTo(app, SecretMount.env([...]))) and build the URL in the app',
+      remedy: 'bind the password with a SecretsBinding (secrets.bindTo(app, SecretMount.files(...))) and build the URL in the app',
     };
   }
   const shape = CREDENTIAL_SHAPES.find(([pattern]) => pattern.test(value));

@@ -66,7 +66,7 @@ describe('secretLiteralProblem', () => {
 describe('ProductionApp leak guard', () => {
   test('fails when a literal env var looks secret, without repeating the value', () => {
     const make = () => newApp({ env: { OPENAI_API_KEY: 'sk-live-123' } });
-    expect(make).toThrow(/\[test\/Api\] 'env.OPENAI_API_KEY' \('<redacted>'\) looks like a credential .* bind it with a SecretsBinding .*SecretMount.env\(\['OPENAI_API_KEY'\]\)/);
+    expect(make).toThrow(/\[test\/Api\] 'env.OPENAI_API_KEY' \('<redacted>'\) looks like a credential .* bind it with a SecretsBinding .*SecretMount.files\('\/var\/run\/secrets\/<name>', { keys: \['OPENAI_API_KEY'\] }\)/);
     expect(make).not.toThrow(/sk-live-123/);
   });
 
@@ -88,7 +88,7 @@ describe('ProductionApp leak guard', () => {
   test('fails when a literal holds a credential under a harmless name, without repeating the value', () => {
     const token = `ghp_${'x'.repeat(36)}`;
     const make = () => newApp({ env: { GH: token } });
-    expect(make).toThrow(/'env.GH' \('<redacted>'\) holds a GitHub token, .*SecretMount.env\(\['GH'\]\)/);
+    expect(make).toThrow(/'env.GH' \('<redacted>'\) holds a GitHub token, .*SecretMount.files\(.*keys: \['GH'\] }\)/);
     expect(make).not.toThrow(new RegExp(token));
   });
 

@@ -33,7 +33,7 @@ export const SECRET_RULES: readonly GuardrailRule[] = [
     id: 'no-secret-literals',
     rule: 'env values and ConfigMaps must not hold credentials',
     reason: 'literal values end up in git, in `kubectl describe` and in every copy of the manifest',
-    fix: 'move the value to a secret store and read it through a secretKeyRef (EnvValue.fromSecret, SecretsBinding)',
+    fix: 'move the value to a secret store and mount it as a file (SecretsBinding with SecretMount.files)',
     sources: [RuleSource.SEED_CHECKLIST, RuleSource.DESIGN, RuleSource.KUBE_LINTER, RuleSource.CHECKOV],
     level: RuleLevel.ERROR,
     kinds: [...WORKLOAD_KINDS, 'ConfigMap'],
