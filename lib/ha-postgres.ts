@@ -16,6 +16,7 @@ import { Alert, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alert
 import { check } from './errors';
 import { Image } from './image';
 import { NAMESPACE_NAME_LABEL, recommendedLabels } from './labels';
+import { nameFromId } from './names';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { EnvValue, IConnectable, ProductionApp } from './production-app';
@@ -547,7 +548,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public constructor(scope: Construct, id: string, props: HaPostgresProps) {
     super(scope, id);
 
-    this.name = props.name ?? kebabCase(id);
+    this.name = props.name ?? nameFromId(id);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
     this.instances = props.instances ?? 3;
     this.databaseName = props.databaseName ?? 'app';
@@ -1035,7 +1036,7 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
   public constructor(scope: Construct, id: string, props: ExternalPostgresProps) {
     super(scope, id);
     this.props = props;
-    this.name = props.name ?? kebabCase(id);
+    this.name = props.name ?? nameFromId(id);
     this.host = props.host;
     this.port = props.port ?? POSTGRES_PORT;
     this.databaseName = props.databaseName;
@@ -1299,8 +1300,4 @@ function kib(size: Size): number {
 
 function largest(a: Size, b: Size): Size {
   return kib(a) >= kib(b) ? a : b;
-}
-
-function kebabCase(id: string): string {
-  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9-]+/g, '-').toLowerCase();
 }
