@@ -1,8 +1,12 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ObjectStore } from '../imports/barmancloud.cnpg.io';
 import { Certificate } from '../imports/cert-manager.io';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
+import {
+  PodMonitor, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor, ServiceMonitorSpecEndpointsScheme,
+} from '../imports/monitoring.coreos.com';
+import { Cluster, ClusterSpecPostgresqlSynchronousMethod, ScheduledBackup, ScheduledBackupSpecMethod } from '../imports/postgresql.cnpg.io';
 
 const { k8s } = kplus;
 
@@ -10,7 +14,7 @@ const { k8s } = kplus;
  * The baseline: the objects of one benchmark service written by hand with cdk8s-plus-28 and the
  * L1 imports, the way a team without this library would (Deployment, Service, ServiceAccount,
  * HPA, PDB, NetworkPolicy, ServiceMonitor, PrometheusRule, dashboard ConfigMap, an HTTPS route and its
- * Certificate), with the same hardening.
+ * Certificate, a connection to one CloudNativePG database), with the same hardening.
  */
 export function handwrittenPlatform(app: App, count: number): Chart {
   const chart = new Chart(app, 'platform', { namespace: 'bench', disableResourceNameHashes: true });
@@ -22,8 +26,9 @@ export function handwrittenPlatform(app: App, count: number): Chart {
     },
     className: 'haproxy',
   });
+  const databasePolicy = handwrittenDatabase(chart);
   for (let i = 0; i < count; i++) {
-    const service = handwrittenService(chart, i);
+    const service = handwrittenService(chart, i, databasePolicy);
     const host = `svc-${i}.bench.example.com`;
     const secretName = `svc-${i}-bench-example-com-tls`;
     ingress.addHostRule(host, '/', kplus.IngressBackend.fromService(service, { port: 80 }), kplus.HttpIngressPathType.PREFIX);
@@ -51,7 +56,73 @@ function handwrittenNamespace(chart: Chart): void {
   new k8s.KubeNetworkPolicy(chart, 'DefaultDeny', { metadata: { name: 'default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
 }
 
-function handwrittenService(chart: Chart, index: number): kplus.Service {
+const DATABASE_LABELS = { 'cnpg.io/cluster': 'bench-db', 'cnpg.io/podRole': 'instance' };
+
+/** A CloudNativePG cluster with Barman Cloud plugin backups, monitoring and its NetworkPolicy, by hand. */
+function handwrittenDatabase(chart: Chart): kplus.k8s.NetworkPolicyIngressRule[] {
+  new ObjectStore(chart, 'DatabaseStore', {
+    metadata: { name: 'bench-db' },
+    spec: {
+      configuration: {
+        destinationPath: 's3://bench-backups/postgres',
+        s3Credentials: {
+          accessKeyId: { name: 'backup-credentials', key: 'ACCESS_KEY_ID' },
+          secretAccessKey: { name: 'backup-credentials', key: 'ACCESS_SECRET_KEY' },
+        },
+      },
+      retentionPolicy: '30d',
+    },
+  });
+  new Cluster(chart, 'Database', {
+    metadata: { name: 'bench-db' },
+    spec: {
+      instances: 3,
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:18.4-minimal-trixie',
+      enableSuperuserAccess: false,
+      bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true } },
+      storage: { size: '50Gi' },
+      walStorage: { size: '10Gi' },
+      postgresql: { synchronous: { method: ClusterSpecPostgresqlSynchronousMethod.ANY, number: 1 }, pgHba: ['hostnossl all all all reject'] },
+      plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWalArchiver: true, parameters: { barmanObjectName: 'bench-db' } }],
+    },
+  });
+  new ScheduledBackup(chart, 'DatabaseBackup', {
+    metadata: { name: 'bench-db' },
+    spec: {
+      cluster: { name: 'bench-db' }, schedule: '0 0 2 * * *', method: ScheduledBackupSpecMethod.PLUGIN,
+      pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+    },
+  });
+  new PodMonitor(chart, 'DatabaseMonitor', {
+    metadata: { name: 'bench-db' },
+    spec: { selector: { matchLabels: DATABASE_LABELS }, podMetricsEndpoints: [{ port: 'metrics' }] },
+  });
+  new PrometheusRule(chart, 'DatabaseAlerts', {
+    metadata: { name: 'bench-db' },
+    spec: {
+      groups: [{
+        name: 'bench-db',
+        rules: [
+          { alert: 'PostgresInstanceDown', expr: PrometheusRuleSpecGroupsRulesExpr.fromString('count(cnpg_collector_up{namespace="bench"} == 1) < 3'), for: '5m', labels: { severity: 'warning' } },
+          { alert: 'PostgresWalArchivingFailing', expr: PrometheusRuleSpecGroupsRulesExpr.fromString('max(cnpg_pg_stat_archiver_last_failed_time - cnpg_pg_stat_archiver_last_archived_time) > 0'), for: '5m', labels: { severity: 'critical' } },
+        ],
+      }],
+    },
+  });
+  const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [];
+  new k8s.KubeNetworkPolicy(chart, 'DatabasePolicy', {
+    metadata: { name: 'bench-db' },
+    spec: {
+      podSelector: { matchLabels: DATABASE_LABELS },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress,
+      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/20' } }], ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }] }],
+    },
+  });
+  return ingress;
+}
+
+function handwrittenService(chart: Chart, index: number, databaseIngress: kplus.k8s.NetworkPolicyIngressRule[]): kplus.Service {
   const scope = new Construct(chart, `svc${index}`);
   const name = `svc-${index}`;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
@@ -80,6 +151,14 @@ function handwrittenService(chart: Chart, index: number): kplus.Service {
       image: 'ghcr.io/acme/bench:1.0.0',
       portNumber: 8080,
       envFrom: [kplus.Env.fromConfigMap(config)],
+      envVariables: {
+        PGHOST: kplus.EnvValue.fromValue('bench-db-rw.bench.svc'),
+        PGPORT: kplus.EnvValue.fromValue('5432'),
+        PGDATABASE: kplus.EnvValue.fromValue('app'),
+        PGUSER: kplus.EnvValue.fromValue('app'),
+        PGPASSWORD_FILE: kplus.EnvValue.fromValue('/var/run/secrets/postgres/bench-db/password'),
+        PGSSLMODE: kplus.EnvValue.fromValue('verify-full'),
+      },
       securityContext: {
         ensureNonRoot: true, user: 10001, group: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
         capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
@@ -92,7 +171,16 @@ function handwrittenService(chart: Chart, index: number): kplus.Service {
       readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
       liveness: kplus.Probe.fromHttpGet('/health', { port: 8080 }),
       startup: kplus.Probe.fromHttpGet('/health', { port: 8080, periodSeconds: Duration.seconds(5), failureThreshold: 30 }),
-      volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }) }],
+      volumeMounts: [
+        { path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }) },
+        {
+          path: '/var/run/secrets/postgres/bench-db',
+          volume: kplus.Volume.fromSecret(scope, 'DbCredentials', kplus.Secret.fromSecretName(scope, 'DbApp', 'bench-db-app'), {
+            name: 'bench-db-credentials', defaultMode: 0o400, items: { username: { path: 'username' }, password: { path: 'password' } },
+          }),
+          readOnly: true,
+        },
+      ],
     }],
   });
   deployment.scheduling.spread({ topology: kplus.Topology.ZONE });
@@ -122,7 +210,8 @@ function handwrittenService(chart: Chart, index: number): kplus.Service {
     egress: {
       default: kplus.NetworkPolicyTrafficDefault.DENY,
       rules: [{ peer: kplus.Pods.select(scope, 'Dns', { labels: { 'k8s-app': 'kube-dns' }, namespaces: kplus.Namespaces.select(scope, 'KubeSystem', { names: ['kube-system'] }) }),
-        ports: [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)] }],
+        ports: [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)] },
+      { peer: kplus.Pods.select(scope, 'Database', { labels: DATABASE_LABELS }), ports: [kplus.NetworkPolicyPort.tcp(5432)] }],
     },
   });
   new ServiceMonitor(scope, 'ServiceMonitor', {
@@ -132,6 +221,7 @@ function handwrittenService(chart: Chart, index: number): kplus.Service {
       endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],
     },
   });
+  databaseIngress.push({ from: [{ podSelector: { matchLabels: labels } }], ports: [{ port: k8s.IntOrString.fromNumber(5432), protocol: 'TCP' }] });
   const selector = `namespace="bench", service="${name}"`;
   const alert = (name_: string, expr: string, severity: string) => ({
     alert: name_, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr), for: '10m',

@@ -1,6 +1,9 @@
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { CertificateIssuer, HardenedIngress, Image, IngressController, NamespaceBaseline, ProductionApp, Tier, setTier } from '../lib';
+import {
+  CertificateIssuer, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PostgresBackup,
+  ProductionApp, Tier, setTier,
+} from '../lib';
 
 /** The benchmark namespace. */
 export const BENCH_NAMESPACE = 'bench';
@@ -8,7 +11,7 @@ export const BENCH_NAMESPACE = 'bench';
 /**
  * A generated platform of `count` services built with this library: each a ProductionApp with
  * autoscaling, a disruption budget, a NetworkPolicy, metrics (ServiceMonitor, alerts, dashboard) and
- * an HTTPS route with its certificate on one shared Ingress.
+ * an HTTPS route with its certificate on one shared Ingress, and a connection to one HaPostgres.
  */
 export function libraryPlatform(app: App, count: number): Chart {
   const chart = new Chart(app, 'platform', { namespace: BENCH_NAMESPACE, disableResourceNameHashes: true });
@@ -23,6 +26,16 @@ export function libraryPlatform(app: App, count: number): Chart {
     issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod'),
     rateLimit: { requestsPerSecond: 100 },
   });
+  const database = new HaPostgres(chart, 'Database', {
+    name: 'bench-db',
+    storage: { size: Size.gibibytes(50), walSize: Size.gibibytes(10) },
+    kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/20'), port: 443 },
+    backup: PostgresBackup.toObjectStore({
+      destinationPath: 's3://bench-backups/postgres',
+      credentials: ObjectStoreCredentials.s3({ secretName: 'backup-credentials' }),
+      retention: Duration.days(30),
+    }),
+  });
   for (let i = 0; i < count; i++) {
     const service = new ProductionApp(chart, `svc${i}`, {
       name: `svc-${i}`,
@@ -31,6 +44,7 @@ export function libraryPlatform(app: App, count: number): Chart {
       metrics: { path: '/metrics' },
     });
     ingress.route(`svc-${i}.bench.example.com`, '/', service);
+    service.connectTo(database);
   }
   return chart;
 }
