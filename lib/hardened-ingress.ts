@@ -443,6 +443,9 @@ export class HardenedIngress extends Construct {
   private readonly labels: Record<string, string>;
   private readonly routes = new Map<string, Route>();
   private readonly hostNames = new Set<string>();
+  /** The host of each object-name slug, so that two hosts never share object names. */
+  private readonly hostOfSlug = new Map<string, string>();
+  private readonly pathsPerHost = new Map<string, number>();
   private readonly routeObjects = new Map<string, ApiObject>();
   private redirect?: HttpRoute;
 
@@ -548,23 +551,24 @@ export class HardenedIngress extends Construct {
     check(!tlsDeclaredHere || this.props.issuer !== undefined || this.props.tlsSecrets?.[host] !== undefined, this, 'host', host,
       'has no TLS certificate: set \'issuer\' or a \'tlsSecrets\' entry for it; every host is served over HTTPS only');
     const slug = hostSlug(host);
-    const sharing = [...this.hostNames].find((other) => other !== host && hostSlug(other) === slug);
-    check(sharing === undefined, this, 'host', host, `would share its object names ('${slug}') with host '${sharing}'`);
+    const sharing = this.hostOfSlug.get(slug);
+    check(sharing === undefined || sharing === host, this, 'host', host, `would share its object names ('${slug}') with host '${sharing}'`);
     if (ranges !== undefined) {
       this.checkSupported(TrafficFeature.SOURCE_ALLOW_LIST, ranges);
       check(ranges.length > 0, this, 'allowedSourceRanges', ranges, 'must list at least one CIDR block; leave it unset to allow every client');
       ranges.forEach((range) => checkCidr(this, 'allowedSourceRanges', range));
     }
     if (gateway) {
-      const rules = [...this.routes.values()].filter((r) => r.host === host).length;
-      check(rules < HTTP_ROUTE_MAX_RULES, this, 'path', `${host}${path}`,
+      check((this.pathsPerHost.get(host) ?? 0) < HTTP_ROUTE_MAX_RULES, this, 'path', `${host}${path}`,
         `exceeds the ${HTTP_ROUTE_MAX_RULES} paths an HTTPRoute holds for one host`);
     }
 
     const sortedRanges = [...ranges ?? []].sort();
     this.routes.set(`${host}${path}`, { host, path, match: options.match ?? PathMatch.PREFIX, backend, ranges: sortedRanges });
+    this.pathsPerHost.set(host, (this.pathsPerHost.get(host) ?? 0) + 1);
     if (!this.hostNames.has(host)) {
       this.hostNames.add(host);
+      this.hostOfSlug.set(slug, host);
       this.addCertificate(host);
     }
     backend.allowFrom(this.controller.peer, [{ port: backend.port }]);
@@ -689,13 +693,13 @@ export class HardenedIngress extends Construct {
       spec: {
         ingressClassName: this.controller.ingressClassName,
         tls: Lazy.any({
-          produce: () => uniqueHosts(routes()).map((host) => ({ hosts: [host], secretName: this.secretNameOf(host) })),
+          produce: () => [...routesByHost(routes()).keys()].map((host) => ({ hosts: [host], secretName: this.secretNameOf(host) })),
         }),
         rules: Lazy.any({
-          produce: () => uniqueHosts(routes()).map((host) => ({
+          produce: () => [...routesByHost(routes())].map(([host, hostRoutes]) => ({
             host,
             http: {
-              paths: routes().filter((r) => r.host === host).map((r) => ({
+              paths: hostRoutes.map((r) => ({
                 path: r.path,
                 pathType: r.match,
                 backend: { service: { name: r.backend.serviceName, port: { number: r.backend.servicePort } } },
@@ -805,8 +809,18 @@ function hostSlug(host: string): string {
   return host.replace(/\./g, '-');
 }
 
-function uniqueHosts(routes: readonly Route[]): string[] {
-  return [...new Set(routes.map((r) => r.host))];
+/** The routes of each host, hosts in the order they were first routed. */
+function routesByHost(routes: readonly Route[]): Map<string, Route[]> {
+  const byHost = new Map<string, Route[]>();
+  for (const route of routes) {
+    const hostRoutes = byHost.get(route.host);
+    if (hostRoutes === undefined) {
+      byHost.set(route.host, [route]);
+    } else {
+      hostRoutes.push(route);
+    }
+  }
+  return byHost;
 }
 
 function httpsListenerOf(host: string): string {

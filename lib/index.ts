@@ -8,6 +8,7 @@ export * from './ha-postgres';
 export * from './image';
 export * from './labels';
 export * from './leaks';
+export * from './manifests';
 export * from './names';
 export * from './namespace-baseline';
 export * from './network';

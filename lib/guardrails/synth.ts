@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { writeManifests } from '../manifests';
 import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailReport, ManifestLocation } from './report';
 
@@ -19,13 +20,13 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
 }
 
 /**
- * Synthesizes `app` with guardrails: applies them (unless already applied), synthesizes, which
- * fails before writing when a production object violates an error-level rule, then writes the SARIF
- * report beside the manifests and logs the summary. For any cdk8s app: call it instead of `app.synth()`.
+ * Synthesizes `app` with guardrails: applies them (unless already applied), synthesizes (with
+ * {@link writeManifests}), which fails before writing when a production object violates an
+ * error-level rule, then writes the SARIF report beside the manifests and logs the summary. For any cdk8s app: call it instead of `app.synth()`.
  */
 export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {}): GuardrailReport {
   const guardrails = Guardrails.of(app) ?? Guardrails.apply(app, options);
-  guardrails.synthesizing(() => app.synth());
+  guardrails.synthesizing(() => writeManifests(app));
   const report = guardrails.report!;
   const manifestRoot = options.manifestRoot ?? path.relative(process.cwd(), app.outdir);
   const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);
