@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PrometheusRule } from '../imports/monitoring.coreos.com';
 import { Alert, AlertSeverity, checkLabelName, checkMetricName, checkRunbookBaseUrl, prometheusDuration, renderAlerts } from './alerting';
 import { check } from './errors';
@@ -24,6 +24,30 @@ export interface AppMonitoringProps {
   readonly app: ProductionApp;
   /** How the app exposes its metrics, and when its alerts fire. */
   readonly metrics: MetricsOptions;
+}
+
+/**
+ * Checks the monitoring options of `app` (metric and label names, thresholds, runbook URL). Errors
+ * name the app and the prop as the user wrote them on the ProductionApp, which calls this before
+ * it creates any object.
+ */
+export function checkMetricsOptions(app: IConstruct, metrics: MetricsOptions): void {
+  const duration = metrics.requestDurationMetric ?? 'http_request_duration_seconds';
+  const alerting = metrics.alerts ?? {};
+  const maxErrorRatio = alerting.maxErrorRatio ?? 0.05;
+  const latencyQuantile = alerting.latencyQuantile ?? 0.99;
+  const maxLatency = alerting.maxLatency ?? Duration.seconds(1);
+  checkMetricName(app, 'metrics.requestsMetric', metrics.requestsMetric ?? 'http_requests_total');
+  checkLabelName(app, 'metrics.statusCodeLabel', metrics.statusCodeLabel ?? 'code');
+  checkMetricName(app, 'metrics.requestDurationMetric', duration);
+  check(!/_(bucket|sum|count)$/.test(duration), app, 'metrics.requestDurationMetric', duration,
+    'must be the name of the histogram, without the _bucket, _sum or _count suffix');
+  check(maxErrorRatio > 0 && maxErrorRatio < 1, app, 'metrics.alerts.maxErrorRatio', maxErrorRatio, 'must be between 0 and 1 (exclusive)');
+  check(latencyQuantile > 0 && latencyQuantile < 1, app, 'metrics.alerts.latencyQuantile', latencyQuantile, 'must be between 0 and 1 (exclusive)');
+  check(maxLatency.toMilliseconds({ integral: false }) > 0, app, 'metrics.alerts.maxLatency', maxLatency.toHumanString(), 'must be longer than zero');
+  if (alerting.runbookBaseUrl !== undefined) {
+    checkRunbookBaseUrl(app, 'metrics.alerts.runbookBaseUrl', alerting.runbookBaseUrl);
+  }
 }
 
 /** Rate windows hold at least four scrapes, and never less than five minutes, so that one missed scrape does not fire an alert. */
@@ -62,18 +86,7 @@ export class AppMonitoring extends Construct {
     const latencyQuantile = alerting.latencyQuantile ?? 0.99;
     const maxLatency = alerting.maxLatency ?? Duration.seconds(1);
 
-    // Errors name the app and the prop as the user wrote them on the ProductionApp.
-    checkMetricName(app, 'metrics.requestsMetric', requests);
-    checkLabelName(app, 'metrics.statusCodeLabel', statusCode);
-    checkMetricName(app, 'metrics.requestDurationMetric', duration);
-    check(!/_(bucket|sum|count)$/.test(duration), app, 'metrics.requestDurationMetric', duration,
-      'must be the name of the histogram, without the _bucket, _sum or _count suffix');
-    check(maxErrorRatio > 0 && maxErrorRatio < 1, app, 'metrics.alerts.maxErrorRatio', maxErrorRatio, 'must be between 0 and 1 (exclusive)');
-    check(latencyQuantile > 0 && latencyQuantile < 1, app, 'metrics.alerts.latencyQuantile', latencyQuantile, 'must be between 0 and 1 (exclusive)');
-    check(maxLatency.toMilliseconds({ integral: false }) > 0, app, 'metrics.alerts.maxLatency', maxLatency.toHumanString(), 'must be longer than zero');
-    if (alerting.runbookBaseUrl !== undefined) {
-      checkRunbookBaseUrl(app, 'metrics.alerts.runbookBaseUrl', alerting.runbookBaseUrl);
-    }
+    checkMetricsOptions(app, metrics);
 
     const scrapeWindow = Duration.seconds(SCRAPES_PER_WINDOW * (metrics.interval ?? DEFAULT_SCRAPE_INTERVAL).toSeconds());
     const window = prometheusDuration(scrapeWindow.toSeconds() > MIN_RATE_WINDOW.toSeconds() ? scrapeWindow : MIN_RATE_WINDOW);

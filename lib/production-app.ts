@@ -3,7 +3,7 @@ import { Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
-import { AppAlertOptions, AppMonitoring } from './app-monitoring';
+import { AppAlertOptions, AppMonitoring, checkMetricsOptions } from './app-monitoring';
 import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
@@ -317,6 +317,9 @@ export class ProductionApp extends Construct implements IConnectable {
     }
     if (props.metrics?.path !== undefined) {
       checkAbsolutePath(this, 'metrics.path', props.metrics.path);
+    }
+    if (props.metrics !== undefined) {
+      checkMetricsOptions(this, props.metrics);
     }
     checkInteger(this, 'replicas', this.replicas, 1);
     if (autoscalingEnabled) {

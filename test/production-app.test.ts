@@ -504,5 +504,11 @@ describe('ProductionApp', () => {
       expect(() => appIn(chart, { replicas: 0 })).toThrow();
       expect(synth(chart)).toEqual([]);
     });
+
+    test('nothing is added to the tree when a monitoring option is invalid either', () => {
+      const chart = testChart();
+      expect(() => appIn(chart, { metrics: { alerts: { maxErrorRatio: 2 } } })).toThrow(/'metrics.alerts.maxErrorRatio' \(2\) must be between 0 and 1/);
+      expect(synth(chart)).toEqual([]);
+    });
   });
 });
