@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from './errors';
-import { checkDnsSubdomain, checkLabels, checkNamespaceName } from './validate';
+import { resolveNamespace } from './names';
+import { checkDnsSubdomain, checkLabels } from './validate';
 
 /** The label the Grafana dashboard sidecar watches for ConfigMaps to load. */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -99,13 +99,10 @@ export class GrafanaDashboard extends Construct {
     super(scope, id);
 
     this.name = props.name;
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
+    this.namespace = resolveNamespace(this, 'GrafanaDashboard', props.namespace);
     const labels = { ...props.labels, [GRAFANA_DASHBOARD_LABEL]: '1' };
 
     checkDnsSubdomain(this, 'name', this.name);
-    check(this.namespace !== '', this, 'namespace', props.namespace,
-      'must be set on the GrafanaDashboard or its Chart: every object belongs to a namespace');
-    checkNamespaceName(this, 'namespace', this.namespace);
     check(props.title.trim() !== '', this, 'title', props.title, 'must not be empty');
     check(props.panels.length > 0, this, 'panels', props.panels.length, 'must hold at least one panel');
     for (const panel of props.panels) {

@@ -1,4 +1,4 @@
-import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -16,13 +16,13 @@ import { Alert, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alert
 import { check } from './errors';
 import { Image } from './image';
 import { NAMESPACE_NAME_LABEL, recommendedLabels } from './labels';
-import { nameFromId } from './names';
+import { nameFromId, resolveNamespace } from './names';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { EnvValue, IConnectable, ProductionApp } from './production-app';
 import { ContainerResources, checkResources, cpuQuantity, sizeQuantity } from './resources';
 import { Tier, tierOf } from './tier';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkNamespaceName, checkPort } from './validate';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkPort } from './validate';
 
 /** The port PostgreSQL and PgBouncer listen on. */
 export const POSTGRES_PORT = 5432;
@@ -549,7 +549,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     super(scope, id);
 
     this.name = props.name ?? nameFromId(id);
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
+    this.namespace = resolveNamespace(this, 'HaPostgres', props.namespace);
     this.instances = props.instances ?? 3;
     this.databaseName = props.databaseName ?? 'app';
     this.owner = props.owner ?? this.databaseName;
@@ -572,9 +572,6 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     const poolerInstances = props.pooler?.instances ?? 2;
 
     checkDnsLabel(this, 'name', this.name, 50);
-    check(this.namespace !== '', this, 'namespace', props.namespace,
-      'must be set on the HaPostgres or its Chart: every object belongs to a namespace');
-    checkNamespaceName(this, 'namespace', this.namespace);
     if (props.partOf !== undefined) {
       checkLabels(this, 'partOf', { 'app.kubernetes.io/part-of': props.partOf });
     }

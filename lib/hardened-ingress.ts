@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Duration, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../imports/gateway.networking.k8s.io';
 import { check } from './errors';
 import { recommendedLabels } from './labels';
-import { clusterScoped, nameFromId } from './names';
+import { clusterScoped, nameFromId, resolveNamespace } from './names';
 import { NetworkPeer, NetworkPolicyRules, NetworkPort, PolicyType } from './network';
 import {
   checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkNamespaceName, checkUrlPath,
@@ -454,13 +454,10 @@ export class HardenedIngress extends Construct {
     this.props = props;
     this.controller = props.controller;
     this.name = props.name ?? nameFromId(id);
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
+    this.namespace = resolveNamespace(this, 'HardenedIngress', props.namespace);
     const gateway = this.controller.gateway;
 
     checkDnsLabel(this, 'name', this.name);
-    check(this.namespace !== '', this, 'namespace', props.namespace,
-      'must be set on the HardenedIngress or its Chart: every object belongs to a namespace');
-    checkNamespaceName(this, 'namespace', this.namespace);
     for (const [host, secretName] of Object.entries(props.tlsSecrets ?? {})) {
       checkHostname(this, 'tlsSecrets', host);
       checkDnsSubdomain(this, `tlsSecrets.${host}`, secretName);

@@ -11,11 +11,11 @@ export interface WorkloadIdentity {
   readonly name: string;
   /** The instance (`app.kubernetes.io/instance`); the application name again when one instance is deployed. */
   readonly instance: string;
-  /** The version (`app.kubernetes.io/version`), when it is a valid label value. */
+  /** The version (`app.kubernetes.io/version`), when it is a valid label value. @default - no version label */
   readonly version?: string;
-  /** The role in the architecture (`app.kubernetes.io/component`), e.g. `api`, `worker`, `database`. */
+  /** The role in the architecture (`app.kubernetes.io/component`), e.g. `api`, `worker`, `database`. @default - no component label */
   readonly component?: string;
-  /** The higher-level application this is part of (`app.kubernetes.io/part-of`). */
+  /** The higher-level application this is part of (`app.kubernetes.io/part-of`). @default - no part-of label */
   readonly partOf?: string;
 }
 

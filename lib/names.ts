@@ -1,4 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { check } from './errors';
+import { checkNamespaceName } from './validate';
 
 /**
  * The default name of a construct's objects: its id in kebab-case (`BackgroundWorker` becomes
@@ -17,4 +20,16 @@ export function clusterScoped<T extends ApiObject>(object: T): T {
     object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
   return object;
+}
+
+/**
+ * The namespace of a construct's objects: the one it was given, else its chart's; it must be set
+ * and a valid namespace name. `kind` names the construct in the error, `why` says why it is needed.
+ */
+export function resolveNamespace(scope: IConstruct, kind: string, given: string | undefined,
+  why = 'every object belongs to a namespace'): string {
+  const namespace = given ?? Chart.of(scope).namespace;
+  check(namespace !== undefined && namespace !== '', scope, 'namespace', given, `must be set on the ${kind} or its Chart: ${why}`);
+  checkNamespaceName(scope, 'namespace', namespace);
+  return namespace;
 }

@@ -92,7 +92,7 @@ export interface NetworkPolicyRulesProps {
    * @default - the labels in `podSelector` alone
    */
   readonly podSelectorExpressions?: k8s.LabelSelectorRequirement[];
-  /** Labels of the NetworkPolicy object. */
+  /** Labels of the NetworkPolicy object. @default - no labels */
   readonly labels?: Record<string, string>;
   /**
    * Directions the policy restricts. A policy that restricts a direction without rules for it

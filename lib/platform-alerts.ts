@@ -1,10 +1,11 @@
-import { Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule } from '../imports/monitoring.coreos.com';
 import { Alert, AlertCondition, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alerting';
 import { check } from './errors';
 import { recommendedLabels } from './labels';
-import { checkDnsSubdomain, checkInteger, checkNamespaceName } from './validate';
+import { resolveNamespace } from './names';
+import { checkDnsSubdomain, checkInteger } from './validate';
 
 /** Props of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
@@ -62,16 +63,13 @@ export class PlatformAlerts extends Construct {
     super(scope, id);
 
     this.name = props.name ?? 'platform-alerts';
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
+    this.namespace = resolveNamespace(this, 'PlatformAlerts', props.namespace, 'the alerts watch one namespace');
     const volumeUsagePercent = props.volumeUsagePercent ?? 80;
     const database = props.database ?? AlertCondition.gaugeIsZero('pg_up');
     const cache = props.cache ?? AlertCondition.gaugeIsZero('redis_up');
     const taskFailures = props.taskFailures ?? AlertCondition.counterIncrease('celery_task_failed_total', 5, Duration.minutes(15));
 
     checkDnsSubdomain(this, 'name', this.name);
-    check(this.namespace !== '', this, 'namespace', props.namespace,
-      'must be set on the PlatformAlerts or its Chart: the alerts watch one namespace');
-    checkNamespaceName(this, 'namespace', this.namespace);
     if (props.runbookBaseUrl !== undefined) {
       checkRunbookBaseUrl(this, 'runbookBaseUrl', props.runbookBaseUrl);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Chart, Duration, Lazy, Size } from 'cdk8s';
+import { Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
@@ -8,13 +8,13 @@ import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
-import { nameFromId } from './names';
+import { nameFromId, resolveNamespace } from './names';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, NetworkPort } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { Probe } from './probe';
 import { ContainerResources, checkResources, renderResources, sizeQuantity } from './resources';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger, checkLabels, checkNamespaceName, checkPort,
+  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger, checkLabels, checkPort,
 } from './validate';
 
 /** Horizontal pod autoscaling of a {@link ProductionApp}. */
@@ -285,7 +285,7 @@ export class ProductionApp extends Construct implements IConnectable {
     super(scope, id);
 
     this.name = props.name ?? nameFromId(id);
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
+    this.namespace = resolveNamespace(this, 'ProductionApp', props.namespace);
     this.port = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
     this.replicas = props.replicas ?? 3;
@@ -305,9 +305,6 @@ export class ProductionApp extends Construct implements IConnectable {
     this.metricsPort = props.metrics ? props.metrics.port ?? this.port : undefined;
 
     checkDnsLabel(this, 'name', this.name);
-    check(this.namespace !== '', this, 'namespace', props.namespace,
-      'must be set on the ProductionApp or its Chart: every object belongs to a namespace');
-    checkNamespaceName(this, 'namespace', this.namespace);
     const imageProblem = props.image.problem();
     check(imageProblem === undefined, this, 'image', props.image.reference, imageProblem ?? '');
     checkPort(this, 'port', this.port);

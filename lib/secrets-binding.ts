@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../imports/bitnami.com';
 import {
@@ -16,10 +16,10 @@ import {
 import { check } from './errors';
 import { recommendedLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
-import { nameFromId } from './names';
+import { nameFromId, resolveNamespace } from './names';
 import { EnvValue, ProductionApp } from './production-app';
 import { Tier, tierOf } from './tier';
-import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkNamespaceName, checkSecretKey } from './validate';
+import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkSecretKey } from './validate';
 
 /** Kind of an External Secrets Operator store. */
 export enum SecretStoreKind {
@@ -276,12 +276,8 @@ export class SecretsBinding extends Construct {
     super(scope, id);
 
     this.name = props.name ?? nameFromId(id);
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
-
     checkDnsLabel(this, 'name', this.name);
-    check(this.namespace !== '', this, 'namespace', props.namespace,
-      'must be set on the SecretsBinding or its Chart: a Secret belongs to the namespace of the pods that read it');
-    checkNamespaceName(this, 'namespace', this.namespace);
+    this.namespace = resolveNamespace(this, 'SecretsBinding', props.namespace, 'a Secret belongs to the namespace of the pods that read it');
     this.labels = recommendedLabels({ name: this.name, instance: this.name, component: 'secrets', partOf: props.partOf });
 
     const bound = props.source.bind(this);
@@ -474,11 +470,8 @@ export class SecretStore extends Construct {
   public constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
     this.name = props.name ?? nameFromId(id);
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
-
     checkDnsSubdomain(this, 'name', this.name);
-    check(this.namespace !== '', this, 'namespace', props.namespace, 'must be set on the SecretStore or its Chart: a SecretStore is namespaced');
-    checkNamespaceName(this, 'namespace', this.namespace);
+    this.namespace = resolveNamespace(this, 'SecretStore', props.namespace, 'a SecretStore is namespaced');
     const provider = props.provider.render(this);
 
     this.ref = SecretStoreRef.namespaced(this.name);
