@@ -17,12 +17,13 @@ import { check } from './errors';
 import { Image } from './image';
 import { NAMESPACE_NAME_LABEL, recommendedLabels } from './labels';
 import { nameFromId, resolveNamespace } from './names';
+import { EnvValue } from './env-value';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules } from './network';
 import { NodePool, SpreadPolicy } from './placement';
-import { EnvValue, IConnectable, ProductionApp } from './production-app';
 import { ContainerResources, checkResources, cpuQuantity, sizeQuantity } from './resources';
 import { Tier, tierOf } from './tier';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkPort } from './validate';
+import { IConnectable, IWorkload } from './workload';
 
 /** The port PostgreSQL and PgBouncer listen on. */
 export const POSTGRES_PORT = 5432;
@@ -840,25 +841,25 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   }
 
   /**
-   * Gives `app` its connection and opens exactly its path: app pods to the pooler (and the pooler to the
-   * instances), or app pods to the instances, on 5432. The app gets libpq settings: `PGHOST`, `PGPORT`,
+   * Gives `workload` its connection and opens exactly its path: its pods to the pooler (and the pooler to the
+   * instances), or its pods to the instances, on 5432. The workload gets libpq settings: `PGHOST`, `PGPORT`,
    * `PGDATABASE`, `PGUSER` (the owner), and `PGSSLMODE=verify-full` with `PGSSLROOTCERT`, the cluster CA's
    * certificate mounted from `<name>-ca` (the key stays out of the pod). The `username` and `password`
    * of the operator's Secret `<name>-app` are mounted as read-only files under
    * `/var/run/secrets/postgres/<name>/`, and `PGPASSWORD_FILE` names the password file: the app reads
    * it and passes the password when it connects (libpq does not read `PGPASSWORD_FILE` itself).
    */
-  public grantConnection(app: ProductionApp): void {
-    check(app.namespace === this.namespace, app, 'connectTo', this.node.path,
+  public grantConnection(workload: IWorkload): void {
+    check(workload.namespace === this.namespace, workload, 'connectTo', this.node.path,
       `must be in the database's namespace '${this.namespace}': the credentials Secret the operator writes is namespaced`);
     if (this.poolerNetworkPolicy && this.poolerPeer) {
-      this.poolerNetworkPolicy.allowIngress(app.peer, [{ port: POSTGRES_PORT }]);
-      app.allowTo(this.poolerPeer, [{ port: POSTGRES_PORT }]);
+      this.poolerNetworkPolicy.allowIngress(workload.peer, [{ port: POSTGRES_PORT }]);
+      workload.allowTo(this.poolerPeer, [{ port: POSTGRES_PORT }]);
     } else {
-      this.networkPolicy.allowIngress(app.peer, [{ port: POSTGRES_PORT }]);
-      app.allowTo(this.peer, [{ port: POSTGRES_PORT }]);
+      this.networkPolicy.allowIngress(workload.peer, [{ port: POSTGRES_PORT }]);
+      workload.allowTo(this.peer, [{ port: POSTGRES_PORT }]);
     }
-    bindConnection(app, {
+    bindConnection(workload, {
       name: this.name,
       host: this.host,
       port: this.port,
@@ -1062,10 +1063,10 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
     }
   }
 
-  /** Gives `app` its connection and opens the egress path from its pods to the database, and nothing else. */
-  public grantConnection(app: ProductionApp): void {
-    app.allowTo(this.props.endpoint, [{ port: this.port }]);
-    bindConnection(app, {
+  /** Gives `workload` its connection and opens the egress path from its pods to the database, and nothing else. */
+  public grantConnection(workload: IWorkload): void {
+    workload.allowTo(this.props.endpoint, [{ port: this.port }]);
+    bindConnection(workload, {
       name: this.name,
       host: this.host,
       port: this.port,
@@ -1106,20 +1107,20 @@ interface Connection {
  * picked up. libpq's own `PGPASSFILE` cannot be used: the kubelet gives Secret volume files to the
  * pod's fsGroup with group read, and libpq ignores a password file that the group can read.
  */
-function bindConnection(app: ProductionApp, connection: Connection): void {
+function bindConnection(workload: IWorkload, connection: Connection): void {
   const credentialsPath = `${CREDENTIALS_MOUNT_ROOT}/${connection.name}`;
   const { secretName, usernameKey, passwordKey } = connection.credentials;
-  app.addEnv('PGHOST', EnvValue.literal(connection.host));
-  app.addEnv('PGPORT', EnvValue.literal(String(connection.port)));
-  app.addEnv('PGDATABASE', EnvValue.literal(connection.database));
+  workload.addEnv('PGHOST', EnvValue.literal(connection.host));
+  workload.addEnv('PGPORT', EnvValue.literal(String(connection.port)));
+  workload.addEnv('PGDATABASE', EnvValue.literal(connection.database));
   if (connection.user !== undefined) {
-    app.addEnv('PGUSER', EnvValue.literal(connection.user));
+    workload.addEnv('PGUSER', EnvValue.literal(connection.user));
   } else {
-    app.addEnv('PGUSER_FILE', EnvValue.literal(`${credentialsPath}/username`));
+    workload.addEnv('PGUSER_FILE', EnvValue.literal(`${credentialsPath}/username`));
   }
-  app.addEnv('PGPASSWORD_FILE', EnvValue.literal(`${credentialsPath}/password`));
-  app.addEnv('PGSSLMODE', EnvValue.literal(connection.sslMode));
-  app.addVolume({
+  workload.addEnv('PGPASSWORD_FILE', EnvValue.literal(`${credentialsPath}/password`));
+  workload.addEnv('PGSSLMODE', EnvValue.literal(connection.sslMode));
+  workload.addVolume({
     name: `${connection.name}-credentials`,
     mountPath: credentialsPath,
     readOnly: true,
@@ -1134,8 +1135,8 @@ function bindConnection(app: ProductionApp, connection: Connection): void {
   if (connection.rootCertificate) {
     const volumeName = `${connection.name}-ca`;
     const mountPath = `${CA_MOUNT_ROOT}/${volumeName}`;
-    app.addVolume({ name: volumeName, mountPath, source: connection.rootCertificate.volumeSource() });
-    app.addEnv('PGSSLROOTCERT', EnvValue.literal(`${mountPath}/ca.crt`));
+    workload.addVolume({ name: volumeName, mountPath, source: connection.rootCertificate.volumeSource() });
+    workload.addEnv('PGSSLROOTCERT', EnvValue.literal(`${mountPath}/ca.crt`));
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, ClusterIssuer, ClusterIssuerSpecAcmeSolversHttp01,
 } from '../imports/cert-manager.io';
@@ -13,26 +13,23 @@ import {
 import { check } from './errors';
 import { recommendedLabels } from './labels';
 import { clusterScoped, nameFromId, resolveNamespace } from './names';
-import { NetworkPeer, NetworkPolicyRules, NetworkPort, PolicyType } from './network';
+import { NetworkPeer, NetworkPolicyRules, PolicyType } from './network';
 import {
   checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkNamespaceName, checkUrlPath,
 } from './validate';
+import { IWorkload } from './workload';
 
 /**
- * A workload a route sends traffic to: a Service in front of pods that a NetworkPolicy guards.
+ * A workload a route sends traffic to: the workload contract, plus the Service in front of its pods.
  * {@link ProductionApp} is one.
  */
-export interface IIngressBackend extends IConstruct {
+export interface IIngressBackend extends IWorkload {
   /** Name of the Service. */
   readonly serviceName: string;
-  /** Namespace of the Service; a route reaches backends in its own namespace only. */
-  readonly namespace: string;
   /** Port of the Service the route sends traffic to; unset for a workload that serves nothing. */
   readonly servicePort?: number;
   /** Container port behind the Service, which the backend's NetworkPolicy opens to the controller. */
   readonly port?: number;
-  /** Lets `peer` connect to the backend's pods on `ports`. */
-  allowFrom(peer: NetworkPeer, ports?: readonly NetworkPort[]): void;
 }
 
 /**

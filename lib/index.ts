@@ -1,5 +1,6 @@
 export * from './alerting';
 export * from './app-monitoring';
+export * from './env-value';
 export * from './errors';
 export * from './grafana-dashboard';
 export * from './guardrails';
@@ -20,3 +21,4 @@ export * from './resources';
 export * from './secrets-binding';
 export * from './tier';
 export * from './validate';
+export * from './workload';

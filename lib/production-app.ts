@@ -9,6 +9,7 @@ import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
 import { nameFromId, resolveNamespace } from './names';
+import { EnvValue } from './env-value';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, NetworkPort } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { Probe } from './probe';
@@ -16,6 +17,7 @@ import { ContainerResources, checkResources, renderResources, sizeQuantity } fro
 import {
   checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger, checkLabels, checkPort,
 } from './validate';
+import { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workload';
 
 /** Horizontal pod autoscaling of a {@link ProductionApp}. */
 export interface AutoscalingOptions {
@@ -80,62 +82,6 @@ export enum AccessMode {
   READ_WRITE_ONCE = 'ReadWriteOnce',
   /** Mounted read-write by many nodes: any number of replicas. */
   READ_WRITE_MANY = 'ReadWriteMany',
-}
-
-/** An additional volume mounted into the container. */
-export interface AppVolume {
-  /** Volume name, unique in the pod. */
-  readonly name: string;
-  /** Where it is mounted. */
-  readonly mountPath: string;
-  /** Whether the mount is read-only. @default true */
-  readonly readOnly?: boolean;
-  /** The volume source (`emptyDir`, `configMap`, `secret`, `projected`, `csi`, ...). `hostPath` is refused. */
-  readonly source: Omit<k8s.Volume, 'name'>;
-}
-
-/** The value of an environment variable. */
-export class EnvValue {
-  /** A literal value, written into the manifest. Never use it for a credential. */
-  public static literal(value: string): EnvValue {
-    return new EnvValue({ value });
-  }
-
-  /** The value of `key` in the Secret `secretName`, read by the kubelet; the manifest holds only the reference. */
-  public static fromSecret(secretName: string, key: string): EnvValue {
-    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional: false } } });
-  }
-
-  /** The value of `key` in the ConfigMap `configMapName`. */
-  public static fromConfigMap(configMapName: string, key: string): EnvValue {
-    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional: false } } });
-  }
-
-  /** A field of the pod, e.g. `metadata.namespace` or `status.podIP`. */
-  public static fromField(fieldPath: string): EnvValue {
-    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
-  }
-
-  private constructor(private readonly spec: Omit<k8s.EnvVar, 'name'>) {}
-
-  /** Whether the manifest carries the value itself. */
-  public get isLiteral(): boolean {
-    return this.spec.value !== undefined;
-  }
-
-  /** The env entry for `name`. */
-  public render(name: string): k8s.EnvVar {
-    return { name, ...this.spec };
-  }
-}
-
-/**
- * Something a {@link ProductionApp} can connect to: another app, a database.
- * The target opens the network path on its side and the app's, and hands over connection settings.
- */
-export interface IConnectable {
-  /** Grants `app` access to this target. */
-  grantConnection(app: ProductionApp): void;
 }
 
 /** Props of a {@link ProductionApp}. */
@@ -210,7 +156,7 @@ export interface ProductionAppProps {
   /** A persistent data volume. @default - no persistent volume */
   readonly persistentVolume?: PersistentVolumeOptions;
   /** Additional volumes. @default - none */
-  readonly volumes?: AppVolume[];
+  readonly volumes?: WorkloadVolume[];
   /** Size limit of the writable `/tmp` (the root filesystem is read-only). @default Size.mebibytes(256) */
   readonly tmpSize?: Size;
   /** Time the app has to shut down after SIGTERM. @default Duration.seconds(30) */
@@ -236,7 +182,7 @@ const MIN_ID = 10000;
  * capabilities or an API token, with requests and limits, distinct probes, zero-downtime rollouts,
  * spread over hosts and zones, and a network that admits only declared peers.
  */
-export class ProductionApp extends Construct implements IConnectable {
+export class ProductionApp extends Construct implements IWorkload, IConnectable {
   /** Name of the app's objects. */
   public readonly name: string;
   /** Namespace of the app's objects. */
@@ -251,6 +197,8 @@ export class ProductionApp extends Construct implements IConnectable {
   public readonly selectorLabels: Record<string, string>;
   /** The app's pods as a NetworkPolicy peer. */
   public readonly peer: NetworkPeer;
+  /** The port the app serves other workloads on: its container port, named `http`. */
+  public readonly ports: readonly WorkloadPort[];
   /** Replicas, or the autoscaler's minimum. */
   public readonly replicas: number;
   /** The Deployment. */
@@ -278,7 +226,7 @@ export class ProductionApp extends Construct implements IConnectable {
 
   private readonly labels: Record<string, string>;
   private readonly env = new Map<string, EnvValue>();
-  private readonly volumes = new Map<string, AppVolume>();
+  private readonly volumes = new Map<string, WorkloadVolume>();
   private readonly podAnnotations = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: ProductionAppProps) {
@@ -288,6 +236,7 @@ export class ProductionApp extends Construct implements IConnectable {
     this.namespace = resolveNamespace(this, 'ProductionApp', props.namespace);
     this.port = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
+    this.ports = [{ name: HTTP_PORT_NAME, port: this.port }];
     this.replicas = props.replicas ?? 3;
     this.serviceName = this.name;
     const autoscaling = props.autoscaling ?? {};
@@ -590,7 +539,7 @@ export class ProductionApp extends Construct implements IConnectable {
     }
   }
 
-  /** Lets `peer` connect to the app's pods on `ports`. */
+  /** Lets `peer` connect to the app's pods on `ports` (by default the app's port). */
   public allowFrom(peer: NetworkPeer, ports: readonly NetworkPort[] = [{ port: this.port }]): void {
     this.networkPolicy.allowIngress(peer, ports);
   }
@@ -608,11 +557,11 @@ export class ProductionApp extends Construct implements IConnectable {
     target.grantConnection(this);
   }
 
-  /** Lets `app` reach this app's port, and nothing else. */
-  public grantConnection(app: ProductionApp): void {
-    this.allowFrom(app.peer, [{ port: this.port }]);
-    app.allowTo(this.peer, [{ port: this.port }]);
-    app.addEnv(`${envPrefix(this.name)}_URL`, EnvValue.literal(`http://${this.serviceName}.${this.namespace}.svc:${this.servicePort}`));
+  /** Lets `workload` reach this app's port, and nothing else, and gives it the app's URL as `<NAME>_URL`. */
+  public grantConnection(workload: IWorkload): void {
+    this.allowFrom(workload.peer, [{ port: this.port }]);
+    workload.allowTo(this.peer, [{ port: this.port }]);
+    workload.addEnv(`${envPrefix(this.name)}_URL`, EnvValue.literal(`http://${this.serviceName}.${this.namespace}.svc:${this.servicePort}`));
   }
 
   /** Adds an environment variable to the container; names are unique. */
@@ -626,7 +575,7 @@ export class ProductionApp extends Construct implements IConnectable {
   }
 
   /** Mounts a volume into the container; names and mount paths are unique, `hostPath` is refused. */
-  public addVolume(volume: AppVolume): void {
+  public addVolume(volume: WorkloadVolume): void {
     checkDnsLabel(this, 'volumes.name', volume.name);
     checkAbsolutePath(this, `volumes.${volume.name}.mountPath`, volume.mountPath);
     check(!RESERVED_VOLUMES.has(volume.name) && !this.volumes.has(volume.name), this, 'volumes.name', volume.name,

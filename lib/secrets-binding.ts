@@ -17,9 +17,10 @@ import { check } from './errors';
 import { recommendedLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
 import { nameFromId, resolveNamespace } from './names';
-import { EnvValue, ProductionApp } from './production-app';
+import { EnvValue } from './env-value';
 import { Tier, tierOf } from './tier';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkSecretKey } from './validate';
+import { IWorkload } from './workload';
 
 /** Kind of an External Secrets Operator store. */
 export enum SecretStoreKind {
@@ -254,8 +255,8 @@ const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
 /**
  * Secrets that never sit in git, bound into workloads: a Secret produced in the cluster by the
- * External Secrets Operator or Sealed Secrets, mounted into a {@link ProductionApp} as files or
- * environment variables with `bindTo`. Keys a workload asks for that the source does not provide
+ * External Secrets Operator or Sealed Secrets, mounted into a workload (a `ProductionApp`, or any
+ * {@link IWorkload}) as files or environment variables with `bindTo`. Keys a workload asks for that the source does not provide
  * fail at synth, and pods roll when the binding changes.
  */
 export class SecretsBinding extends Construct {
@@ -287,11 +288,11 @@ export class SecretsBinding extends Construct {
   }
 
   /**
-   * Mounts the Secret into `app` as `mount` says, annotates its pods with a checksum of the
-   * binding so that they roll when it changes, and orders the binding before the app in the manifests.
+   * Mounts the Secret into `workload` as `mount` says, annotates its pods with a checksum of the
+   * binding so that they roll when it changes, and orders the binding before the workload in the manifests.
    */
-  public bindTo(app: ProductionApp, mount: SecretMount): void {
-    check(app.namespace === this.namespace, this, 'bindTo.app', app.node.path,
+  public bindTo(workload: IWorkload, mount: SecretMount): void {
+    check(workload.namespace === this.namespace, this, 'bindTo.app', workload.node.path,
       `must run in namespace '${this.namespace}': pods read Secrets of their own namespace only`);
     for (const key of mount.keys ?? []) {
       check(this.keys.includes(key), this, 'bindTo.mount.keys', key,
@@ -299,7 +300,7 @@ export class SecretsBinding extends Construct {
     }
     if (mount.mountPath !== undefined) {
       checkAbsolutePath(this, 'bindTo.mount.mountPath', mount.mountPath);
-      app.addVolume({
+      workload.addVolume({
         name: this.name,
         mountPath: mount.mountPath,
         readOnly: true,
@@ -313,10 +314,10 @@ export class SecretsBinding extends Construct {
       });
     }
     for (const [variable, key] of mount.variables) {
-      app.addEnv(variable, EnvValue.fromSecret(this.name, key));
+      workload.addEnv(variable, EnvValue.fromSecret(this.name, key));
     }
-    app.addPodAnnotation(`${CHECKSUM_ANNOTATION}/${this.name}`, this.checksum);
-    app.node.addDependency(this);
+    workload.addPodAnnotation(`${CHECKSUM_ANNOTATION}/${this.name}`, this.checksum);
+    workload.node.addDependency(this);
   }
 }
 

@@ -457,8 +457,10 @@ describe('HardenedIngress', () => {
   });
 
   describe('bad input', () => {
+    const ignore = () => undefined;
     const portless: IIngressBackend = Object.assign(new Construct(Testing.app(), 'Worker'), {
-      serviceName: 'worker', namespace: 'test', allowFrom: () => undefined,
+      name: 'worker', serviceName: 'worker', namespace: 'test', selectorLabels: { app: 'worker' }, peer: NetworkPeer.pods({ app: 'worker' }), ports: [],
+      allowFrom: ignore, allowTo: ignore, addEnv: ignore, addVolume: ignore, addPodAnnotation: ignore, connectTo: ignore,
     });
     const cases: Array<[string, (chart: Chart) => void, RegExp]> = [
       ['a host has no TLS certificate', (c) => ingress(c, { issuer: undefined }).route(HOST, '/', app(c)),
