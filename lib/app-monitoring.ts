@@ -1,62 +1,32 @@
 import { Duration } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { PrometheusRule } from '../imports/monitoring.coreos.com';
-import { Alert, AlertSeverity, checkLabelName, checkMetricName, checkRunbookBaseUrl, prometheusDuration, renderAlerts } from './alerting';
-import { check } from './errors';
+import { Alert, AlertSeverity, prometheusDuration, renderAlerts } from './alerting';
+import { AppMetrics } from './app-metrics';
 import { DashboardPanel, GrafanaDashboard, PanelUnit } from './grafana-dashboard';
-import type { MetricsOptions, ProductionApp } from './production-app';
 
-/** When the alerts of a {@link ProductionApp} fire, and where their runbooks are. */
-export interface AppAlertOptions {
-  /** Share of requests answered with a 5xx status (between 0 and 1) above which `HttpErrorRatioHigh` fires. @default 0.05 */
-  readonly maxErrorRatio?: number;
-  /** Quantile of the request latency (between 0 and 1) that `HttpLatencyHigh` watches. @default 0.99 */
-  readonly latencyQuantile?: number;
-  /** Latency at `latencyQuantile` above which `HttpLatencyHigh` fires. @default Duration.seconds(1) */
-  readonly maxLatency?: Duration;
-  /** Base URL of the runbooks: every alert links to `<base>/<alert name in lowercase>`. @default - no runbook links */
-  readonly runbookBaseUrl?: string;
-}
-
-/** Props of {@link AppMonitoring}. */
+/** Props of {@link AppMonitoring}: plain values of the workload it watches. */
 export interface AppMonitoringProps {
-  /** The app to watch. */
-  readonly app: ProductionApp;
-  /** How the app exposes its metrics, and when its alerts fire. */
-  readonly metrics: MetricsOptions;
-}
-
-/**
- * Checks the monitoring options of `app` (metric and label names, thresholds, runbook URL). Errors
- * name the app and the prop as the user wrote them on the ProductionApp, which calls this before
- * it creates any object.
- */
-export function checkMetricsOptions(app: IConstruct, metrics: MetricsOptions): void {
-  const duration = metrics.requestDurationMetric ?? 'http_request_duration_seconds';
-  const alerting = metrics.alerts ?? {};
-  const maxErrorRatio = alerting.maxErrorRatio ?? 0.05;
-  const latencyQuantile = alerting.latencyQuantile ?? 0.99;
-  const maxLatency = alerting.maxLatency ?? Duration.seconds(1);
-  checkMetricName(app, 'metrics.requestsMetric', metrics.requestsMetric ?? 'http_requests_total');
-  checkLabelName(app, 'metrics.statusCodeLabel', metrics.statusCodeLabel ?? 'code');
-  checkMetricName(app, 'metrics.requestDurationMetric', duration);
-  check(!/_(bucket|sum|count)$/.test(duration), app, 'metrics.requestDurationMetric', duration,
-    'must be the name of the histogram, without the _bucket, _sum or _count suffix');
-  check(maxErrorRatio > 0 && maxErrorRatio < 1, app, 'metrics.alerts.maxErrorRatio', maxErrorRatio, 'must be between 0 and 1 (exclusive)');
-  check(latencyQuantile > 0 && latencyQuantile < 1, app, 'metrics.alerts.latencyQuantile', latencyQuantile, 'must be between 0 and 1 (exclusive)');
-  check(maxLatency.toMilliseconds({ integral: false }) > 0, app, 'metrics.alerts.maxLatency', maxLatency.toHumanString(), 'must be longer than zero');
-  if (alerting.runbookBaseUrl !== undefined) {
-    checkRunbookBaseUrl(app, 'metrics.alerts.runbookBaseUrl', alerting.runbookBaseUrl);
-  }
+  /** Name of the workload: of its container, and of the PrometheusRule and the dashboard. */
+  readonly name: string;
+  /** Namespace of the workload, and of the PrometheusRule and the dashboard. */
+  readonly namespace: string;
+  /** The Service whose ServiceMonitor targets carry the HTTP metrics (their `service` label). */
+  readonly serviceName: string;
+  /** The Deployment whose unavailable replicas `DeploymentReplicasUnavailable` watches. */
+  readonly deploymentName: string;
+  /** Labels of the PrometheusRule and the dashboard ConfigMap: the workload's recommended labels. */
+  readonly labels: Record<string, string>;
+  /** The workload's metrics and alert thresholds. */
+  readonly metrics: AppMetrics;
 }
 
 /** Rate windows hold at least four scrapes, and never less than five minutes, so that one missed scrape does not fire an alert. */
 const MIN_RATE_WINDOW = Duration.minutes(5);
 const SCRAPES_PER_WINDOW = 4;
-const DEFAULT_SCRAPE_INTERVAL = Duration.seconds(30);
 
 /**
- * The alerts and the dashboard of a {@link ProductionApp} that declares metrics: a PrometheusRule
+ * The alerts and the dashboard of a workload that declares metrics (a `ProductionApp`): a PrometheusRule
  * with its HTTP error ratio and latency (from its own metrics) and unavailable replicas
  * (kube-state-metrics), and a Grafana dashboard of request rate, errors, latency, CPU and memory
  * against requests and limits, and restarts.
@@ -77,26 +47,19 @@ export class AppMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppMonitoringProps) {
     super(scope, id);
-    const { app, metrics } = props;
-    const requests = metrics.requestsMetric ?? 'http_requests_total';
-    const statusCode = metrics.statusCodeLabel ?? 'code';
-    const duration = metrics.requestDurationMetric ?? 'http_request_duration_seconds';
-    const alerting = metrics.alerts ?? {};
-    const maxErrorRatio = alerting.maxErrorRatio ?? 0.05;
-    const latencyQuantile = alerting.latencyQuantile ?? 0.99;
-    const maxLatency = alerting.maxLatency ?? Duration.seconds(1);
+    const { name, namespace, labels, metrics } = props;
+    const requests = metrics.requestsMetric;
+    const statusCode = metrics.statusCodeLabel;
+    const duration = metrics.requestDurationMetric;
+    const { maxErrorRatio, latencyQuantile, maxLatency } = metrics;
 
-    checkMetricsOptions(app, metrics);
-
-    const scrapeWindow = Duration.seconds(SCRAPES_PER_WINDOW * (metrics.interval ?? DEFAULT_SCRAPE_INTERVAL).toSeconds());
+    const scrapeWindow = Duration.seconds(SCRAPES_PER_WINDOW * metrics.interval.toSeconds());
     const window = prometheusDuration(scrapeWindow.toSeconds() > MIN_RATE_WINDOW.toSeconds() ? scrapeWindow : MIN_RATE_WINDOW);
-    const service = `namespace="${app.namespace}", service="${app.serviceName}"`;
-    const container = `namespace="${app.namespace}", container="${app.name}"`;
+    const service = `namespace="${namespace}", service="${props.serviceName}"`;
+    const container = `namespace="${namespace}", container="${name}"`;
     const errors = `${statusCode}=~"5.."`;
     const percentile = `p${+(latencyQuantile * 100).toFixed(2)}`;
     const latencySeconds = maxLatency.toSeconds({ integral: false });
-    // The app's recommended labels, as on every object of the app.
-    const labels = app.deployment.metadata.toJson().labels as Record<string, string>;
 
     const alerts: Alert[] = [
       {
@@ -118,7 +81,7 @@ export class AppMonitoring extends Construct {
       },
       {
         name: 'DeploymentReplicasUnavailable',
-        expr: `kube_deployment_status_replicas_unavailable{namespace="${app.namespace}", deployment="${app.deployment.name}"} > 0`,
+        expr: `kube_deployment_status_replicas_unavailable{namespace="${namespace}", deployment="${props.deploymentName}"} > 0`,
         for: Duration.minutes(15),
         severity: AlertSeverity.WARNING,
         summary: 'Deployment {{ $labels.deployment }} has {{ $value }} unavailable replicas',
@@ -126,8 +89,8 @@ export class AppMonitoring extends Construct {
       },
     ];
     this.alerts = new PrometheusRule(this, 'Alerts', {
-      metadata: { name: app.name, namespace: app.namespace, labels },
-      spec: { groups: [{ name: app.name, rules: renderAlerts(alerts, alerting.runbookBaseUrl) }] },
+      metadata: { name, namespace, labels },
+      spec: { groups: [{ name, rules: renderAlerts(alerts, metrics.runbookBaseUrl) }] },
     });
 
     const rate = (selector: string) => `rate(${requests}{${selector}}[$__rate_interval])`;
@@ -179,10 +142,10 @@ export class AppMonitoring extends Construct {
       },
     ];
     this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
-      name: `${app.name}-dashboard`,
-      namespace: app.namespace,
-      title: `${app.name} (${app.namespace})`,
-      tags: [app.namespace],
+      name: `${name}-dashboard`,
+      namespace,
+      title: `${name} (${namespace})`,
+      tags: [namespace],
       labels,
       panels,
     });

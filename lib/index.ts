@@ -1,4 +1,5 @@
 export * from './alerting';
+export * from './app-metrics';
 export * from './app-monitoring';
 export * from './env-value';
 export * from './errors';

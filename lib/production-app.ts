@@ -3,7 +3,8 @@ import { Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
-import { AppAlertOptions, AppMonitoring, checkMetricsOptions } from './app-monitoring';
+import { AppMetrics, MetricsOptions } from './app-metrics';
+import { AppMonitoring } from './app-monitoring';
 import { check } from './errors';
 import { Image } from './image';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from './labels';
@@ -39,29 +40,6 @@ export interface DisruptionBudgetOptions {
   readonly enabled?: boolean;
   /** Pods that may be evicted at once; at least 1, so a drain can always proceed. @default 1 */
   readonly maxUnavailable?: number;
-}
-
-/** Prometheus scraping of a {@link ProductionApp}. */
-export interface MetricsOptions {
-  /** Container port that serves metrics. @default - the main `port` */
-  readonly port?: number;
-  /** HTTP path of the metrics. @default '/metrics' */
-  readonly path?: string;
-  /** Scrape interval. @default Duration.seconds(30) */
-  readonly interval?: Duration;
-  /** Who scrapes: the NetworkPolicy admits them to the metrics port. @default NetworkPeer.namespace('monitoring') */
-  readonly scraper?: NetworkPeer;
-  /** Counter of the HTTP requests the app handled, labelled with the status code. @default 'http_requests_total' */
-  readonly requestsMetric?: string;
-  /** Label of `requestsMetric` that holds the HTTP status code. @default 'code' */
-  readonly statusCodeLabel?: string;
-  /** Histogram of request durations in seconds, named without the `_bucket` suffix. @default 'http_request_duration_seconds' */
-  readonly requestDurationMetric?: string;
-  /**
-   * When the app's alerts fire (a PrometheusRule beside the ServiceMonitor, with a Grafana dashboard).
-   * @default - more than 5% server errors, p99 latency above 1s, or replicas unavailable, each for 10-15 minutes; no runbook links
-   */
-  readonly alerts?: AppAlertOptions;
 }
 
 /** A persistent data volume: a PersistentVolumeClaim mounted into the container. */
@@ -261,12 +239,7 @@ export class ProductionApp extends Construct implements IWorkload, IConnectable 
     if (props.metrics?.port !== undefined) {
       checkPort(this, 'metrics.port', props.metrics.port);
     }
-    if (props.metrics?.path !== undefined) {
-      checkAbsolutePath(this, 'metrics.path', props.metrics.path);
-    }
-    if (props.metrics !== undefined) {
-      checkMetricsOptions(this, props.metrics);
-    }
+    const metrics = props.metrics !== undefined ? AppMetrics.resolve(this, props.metrics) : undefined;
     checkInteger(this, 'replicas', this.replicas, 1);
     if (autoscalingEnabled) {
       checkInteger(this, 'autoscaling.maxReplicas', maxReplicas, this.replicas);
@@ -519,8 +492,7 @@ export class ProductionApp extends Construct implements IWorkload, IConnectable 
       this.allowFrom(peer);
     }
 
-    if (props.metrics && this.metricsPort !== undefined) {
-      const metricsPath = props.metrics.path ?? '/metrics';
+    if (metrics && this.metricsPort !== undefined) {
       this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
         metadata,
         spec: {
@@ -528,14 +500,21 @@ export class ProductionApp extends Construct implements IWorkload, IConnectable 
           namespaceSelector: { matchNames: [this.namespace] },
           endpoints: [{
             port: this.metricsPort === this.port ? HTTP_PORT_NAME : METRICS_PORT_NAME,
-            path: metricsPath,
-            interval: `${(props.metrics.interval ?? Duration.seconds(30)).toSeconds()}s`,
+            path: metrics.path,
+            interval: `${metrics.interval.toSeconds()}s`,
             scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
           }],
         },
       });
-      this.networkPolicy.allowIngress(props.metrics.scraper ?? NetworkPeer.namespace('monitoring'), [{ port: this.metricsPort }]);
-      this.monitoring = new AppMonitoring(this, 'Monitoring', { app: this, metrics: props.metrics });
+      this.networkPolicy.allowIngress(props.metrics?.scraper ?? NetworkPeer.namespace('monitoring'), [{ port: this.metricsPort }]);
+      this.monitoring = new AppMonitoring(this, 'Monitoring', {
+        name: this.name,
+        namespace: this.namespace,
+        serviceName: this.serviceName,
+        deploymentName: this.deployment.name,
+        labels: this.labels,
+        metrics,
+      });
     }
   }
 
