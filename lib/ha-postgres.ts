@@ -14,6 +14,7 @@ import {
 } from '../imports/postgresql.cnpg.io';
 import { Alert, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alerting';
 import { check } from './errors';
+import { recordException } from './exceptions';
 import { Image } from './image';
 import { NAMESPACE_NAME_LABEL, recommendedLabels } from './labels';
 import { nameFromId, resolveNamespace } from './names';
@@ -58,6 +59,9 @@ const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
  * Reviewers and policy engines find deliberate exceptions by it.
  */
 export const BACKUPS_SUPPRESSED_ANNOTATION = 'cdk8s-golden-path/backups-suppressed';
+
+/** The guardrails that a Cluster without backups violates, and that `PostgresBackup.none({ reason })` accepts for it. */
+const BACKUP_RULE_IDS = ['postgres-wal-archive', 'postgres-scheduled-backup'];
 
 /** How far a commit must travel before PostgreSQL reports it committed. */
 export enum DataDurability {
@@ -280,7 +284,10 @@ export class PostgresBackup {
     return new PostgresBackup(options, undefined);
   }
 
-  /** No backups. Production accepts this only with a reason, which is recorded on the Cluster. */
+  /**
+   * No backups, for `reason`, which is recorded on the Cluster (annotation `cdk8s-golden-path/backups-suppressed`)
+   * and as the exception that the backup guardrails (`postgres-wal-archive`, `postgres-scheduled-backup`) accept.
+   */
   public static none(options: { readonly reason: string }): PostgresBackup {
     return new PostgresBackup(undefined, options.reason);
   }
@@ -714,6 +721,11 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
       },
       spec,
     });
+    if (backup.suppressionReason !== undefined) {
+      for (const ruleId of BACKUP_RULE_IDS) {
+        recordException(this.cluster, ruleId, backup.suppressionReason);
+      }
+    }
 
     if (archive && this.objectStore) {
       this.scheduledBackup = new ScheduledBackup(this, 'ScheduledBackup', {

@@ -3,6 +3,7 @@ export * from './app-metrics';
 export * from './app-monitoring';
 export * from './env-value';
 export * from './errors';
+export * from './exceptions';
 export * from './grafana-dashboard';
 export * from './guardrails';
 export * from './hardened-ingress';

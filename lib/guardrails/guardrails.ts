@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../errors';
+import { exceptionsOn, recordException } from '../exceptions';
 import { Tier, tierOf } from '../tier';
 import { GuardrailObject, ObjectIndex } from './objects';
 import { GuardrailFinding, GuardrailReport, UnknownSuppression } from './report';
@@ -10,7 +11,6 @@ import { BUILTIN_RULES } from './rules';
 /** Annotation prefix that records a suppression on the object it covers: `<prefix><rule-id>: <reason>`. */
 export const SUPPRESSION_ANNOTATION_PREFIX = 'guardrails.cdk8s-golden-path/suppress.';
 
-const SUPPRESSION_METADATA = 'cdk8s-golden-path:guardrails:suppress';
 /** Rule ids become annotation key names (at most 63 characters with the `suppress.` prefix). */
 const RULE_ID = /^[a-z0-9]([-a-z0-9]{0,52}[a-z0-9])?$/;
 const APPLIED = new WeakMap<IConstruct, Guardrails>();
@@ -19,11 +19,6 @@ const APPLIED = new WeakMap<IConstruct, Guardrails>();
 export interface GuardrailsProps {
   /** Rules of your own, checked after the built-in ones and with the same levels and suppressions. @default - the built-in rules only */
   readonly rules?: readonly GuardrailRule[];
-}
-
-interface Suppression {
-  readonly ruleId: string;
-  readonly reason: string;
 }
 
 /**
@@ -55,12 +50,13 @@ export class Guardrails {
   /**
    * Accepts violations of rule `ruleId` by every object at or below `scope`, for `reason`.
    * The reason is required: it is recorded as an annotation on each object whose violation it
-   * accepts, and in the report.
+   * accepts, and in the report. Constructs record their documented exceptions the same way
+   * (`PostgresBackup.none({ reason })` accepts the backup rules for its Cluster).
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
     check(RULE_ID.test(ruleId), scope, 'ruleId', ruleId, 'must be a guardrail rule id: lowercase letters, digits and \'-\'');
     check(reason.trim() !== '', scope, 'reason', reason, 'must say why the exception is safe');
-    scope.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: reason.trim() } satisfies Suppression);
+    recordException(scope, ruleId, reason.trim());
   }
 
   /** The rules checked: the built-in pack, then the rules of your own. */
@@ -177,12 +173,9 @@ function evaluate(root: IConstruct, rules: readonly GuardrailRule[]): Evaluation
 
   const visit = (node: IConstruct, inherited: ReadonlyMap<string, string>): void => {
     let suppressions = inherited;
-    for (const entry of node.node.metadata) {
-      if (entry.type === SUPPRESSION_METADATA) {
-        const { ruleId, reason } = entry.data as Suppression;
-        suppressions = new Map([...suppressions, [ruleId, reason]]);
-        declared.push({ ruleId, scope: node });
-      }
+    for (const { ruleId, reason } of exceptionsOn(node)) {
+      suppressions = new Map([...suppressions, [ruleId, reason]]);
+      declared.push({ ruleId, scope: node });
     }
     if (ApiObject.isApiObject(node)) {
       const object = new GuardrailObject(node.node.path, node.toJson(), tierOf(node));

@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { App, Chart, Size, Testing } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Platform } from '../../apps/platform';
 import { DEV, PROD } from '../../apps/stages';
 import {
-  Guardrails, GuardrailRule, RuleLevel, RuleSource, SUPPRESSION_ANNOTATION_PREFIX, Tier, setTier, synthWithGuardrails,
+  Guardrails, GuardrailRule, HaPostgres, NamespaceBaseline, NetworkPeer, PostgresBackup, RuleLevel, RuleSource, SUPPRESSION_ANNOTATION_PREFIX,
+  Tier, setTier, synthWithGuardrails,
 } from '../../lib';
 
 /** A Deployment written by hand with the L1 API: privileged, root, unpinned. */
@@ -140,6 +141,41 @@ describe('Guardrails', () => {
     // THEN
     const written = fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8');
     expect(written).toContain('example.com/changed: "yes"');
+  });
+
+  test('a documented construct exception passes a prod synth and is recorded like a suppression', () => {
+    // GIVEN a production database that goes without backups, as PostgresBackup.none documents
+    const outdir = tempOutdir();
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'analytics', { namespace: 'analytics', disableResourceNameHashes: true });
+    const reason = 'scratch copy, rebuilt nightly from the warehouse';
+    new HaPostgres(chart, 'Db', {
+      kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/16') },
+      storage: { size: Size.gibibytes(10) },
+      backup: PostgresBackup.none({ reason }),
+    });
+    new NamespaceBaseline(chart, 'Namespace', {
+      name: 'analytics', quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) },
+    });
+    // WHEN
+    const report = synthWithGuardrails(app, quiet);
+    // THEN
+    expect(report.errors).toEqual([]);
+    expect(report.suppressed.map((f) => [f.rule.id, f.object.path, f.suppression])).toEqual([
+      ['postgres-wal-archive', 'analytics/Db/Resource', reason],
+      ['postgres-scheduled-backup', 'analytics/Db/Resource', reason],
+    ]);
+    const cluster = Testing.synth(chart).find((o) => o.kind === 'Cluster');
+    expect(cluster.metadata.annotations).toEqual({
+      'cdk8s-golden-path/backups-suppressed': reason,
+      [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-wal-archive`]: reason,
+      [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-scheduled-backup`]: reason,
+    });
+    const sarif = JSON.parse(fs.readFileSync(path.join(outdir, 'guardrails.sarif'), 'utf8'));
+    expect(sarif.runs[0].results.map((r: any) => [r.ruleId, r.suppressions])).toEqual([
+      ['postgres-wal-archive', [{ kind: 'inSource', justification: reason }]],
+      ['postgres-scheduled-backup', [{ kind: 'inSource', justification: reason }]],
+    ]);
   });
 
   test('a suppression covers the objects below its scope, and only its rule', () => {
