@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AlertCondition, HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Probe,
+  AlertCondition, HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, PlatformAlerts, Probe,
   ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
@@ -97,7 +97,6 @@ export class Platform extends Chart {
     this.ingress = new HardenedIngress(this, 'Ingress', { name: 'aishell', ...ingress });
     this.ingress.route(host, '/', this.api);
 
-    const backup = stage.database.backup;
     this.database = new HaPostgres(this, 'Database', {
       name: 'aishell-db',
       partOf: PART_OF,
@@ -106,11 +105,7 @@ export class Platform extends Chart {
       storage: stage.database.storage,
       resources: stage.database.resources,
       kubernetesApi: { peer: NetworkPeer.ipBlock(stage.kubernetesApi.cidr), port: stage.kubernetesApi.port },
-      backup: backup && PostgresBackup.toObjectStore({
-        destinationPath: backup.destinationPath,
-        credentials: ObjectStoreCredentials.s3({ secretName: backup.credentialsSecretName }),
-        retention: backup.retention,
-      }),
+      backup: stage.database.backup,
       pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
       monitoring: { runbookBaseUrl: stage.runbookBaseUrl },
     });

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AcmeServer, AutoscalingOptions, CertificateIssuer, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
-  NamespaceQuota, NetworkPeer, PostgresStorage, SecretStoreRef, Tier,
+  NamespaceQuota, NetworkPeer, ObjectStoreCredentials, PostgresBackup, PostgresStorage, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -31,16 +31,6 @@ export interface IngressStageConfig extends HardenedIngressProps {
   readonly host: string;
 }
 
-/** Where a stage's base backups and WAL archive go. */
-export interface DatabaseBackupConfig {
-  /** Bucket and path, e.g. `s3://acme-backups/aishell`. */
-  readonly destinationPath: string;
-  /** Secret in the stage namespace with `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`, written by the stage's secrets binding. */
-  readonly credentialsSecretName: string;
-  /** How long backups are kept. */
-  readonly retention: Duration;
-}
-
 /** How the platform's PostgreSQL runs in a stage. */
 export interface DatabaseStageConfig {
   /** PostgreSQL instances: a primary and standbys. */
@@ -49,8 +39,11 @@ export interface DatabaseStageConfig {
   readonly storage: PostgresStorage;
   /** Requests and limits of each instance. */
   readonly resources: ContainerResources;
-  /** WAL archive and base backups; none means no backups, which only development accepts. */
-  readonly backup?: DatabaseBackupConfig;
+  /**
+   * WAL archive and base backups, or `PostgresBackup.none({ reason })`: the guardrails accept a database
+   * without backups in development, and in production only with that recorded reason.
+   */
+  readonly backup: PostgresBackup;
   /** PgBouncer pods in front of the primary; none means the services connect to the primary directly. */
   readonly poolerInstances?: number;
 }
@@ -169,6 +162,7 @@ export const DEV: StageConfig = {
       memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
       ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
     },
+    backup: PostgresBackup.none({ reason: 'development tier' }),
   },
   // A kind or kubeadm control plane: the API server listens on 6443 on the control-plane node.
   kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
@@ -241,11 +235,12 @@ export const PROD: StageConfig = {
       memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) },
       ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
     },
-    backup: {
+    // Credentials: a Secret in the stage namespace with ACCESS_KEY_ID and ACCESS_SECRET_KEY.
+    backup: PostgresBackup.toObjectStore({
       destinationPath: 's3://aishell-prod-backups/postgres',
-      credentialsSecretName: 'postgres-backup-credentials',
+      credentials: ObjectStoreCredentials.s3({ secretName: 'postgres-backup-credentials' }),
       retention: Duration.days(30),
-    },
+    }),
     poolerInstances: 2,
   },
   // The subnets of the managed control plane's endpoints (EKS places them in the cluster VPC).

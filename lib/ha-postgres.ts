@@ -22,7 +22,6 @@ import { EnvValue } from './env-value';
 import { DNS_PORTS, NetworkPeer, NetworkPolicyRules } from './network';
 import { NodePool, SpreadPolicy } from './placement';
 import { ContainerResources, checkResources, cpuQuantity, sizeQuantity } from './resources';
-import { Tier, tierOf } from './tier';
 import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkPort } from './validate';
 import { IConnectable, IWorkload } from './workload';
 
@@ -334,7 +333,7 @@ export enum PgBouncerPoolMode {
 
 /** A PgBouncer connection pooler in front of the primary. */
 export interface PostgresPoolerOptions {
-  /** PgBouncer pods; at least 2 in production so that a node drain never takes the pooler down. @default 2 */
+  /** PgBouncer pods; at least 2 in production (guardrail `postgres-pooler-ha`) so that a node drain never takes the pooler down. @default 2 */
   readonly instances?: number;
   /** How server connections are shared. @default PgBouncerPoolMode.SESSION */
   readonly poolMode?: PgBouncerPoolMode;
@@ -397,15 +396,18 @@ export interface HaPostgresProps {
   readonly namespace?: string;
   /** The application this is part of (`app.kubernetes.io/part-of`). @default - no part-of label */
   readonly partOf?: string;
-  /** PostgreSQL instances: one primary and standbys. Production needs at least 3. @default 3 */
+  /** PostgreSQL instances: one primary and standbys. Production needs at least 3 (guardrail `postgres-ha`). @default 3 */
   readonly instances?: number;
   /**
    * How the standbys follow the primary.
    * @default - synchronous quorum commit to 1 standby with DataDurability.REQUIRED when there are standbys
    */
   readonly replication?: PostgresReplication;
-  /** WAL archiving and base backups. Production needs them, or `PostgresBackup.none({ reason })`. @default - none in development, an error in production */
-  readonly backup?: PostgresBackup;
+  /**
+   * WAL archiving and base backups, or `PostgresBackup.none({ reason })` to go without on purpose: the reason is
+   * recorded on the Cluster and accepted by the backup guardrails, which fail a production synth otherwise.
+   */
+  readonly backup: PostgresBackup;
   /** Start from another cluster's backups instead of an empty database. @default - a new, empty database */
   readonly recovery?: PostgresRecovery;
   /** The application database, created at bootstrap. @default 'app' */
@@ -563,9 +565,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     this.owner = props.owner ?? this.databaseName;
     this.credentialsSecretName = `${this.name}-app`;
     this.caSecretName = `${this.name}-ca`;
-    const production = tierOf(this) === Tier.PRODUCTION;
     const replication = props.replication ?? (this.instances > 1 ? PostgresReplication.synchronous() : PostgresReplication.asynchronous());
-    const backup = props.backup ?? (production ? undefined : PostgresBackup.none({ reason: 'development tier' }));
+    const backup = props.backup;
     const archive = backup?.objectStore;
     const recovery = props.recovery?.source;
     const image = props.image ?? DEFAULT_IMAGE;
@@ -586,11 +587,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     const imageProblem = image.problem();
     check(imageProblem === undefined, this, 'image', image.reference, imageProblem ?? '');
     checkInteger(this, 'instances', this.instances, 1);
-    if (production) {
-      check(this.instances >= 3, this, 'instances', this.instances,
-        'must be at least 3 in production: a primary and two standbys, so that losing a node leaves a synchronous standby');
-    }
-    this.checkReplication(replication, production);
+    this.checkReplication(replication);
     check(kib(props.storage.size) >= kib(MIN_DATA_SIZE), this, 'storage.size', sizeQuantity(props.storage.size), 'must be at least 1Gi');
     check(kib(walSize) >= kib(MIN_WAL_SIZE), this, 'storage.walSize', sizeQuantity(walSize),
       'must be at least 2Gi: the WAL volume holds max_wal_size (1GB) between checkpoints plus the WAL kept for standbys');
@@ -607,7 +604,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     checkPort(this, 'kubernetesApi.port', apiPort);
     check(backup !== undefined, this, 'backup', undefined,
-      'is required in production: WAL archiving and base backups are what recovers data after a lost volume or a bad migration; '
+      'is required: WAL archiving and base backups are what recovers data after a lost volume or a bad migration; '
       + 'declare PostgresBackup.none({ reason }) to go without on purpose');
     if (backup.suppressionReason !== undefined) {
       check(backup.suppressionReason.trim() !== '', this, 'backup.reason', backup.suppressionReason,
@@ -631,10 +628,6 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     if (props.pooler) {
       checkInteger(this, 'pooler.instances', poolerInstances, 1);
-      if (production) {
-        check(poolerInstances >= 2, this, 'pooler.instances', poolerInstances,
-          'must be at least 2 in production: every connection goes through the pooler, so one pod would be a single point of failure');
-      }
       checkResources(this, 'pooler.resources', props.pooler.resources ?? DEFAULT_POOLER_RESOURCES);
     }
     if (monitoring.storageUsagePercent !== undefined) {
@@ -884,22 +877,13 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     });
   }
 
-  private checkReplication(replication: PostgresReplication, production: boolean): void {
-    if (production) {
-      check(replication.isSynchronous, this, 'replication', 'asynchronous',
-        'must be synchronous in production: with asynchronous standbys a failover loses the last committed transactions');
-    }
+  private checkReplication(replication: PostgresReplication): void {
     if (!replication.isSynchronous) {
       return;
     }
     checkInteger(this, 'replication.standbys', replication.standbys, 1);
     check(replication.standbys < this.instances, this, 'replication.standbys', replication.standbys,
       `must be less than 'instances' (${this.instances}): commits wait for that many standbys besides the primary`);
-    if (production && replication.durability === DataDurability.REQUIRED) {
-      check(replication.standbys <= this.instances - 2, this, 'replication.standbys', replication.standbys,
-        `must be at most ${this.instances - 2} ('instances' - 2) with required durability in production: `
-        + 'otherwise losing one standby stops all writes');
-    }
   }
 
   private checkObjectStore(prop: string, location: ObjectStoreLocation): void {

@@ -18,7 +18,6 @@ import { recommendedLabels } from './labels';
 import { checkNoSecretLiteral } from './leaks';
 import { nameFromId, resolveNamespace } from './names';
 import { EnvValue } from './env-value';
-import { Tier, tierOf } from './tier';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkSecretKey } from './validate';
 import { IWorkload } from './workload';
 
@@ -175,7 +174,8 @@ export class SecretSource {
   /**
    * Development only: placeholder values served by the External Secrets Operator's `fake` provider,
    * so that a development cluster runs without a secret backend. The values are written into the
-   * manifests: never put a real credential here. Refused in the production tier.
+   * manifests: never put a real credential here. The `no-placeholder-secrets` guardrail fails a
+   * production synth with one.
    * @see https://external-secrets.io/latest/provider/fake/
    */
   public static devPlaceholders(values: Record<string, string>): SecretSource {
@@ -585,9 +585,6 @@ function bindSealedSecret(binding: SecretsBinding, options: SealedSecretOptions)
 
 function bindPlaceholders(binding: SecretsBinding, values: Record<string, string>): BoundSecretSource {
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
-  check(tierOf(binding) === Tier.DEVELOPMENT, binding, 'source', 'devPlaceholders',
-    'writes its values into the manifests and is allowed in the development tier only: '
-    + 'use SecretSource.externalSecret or SecretSource.sealed, whose values never sit in git');
   check(entries.length > 0, binding, 'source.values', values, 'must hold at least one key');
   for (const [key] of entries) {
     checkSecretKey(binding, `source.values.${key}`, key);

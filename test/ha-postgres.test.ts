@@ -3,28 +3,39 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, DataDurability, ExternalPostgres, HaPostgres, HaPostgresProps, Image, NetworkPeer, NodePool,
   ObjectStoreCredentials, PgBouncerPoolMode, PostgresBackup, PostgresRecovery, PostgresReplication, PostgresRootCertificate, PostgresSslMode,
-  ProductionApp, SpreadPolicy, SynchronousMethod, TaintEffect, Tier, setTier,
+  ProductionApp, SpreadPolicy, SynchronousMethod, TaintEffect, Tier, setTier, Guardrails,
 } from '../lib';
 import { Manifest, ofKind, one, synth, testChart } from './util';
 
 const KUBERNETES_API = { peer: NetworkPeer.ipBlock('10.0.0.0/16') };
 const S3 = ObjectStoreCredentials.s3({ secretName: 'backup-credentials' });
 const BACKUP = PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: S3 });
+/** What the development stage passes: no backups, for a reason recorded on the Cluster. */
+const NO_BACKUP = PostgresBackup.none({ reason: 'development tier' });
 
 /** What production requires and nothing more. */
 function productionProps(overrides: Partial<HaPostgresProps> = {}): HaPostgresProps {
   return { kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(10) }, backup: BACKUP, ...overrides };
 }
 
-function chartOf(tier: Tier, namespace = 'test'): Chart {
-  const chart = testChart(namespace);
-  setTier(chart, tier);
-  return chart;
+/** A development database, as the dev stage declares it: one small instance without backups. */
+function developmentProps(overrides: Partial<HaPostgresProps> = {}): HaPostgresProps {
+  return { kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(1) }, backup: NO_BACKUP, ...overrides };
 }
 
-function database(props: HaPostgresProps = productionProps(), tier = Tier.PRODUCTION): { chart: Chart; db: HaPostgres } {
-  const chart = chartOf(tier);
+function database(props: HaPostgresProps = productionProps()): { chart: Chart; db: HaPostgres } {
+  const chart = testChart();
   return { chart, db: new HaPostgres(chart, 'Db', props) };
+}
+
+/** The guardrail errors of a database in a chart of `tier`, as `<rule>: <object> <message>`. */
+function guardrailErrors(props: HaPostgresProps, tier: Tier): string[] {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test', { namespace: 'test', disableResourceNameHashes: true });
+  setTier(chart, tier);
+  new HaPostgres(chart, 'Db', props);
+  const report = Guardrails.apply(app).evaluate();
+  return [...report.errors, ...report.warnings].map((f) => `${f.rule.id}: ${f.object.title} ${f.message}`);
 }
 
 function app(chart: Chart, id = 'Api', name = 'api'): ProductionApp {
@@ -150,7 +161,7 @@ describe('HaPostgres', () => {
     });
 
     test('a single development instance has no synchronous standby and no disruption budget that would block drains', () => {
-      const { chart } = database({ kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(1) }, instances: 1 }, Tier.DEVELOPMENT);
+      const { chart } = database(developmentProps({ instances: 1 }));
 
       const spec = cluster(synth(chart)).spec;
       expect(spec.instances).toBe(1);
@@ -257,8 +268,8 @@ describe('HaPostgres', () => {
       expect(ofKind(manifests, 'ScheduledBackup')).toHaveLength(0);
     });
 
-    test('are optional in development, where their absence is recorded too', () => {
-      const { chart } = database({ kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(1) } }, Tier.DEVELOPMENT);
+    test('are left out when the development stage declares none, and their absence is recorded', () => {
+      const { chart } = database(developmentProps());
 
       const manifests = synth(chart);
       expect(cluster(manifests).metadata.annotations).toEqual({ [BACKUPS_SUPPRESSED_ANNOTATION]: 'development tier' });
@@ -470,7 +481,7 @@ describe('HaPostgres', () => {
     });
 
     test('fails when an app connects to two databases: libpq settings have one source', () => {
-      const chart = chartOf(Tier.PRODUCTION);
+      const chart = testChart();
       const first = new HaPostgres(chart, 'First', productionProps());
       const second = new HaPostgres(chart, 'Second', productionProps());
       const api = app(chart);
@@ -527,7 +538,7 @@ describe('HaPostgres', () => {
     });
 
     test('leaves out backup and replication alerts where there is nothing to watch', () => {
-      const { chart } = database({ kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(1) }, instances: 1 }, Tier.DEVELOPMENT);
+      const { chart } = database(developmentProps({ instances: 1 }));
 
       const rules = one(synth(chart), 'PrometheusRule', 'db').spec.groups[0].rules;
       expect(rules.map((r: any) => r.alert)).toEqual(['PostgresInstanceDown', 'PostgresPrimaryMissing', 'PostgresStorageNearlyFull']);
@@ -545,7 +556,7 @@ describe('HaPostgres', () => {
   });
 
   test('matches the snapshot with minimal props (development)', () => {
-    const { chart } = database({ kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(1) } }, Tier.DEVELOPMENT);
+    const { chart } = database(developmentProps());
 
     expect(synth(chart)).toMatchSnapshot();
   });
@@ -599,101 +610,124 @@ describe('HaPostgres', () => {
       nodePool: NodePool.of({ labels: { pool: 'core' } }),
       zoneSpread: SpreadPolicy.REQUIRED,
     };
-    const chart = chartOf(Tier.PRODUCTION, 'orders');
+    const chart = testChart('orders');
     const db = new HaPostgres(chart, 'Db', props);
     new ProductionApp(chart, 'Api', { name: 'orders-api', image: Image.pinned('acme/orders', '1.0.0') }).connectTo(db);
 
     expect(synth(chart)).toMatchSnapshot();
   });
 
+  describe('in production, the guardrails', () => {
+    // The construct takes what the stage config gives it; the guardrails refuse what production cannot run.
+    const cases: Array<[string, Partial<HaPostgresProps>, string]> = [
+      ['there are fewer than 3 instances', { instances: 2 }, 'postgres-ha: Cluster test/db runs 2 instances'],
+      ['the standbys replicate asynchronously', { replication: PostgresReplication.asynchronous() },
+        'postgres-synchronous: Cluster test/db replicates asynchronously: no commit waits for a standby'],
+      ['losing one standby would stop writes', { replication: PostgresReplication.synchronous({ standbys: 2 }) },
+        'postgres-quorum-survives-loss: Cluster test/db waits for 2 synchronous standbys of 3 instances with required durability: '
+        + 'losing one standby stops all writes'],
+      ['the pooler is a single pod', { pooler: { instances: 1 } }, 'postgres-pooler-ha: Pooler test/db-pooler runs 1 instance'],
+    ];
+
+    test.each(cases)('fail when %s', (_, overrides, finding) => {
+      expect(guardrailErrors(productionProps(overrides), Tier.PRODUCTION)).toContain(finding);
+    });
+
+    test('accept the defaults: three synchronous instances with backups and a two-pod pooler', () => {
+      expect(guardrailErrors(productionProps({ pooler: {} }), Tier.PRODUCTION)).toEqual([]);
+    });
+
+    test('accept with required durability as many synchronous standbys as survive the loss of one', () => {
+      const props = productionProps({ instances: 5, replication: PostgresReplication.synchronous({ standbys: 3 }) });
+      expect(guardrailErrors(props, Tier.PRODUCTION)).toEqual([]);
+    });
+
+    test('accept asynchronous standbys, one instance and a single pooler pod in development', () => {
+      const props = developmentProps({ instances: 1, replication: PostgresReplication.asynchronous(), pooler: { instances: 1 } });
+      expect(guardrailErrors(props, Tier.DEVELOPMENT)).toEqual([]);
+    });
+  });
+
   describe('validation', () => {
-    const dev = Tier.DEVELOPMENT;
-    const prod = Tier.PRODUCTION;
     const s3 = (destinationPath: string, extra: object = {}) => PostgresBackup.toObjectStore({ destinationPath, credentials: S3, ...extra });
-    const cases: Array<[string, Partial<HaPostgresProps>, Tier, RegExp]> = [
-      ['the name is not a DNS label', { name: 'Orders_DB' }, prod, /'name' \('Orders_DB'\) must be a DNS label of at most 50 characters/],
-      ['the name leaves no room for the operator\'s suffixes', { name: 'a'.repeat(51) }, prod, /'name' \('a{51}'\) must be a DNS label of at most 50/],
-      ['the part-of label is invalid', { partOf: 'not valid!' }, prod, /'partOf.app.kubernetes.io\/part-of' \('not valid!'\) is not a valid label value/],
-      ['the image floats', { image: Image.pinned('ghcr.io/cloudnative-pg/postgresql', 'latest') }, prod,
+    const cases: Array<[string, Partial<HaPostgresProps>, RegExp]> = [
+      ['the name is not a DNS label', { name: 'Orders_DB' }, /'name' \('Orders_DB'\) must be a DNS label of at most 50 characters/],
+      ['the name leaves no room for the operator\'s suffixes', { name: 'a'.repeat(51) }, /'name' \('a{51}'\) must be a DNS label of at most 50/],
+      ['the part-of label is invalid', { partOf: 'not valid!' }, /'partOf.app.kubernetes.io\/part-of' \('not valid!'\) is not a valid label value/],
+      ['the image floats', { image: Image.pinned('ghcr.io/cloudnative-pg/postgresql', 'latest') },
         /'image' \('ghcr.io\/cloudnative-pg\/postgresql:latest'\) must be pinned to a version tag or a sha256 digest/],
-      ['there are no instances', { instances: 0 }, dev, /'instances' \(0\) must be an integer of at least 1/],
-      ['production has fewer than 3 instances', { instances: 2 }, prod, /\[test\/Db\] 'instances' \(2\) must be at least 3 in production/],
-      ['production replicates asynchronously', { replication: PostgresReplication.asynchronous() }, prod,
-        /'replication' \('asynchronous'\) must be synchronous in production/],
-      ['no standby acknowledges commits', { replication: PostgresReplication.synchronous({ standbys: 0 }) }, prod,
+      ['there are no instances', { instances: 0 }, /'instances' \(0\) must be an integer of at least 1/],
+      ['no standby acknowledges commits', { replication: PostgresReplication.synchronous({ standbys: 0 }) },
         /'replication.standbys' \(0\) must be an integer of at least 1/],
-      ['synchronous standbys are not fewer than instances', { instances: 2, replication: PostgresReplication.synchronous({ standbys: 2 }) }, dev,
+      ['synchronous standbys are not fewer than instances', { instances: 2, replication: PostgresReplication.synchronous({ standbys: 2 }) },
         /'replication.standbys' \(2\) must be less than 'instances' \(2\)/],
-      ['losing one standby would stop writes in production', { replication: PostgresReplication.synchronous({ standbys: 2 }) }, prod,
-        /'replication.standbys' \(2\) must be at most 1 \('instances' - 2\) with required durability in production/],
-      ['the data volume is under 1Gi', { storage: { size: Size.mebibytes(512) } }, prod, /'storage.size' \('512Mi'\) must be at least 1Gi/],
-      ['the WAL volume is under 2Gi', { storage: { size: Size.gibibytes(10), walSize: Size.gibibytes(1) } }, prod,
+      ['the data volume is under 1Gi', { storage: { size: Size.mebibytes(512) } }, /'storage.size' \('512Mi'\) must be at least 1Gi/],
+      ['the WAL volume is under 2Gi', { storage: { size: Size.gibibytes(10), walSize: Size.gibibytes(1) } },
         /'storage.walSize' \('1Gi'\) must be at least 2Gi/],
-      ['the storage class name is invalid', { storage: { size: Size.gibibytes(10), storageClassName: 'GP3' } }, prod,
+      ['the storage class name is invalid', { storage: { size: Size.gibibytes(10), storageClassName: 'GP3' } },
         /'storage.storageClassName' \('GP3'\) must be a DNS-1123 subdomain/],
       ['a request exceeds its limit', { resources: {
         cpu: { request: Cpu.units(2), limit: Cpu.units(1) },
         memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
         ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
-      } }, prod, /'resources.cpu.request' \('2'\) must not exceed the limit \(1\)/],
-      ['the database name is not an identifier', { databaseName: 'my-app' }, prod, /'databaseName' \('my-app'\) must be a PostgreSQL identifier/],
-      ['the owner is a role the operator manages', { owner: 'postgres' }, prod,
+      } }, /'resources.cpu.request' \('2'\) must not exceed the limit \(1\)/],
+      ['the database name is not an identifier', { databaseName: 'my-app' }, /'databaseName' \('my-app'\) must be a PostgreSQL identifier/],
+      ['the owner is a role the operator manages', { owner: 'postgres' },
         /'owner' \('postgres'\) must not be one of the roles the operator manages \(postgres, streaming_replica, cnpg_pooler_pgbouncer\)/],
-      ['a parameter name is invalid', { parameters: { 'work mem': '4MB' } }, prod, /'parameters.work mem' \('work mem'\) must be a PostgreSQL setting name/],
-      ['the API server port is invalid', { kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/16'), port: 70000 } }, prod,
+      ['a parameter name is invalid', { parameters: { 'work mem': '4MB' } }, /'parameters.work mem' \('work mem'\) must be a PostgreSQL setting name/],
+      ['the API server port is invalid', { kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/16'), port: 70000 } },
         /'kubernetesApi.port' \(70000\) must be an integer port between 1 and 65535/],
-      ['production has no backup', { backup: undefined }, prod, /\[test\/Db\] 'backup' \(unset\) is required in production: .* PostgresBackup.none\(\{ reason \}\)/],
-      ['backups are suppressed without a reason', { backup: PostgresBackup.none({ reason: ' ' }) }, prod,
+      ['no backup is declared', { backup: undefined }, /\[test\/Db\] 'backup' \(unset\) is required: .* PostgresBackup.none\(\{ reason \}\)/],
+      ['backups are suppressed without a reason', { backup: PostgresBackup.none({ reason: ' ' }) },
         /'backup.reason' \(' '\) must explain why the database runs without backups/],
-      ['the destination does not match the credentials', { backup: s3('gs://backups/db') }, prod,
+      ['the destination does not match the credentials', { backup: s3('gs://backups/db') },
         /'backup.destinationPath' \('gs:\/\/backups\/db'\) must start with s3:\/\/ for S3 credentials/],
-      ['the object store endpoint is not HTTPS', { backup: s3('s3://backups/db', { endpointUrl: 'http://minio:9000' }) }, prod,
+      ['the object store endpoint is not HTTPS', { backup: s3('s3://backups/db', { endpointUrl: 'http://minio:9000' }) },
         /'backup.endpointUrl' \('http:\/\/minio:9000'\) must be an https:\/\/ URL/],
       ['the credentials Secret name is invalid', {
         backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secretName: 'Backup_Creds' }) }),
-      }, prod, /'backup.credentials.secretName' \('Backup_Creds'\) must be a DNS-1123 subdomain/],
+      }, /'backup.credentials.secretName' \('Backup_Creds'\) must be a DNS-1123 subdomain/],
       ['a credentials key is invalid', {
         backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secretName: 'c', accessKeyIdKey: 'key id' }) }),
-      }, prod, /'backup.credentials.accessKeyIdKey' \('key id'\) must be a Secret key/],
+      }, /'backup.credentials.accessKeyIdKey' \('key id'\) must be a Secret key/],
       ['the IAM role is not a role ARN', {
         backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.awsIamRole('db-backup') }),
-      }, prod, /'backup.credentials.roleArn' \('db-backup'\) must be an IAM role ARN: arn:aws:iam::<account id>:role\/<name>/],
-      ['the object store port is invalid', { backup: s3('s3://b/db', { endpointPort: 0 }) }, prod,
+      }, /'backup.credentials.roleArn' \('db-backup'\) must be an IAM role ARN: arn:aws:iam::<account id>:role\/<name>/],
+      ['the object store port is invalid', { backup: s3('s3://b/db', { endpointPort: 0 }) },
         /'backup.endpointPort' \(0\) must be an integer port between 1 and 65535/],
-      ['the retention is not whole days', { backup: s3('s3://b/db', { retention: Duration.hours(36) }) }, prod,
+      ['the retention is not whole days', { backup: s3('s3://b/db', { retention: Duration.hours(36) }) },
         /'backup.retention' \('129600s'\) must be a whole number of days, at least 1/],
-      ['the schedule is a five-field cron', { backup: s3('s3://b/db', { schedule: BackupSchedule.cron('0 2 * * *') }) }, prod,
+      ['the schedule is a five-field cron', { backup: s3('s3://b/db', { schedule: BackupSchedule.cron('0 2 * * *') }) },
         /'backup.schedule' \('0 2 \* \* \*'\) must be a cron expression with six fields, seconds first/],
-      ['the daily backup time is not a time of day', { backup: s3('s3://b/db', { schedule: BackupSchedule.daily(25) }) }, prod,
+      ['the daily backup time is not a time of day', { backup: s3('s3://b/db', { schedule: BackupSchedule.daily(25) }) },
         /'backup.schedule' \('0 0 25 \* \* \*'\) must be a time of day/],
-      ['the backup age alert is under an hour', { backup: s3('s3://b/db', { maxAge: Duration.minutes(30) }) }, prod,
+      ['the backup age alert is under an hour', { backup: s3('s3://b/db', { maxAge: Duration.minutes(30) }) },
         /'backup.maxAge' \('1800s'\) must be at least one hour/],
-      ['the backup server name is invalid', { backup: s3('s3://b/db', { serverName: 'db/2' }) }, prod,
+      ['the backup server name is invalid', { backup: s3('s3://b/db', { serverName: 'db/2' }) },
         /'backup.serverName' \('db\/2'\) must be a folder name/],
       ['the recovery server name is invalid', {
         recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://b/db', credentials: S3, serverName: '' }),
-      }, prod, /'recovery.serverName' \(''\) must be the folder name of the source cluster's backups/],
+      }, /'recovery.serverName' \(''\) must be the folder name of the source cluster's backups/],
       ['the recovery target time is invalid', {
         recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://b/db', credentials: S3, serverName: 'old', targetTime: new Date('yesterday') }),
-      }, prod, /'recovery.targetTime' \('Invalid Date'\) must be a valid date/],
+      }, /'recovery.targetTime' \('Invalid Date'\) must be a valid date/],
       ['a recovered cluster would archive over its source', {
         recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://backups/db', credentials: S3, serverName: 'db' }),
-      }, prod, /'backup.serverName' \('db'\) must differ from 'recovery.serverName' when both use s3:\/\/backups\/db/],
-      ['the pooler has no instances', { pooler: { instances: 0 } }, dev, /'pooler.instances' \(0\) must be an integer of at least 1/],
-      ['the production pooler is a single pod', { pooler: { instances: 1 } }, prod, /'pooler.instances' \(1\) must be at least 2 in production/],
+      }, /'backup.serverName' \('db'\) must differ from 'recovery.serverName' when both use s3:\/\/backups\/db/],
+      ['the pooler has no instances', { pooler: { instances: 0 } }, /'pooler.instances' \(0\) must be an integer of at least 1/],
       ['a pooler request exceeds its limit', { pooler: { resources: {
         cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(128) },
         ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-      } } }, prod, /'pooler.resources.memory.request' \('256Mi'\) must not exceed the limit \(128Mi\)/],
-      ['the storage alert threshold is not a percentage', { monitoring: { storageUsagePercent: 100 } }, prod,
+      } } }, /'pooler.resources.memory.request' \('256Mi'\) must not exceed the limit \(128Mi\)/],
+      ['the storage alert threshold is not a percentage', { monitoring: { storageUsagePercent: 100 } },
         /'monitoring.storageUsagePercent' \(100\) must be an integer between 1 and 99/],
-      ['the runbook base URL is not absolute', { monitoring: { runbookBaseUrl: 'runbooks/postgres' } }, prod,
+      ['the runbook base URL is not absolute', { monitoring: { runbookBaseUrl: 'runbooks/postgres' } },
         /'monitoring.runbookBaseUrl' \('runbooks\/postgres'\) must be an absolute http or https URL/],
     ];
 
-    test.each(cases)('fails when %s', (_, overrides, tier, message) => {
-      expect(() => database(productionProps(overrides), tier)).toThrow(message);
+    test.each(cases)('fails when %s', (_, overrides, message) => {
+      expect(() => database(productionProps(overrides))).toThrow(message);
     });
 
     test('fails when the chart has no namespace', () => {
@@ -708,7 +742,7 @@ describe('ExternalPostgres', () => {
   const RDS_CA = PostgresRootCertificate.fromConfigMap('rds-ca-bundle', 'global-bundle.pem');
 
   function external(overrides: object = {}): { chart: Chart; db: ExternalPostgres } {
-    const chart = chartOf(Tier.PRODUCTION);
+    const chart = testChart();
     const db = new ExternalPostgres(chart, 'Orders', {
       host: 'orders.abc123.eu-west-1.rds.amazonaws.com',
       databaseName: 'orders',

@@ -1,7 +1,7 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
   CreationPolicy, ExternalSecretOptions, Image, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStore,
-  SecretStoreProps, SecretStoreProvider, SecretStoreRef, SecretsBinding, SecretsBindingProps, TemplateMergePolicy, Tier, setTier,
+  SecretStoreProps, SecretStoreProvider, SecretStoreRef, SecretsBinding, SecretsBindingProps, TemplateMergePolicy, Tier, setTier, Guardrails,
 } from '../lib';
 import { Manifest, ofKind, one, synth, testChart } from './util';
 
@@ -10,10 +10,13 @@ const SEALED = `Ag${'B'.repeat(398)}`;
 const OTHER_SEALED = `Ag${'C'.repeat(398)}`;
 const STORE = SecretStoreRef.cluster('aws-secrets-manager');
 
-function devChart(): Chart {
-  const chart = testChart();
-  setTier(chart, Tier.DEVELOPMENT);
-  return chart;
+/** A chart of `tier` in an app checked by the guardrails. */
+function guardedChart(tier: Tier): { app: App; chart: Chart } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test', { namespace: 'test', disableResourceNameHashes: true });
+  setTier(chart, tier);
+  Guardrails.apply(app);
+  return { app, chart };
 }
 
 function newApp(chart: Chart, id = 'Api', namespace?: string): ProductionApp {
@@ -194,9 +197,9 @@ describe('SecretsBinding', () => {
   });
 
   describe('development placeholders', () => {
-    test('serve the values from a fake-provider SecretStore in the development tier', () => {
+    test('serve the values from a fake-provider SecretStore', () => {
       // GIVEN
-      const chart = devChart();
+      const chart = testChart();
       // WHEN
       new SecretsBinding(chart, 'ApiSecrets', { source: SecretSource.devPlaceholders({ JWT_SECRET: 'dev-only-placeholder' }) });
       // THEN
@@ -209,13 +212,23 @@ describe('SecretsBinding', () => {
       expect(ofKind(manifests, 'Secret')).toHaveLength(0);
     });
 
-    test('fails in the production tier', () => {
-      expect(() => new SecretsBinding(testChart(), 'S', { source: SecretSource.devPlaceholders({ A: 'x' }) }))
-        .toThrow(/'source' \('devPlaceholders'\) writes its values into the manifests and is allowed in the development tier only/);
+    test('fail a production synth: the no-placeholder-secrets guardrail refuses the fake-provider store', () => {
+      const { app, chart } = guardedChart(Tier.PRODUCTION);
+      new SecretsBinding(chart, 'S', { source: SecretSource.devPlaceholders({ A: 'x' }) });
+      expect(() => app.synth()).toThrow(
+        /\[test\/S\/Store\] SecretStore test\/s-placeholders violates guardrail no-placeholder-secrets: serves placeholder values from the fake provider \(keys A\)/);
+    });
+
+    test('are a warning in the development tier', () => {
+      const { app, chart } = guardedChart(Tier.DEVELOPMENT);
+      new SecretsBinding(chart, 'S', { source: SecretSource.devPlaceholders({ A: 'x' }) });
+      const report = Guardrails.of(app)!.evaluate();
+      expect(report.errors).toEqual([]);
+      expect(report.warnings.map((f) => [f.rule.id, f.object.path])).toEqual([['no-placeholder-secrets', 'test/S/Store']]);
     });
 
     test('fails when there is no key', () => {
-      expect(() => new SecretsBinding(devChart(), 'S', { source: SecretSource.devPlaceholders({}) }))
+      expect(() => new SecretsBinding(testChart(), 'S', { source: SecretSource.devPlaceholders({}) }))
         .toThrow(/'source.values' \(\{\}\) must hold at least one key/);
     });
   });

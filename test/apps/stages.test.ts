@@ -62,8 +62,8 @@ describe('stage apps', () => {
     expect(prodCluster.spec.postgresql.synchronous).toMatchObject({ method: 'any', number: 1, dataDurability: 'required' });
     expect(prodCluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'aishell-db' } }]);
     const store = one(prod, 'ObjectStore', 'aishell-db').spec;
-    expect(store.configuration.destinationPath).toBe(PROD.database.backup?.destinationPath);
-    expect(store.configuration.s3Credentials.secretAccessKey.name).toBe(PROD.database.backup?.credentialsSecretName);
+    expect(store.configuration.destinationPath).toBe(PROD.database.backup.objectStore?.destinationPath);
+    expect(store.configuration.s3Credentials.secretAccessKey.name).toBe(PROD.database.backup.objectStore?.credentials.secretName);
     expect(one(prod, 'ScheduledBackup', 'aishell-db').spec.method).toBe('plugin');
     expect(ofKind(prod, 'PrometheusRule').map((r) => r.metadata.name)).toContain('aishell-db');
   });

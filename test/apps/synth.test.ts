@@ -50,7 +50,9 @@ describe('synthStages', () => {
     const outdir = tempDir();
     try {
       const singleInstance: StageConfig = { ...PROD, database: { ...PROD.database, instances: 1 } };
-      expect(() => synthStages([singleInstance], outdir)).toThrow(/\[platform\/Database\]/);
+      // The construct takes the stage's value; the postgres-ha guardrail refuses it in production, at the Cluster's path.
+      expect(() => synthStages([singleInstance], outdir))
+        .toThrow(/\[platform\/Database\/Resource\] Cluster aishell\/aishell-db violates guardrail postgres-ha: runs 1 instance/);
       expect(fs.readdirSync(outdir)).toEqual([]);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });

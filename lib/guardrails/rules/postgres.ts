@@ -4,11 +4,20 @@ import { GuardrailRule, RuleLevel, RuleSource } from '../rule';
 
 const CNPG_API = 'postgresql.cnpg.io/v1';
 
-function isCnpgCluster(o: GuardrailObject): boolean {
+function isCnpg(o: GuardrailObject): boolean {
   return o.manifest.apiVersion === CNPG_API;
 }
 
-/** PostgreSQL (CloudNativePG `Cluster`) that survives a node loss and can be restored, in production. */
+/** Standbys each commit waits for: `spec.postgresql.synchronous.number`, or the older `spec.minSyncReplicas`. */
+function synchronousStandbys(o: GuardrailObject): number {
+  return o.manifest.spec?.postgresql?.synchronous?.number ?? o.manifest.spec?.minSyncReplicas ?? 0;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** PostgreSQL (CloudNativePG `Cluster` and `Pooler`) that survives a node loss and can be restored, in production. */
 export const POSTGRES_RULES: readonly GuardrailRule[] = [
   {
     id: 'postgres-ha',
@@ -21,7 +30,38 @@ export const POSTGRES_RULES: readonly GuardrailRule[] = [
     kinds: ['Cluster'],
     check: (o) => {
       const instances = o.manifest.spec?.instances ?? 1;
-      return isCnpgCluster(o) && instances < 3 ? [`runs ${instances} instance${instances === 1 ? '' : 's'}`] : [];
+      return isCnpg(o) && instances < 3 ? [`runs ${plural(instances, 'instance')}`] : [];
+    },
+  },
+  {
+    id: 'postgres-synchronous',
+    rule: 'a production CloudNativePG Cluster must replicate synchronously',
+    reason: 'with asynchronous standbys a failover loses the transactions the primary committed but had not yet streamed',
+    fix: 'set spec.postgresql.synchronous with method any and a number of at least 1 (HaPostgres does whenever it has standbys)',
+    sources: [RuleSource.DESIGN],
+    level: RuleLevel.ERROR,
+    tiers: [Tier.PRODUCTION],
+    kinds: ['Cluster'],
+    check: (o) => isCnpg(o) && synchronousStandbys(o) < 1 ? ['replicates asynchronously: no commit waits for a standby'] : [],
+  },
+  {
+    id: 'postgres-quorum-survives-loss',
+    rule: 'a production CloudNativePG Cluster with required durability must wait for at most instances - 2 synchronous standbys',
+    reason: 'with required durability a commit waits for that many standbys: if every standby is needed, losing one stops all writes',
+    fix: 'lower spec.postgresql.synchronous.number to spec.instances - 2 or fewer, or add instances',
+    sources: [RuleSource.DESIGN],
+    level: RuleLevel.ERROR,
+    tiers: [Tier.PRODUCTION],
+    kinds: ['Cluster'],
+    check: (o) => {
+      const synchronous = o.manifest.spec?.postgresql?.synchronous;
+      const instances = o.manifest.spec?.instances ?? 1;
+      // CloudNativePG's dataDurability defaults to required.
+      if (!isCnpg(o) || synchronous === undefined || (synchronous.dataDurability ?? 'required') !== 'required' || synchronous.number <= instances - 2) {
+        return [];
+      }
+      return [`waits for ${plural(synchronous.number, 'synchronous standby')} of ${plural(instances, 'instance')} with required durability: `
+        + 'losing one standby stops all writes'];
     },
   },
   {
@@ -34,7 +74,7 @@ export const POSTGRES_RULES: readonly GuardrailRule[] = [
     tiers: [Tier.PRODUCTION],
     kinds: ['Cluster'],
     check: (o) => {
-      if (!isCnpgCluster(o)) {
+      if (!isCnpg(o)) {
         return [];
       }
       const archivers = ((o.manifest.spec?.plugins ?? []) as any[]).filter((p) => p.isWALArchiver === true && p.enabled !== false);
@@ -58,7 +98,21 @@ export const POSTGRES_RULES: readonly GuardrailRule[] = [
     check: (o, index) => {
       const scheduled = index.ofKind('ScheduledBackup', o.namespace).some((b) =>
         b.manifest.apiVersion === CNPG_API && b.manifest.spec?.cluster?.name === o.name && b.manifest.spec?.suspend !== true);
-      return isCnpgCluster(o) && !scheduled ? ['has no active ScheduledBackup'] : [];
+      return isCnpg(o) && !scheduled ? ['has no active ScheduledBackup'] : [];
+    },
+  },
+  {
+    id: 'postgres-pooler-ha',
+    rule: 'a production CloudNativePG Pooler must run at least 2 instances',
+    reason: 'every connection goes through the pooler: a single PgBouncer pod is a single point of failure, and down during every node drain',
+    fix: 'set spec.instances to 2 or more (HaPostgres\'s default)',
+    sources: [RuleSource.DESIGN],
+    level: RuleLevel.ERROR,
+    tiers: [Tier.PRODUCTION],
+    kinds: ['Pooler'],
+    check: (o) => {
+      const instances = o.manifest.spec?.instances ?? 1;
+      return isCnpg(o) && instances < 2 ? [`runs ${plural(instances, 'instance')}`] : [];
     },
   },
 ];

@@ -55,5 +55,21 @@ export const SECRET_RULES: readonly GuardrailRule[] = [
       return match === null ? [] : [`${where} connects with ${match[0]}`];
     }),
   },
+  {
+    id: 'no-placeholder-secrets',
+    rule: 'External Secrets stores must not serve placeholder values (the fake provider)',
+    reason: 'the fake provider\'s values are written into the manifests: a service would run on placeholders, or a real credential would sit in git',
+    fix: 'read the secrets from your secret backend (SecretSource.externalSecret) or seal them (SecretSource.sealed); SecretSource.devPlaceholders is for development',
+    sources: [RuleSource.DESIGN, RuleSource.SEED_CHECKLIST],
+    level: RuleLevel.ERROR,
+    kinds: ['SecretStore', 'ClusterSecretStore'],
+    check: (o) => {
+      const fake = o.manifest.apiVersion.startsWith('external-secrets.io/') ? o.manifest.spec?.provider?.fake : undefined;
+      if (fake === undefined) {
+        return [];
+      }
+      const keys = ((fake.data ?? []) as any[]).map((entry) => entry.key);
+      return [`serves placeholder values from the fake provider${keys.length > 0 ? ` (keys ${keys.join(', ')})` : ''}`];
+    },
+  },
 ];
-
