@@ -1,40 +1,82 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { dump } from 'js-yaml';
+
+/** An API object and its rendering (`toJson()`), as it is written. */
+export interface RenderedObject {
+  /** The object. */
+  readonly object: ApiObject;
+  /** Its rendering. */
+  readonly manifest: unknown;
+}
+
+/** How {@link writeManifests} checks what it writes. */
+export interface WriteManifestsOptions {
+  /**
+   * Called once with every object's rendering, after validation and before anything is written:
+   * throw to write nothing. Returns new renderings for the objects it changed (e.g. annotated).
+   * @default - the renderings are written as they are
+   */
+  readonly beforeWrite?: (rendered: readonly RenderedObject[]) => ReadonlyMap<ApiObject, unknown>;
+}
 
 /**
  * Synthesizes `app` the way `app.synth()` does (validation, dependency order, one file per chart,
- * named as cdk8s names them), but writes the YAML with js-yaml instead of the `yaml` package
- * cdk8s uses: the same data in a compatible style, at a fraction of the cost, and in time that
- * grows linearly with the number of objects (cdk8s' serializer slows down per object as an app
- * grows: on the benchmark's platform of 3000 services it took 32 s, js-yaml 2.3 s).
+ * named as cdk8s names them), but validates the tree once and renders each object once (cdk8s
+ * validates the whole app again, and resolves its dependencies again, for every chart it renders),
+ * and writes the YAML with js-yaml instead of the `yaml` package cdk8s uses: the same data in a
+ * compatible style, at a fraction of the cost, and in time that grows linearly with the number of
+ * objects (cdk8s' serializer slows down per object as an app grows: on the benchmark's platform of
+ * 3000 services it took 32 s, js-yaml 2.3 s).
  *
- * Every chart is rendered before the first file is written, so a validation error writes nothing.
- * Strings that any YAML 1.1 or 1.2 parser would read as another type (`yes`, `on`, `0775`,
- * `2020-01-01`, ...) are quoted, as cdk8s quotes them for YAML 1.1 readers such as kubectl.
- * Output types other than one file per chart are left to `app.synth()`.
+ * Every object is rendered, and `beforeWrite` called, before the first file is written, so a
+ * validation error writes nothing. Strings that any YAML 1.1 or 1.2 parser would read as another
+ * type (`yes`, `on`, `0775`, `2020-01-01`, ...) are quoted, as cdk8s quotes them for YAML 1.1
+ * readers such as kubectl. Output types other than one file per chart are left to `app.synth()`,
+ * without `beforeWrite`.
  */
-export function writeManifests(app: App): void {
+export function writeManifests(app: App, options: WriteManifestsOptions = {}): void {
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
     app.synth();
     return;
   }
-  const charts = app.charts;
-  const rendered = charts.map((chart) => chart.toJson());
-  // Rendering recorded which charts depend on others; cdk8s then numbers the files in dependency order.
-  const numbered = charts.some((chart) => chart.node.dependencies.some((dependency) => dependency instanceof Chart));
+  throwValidationErrors(app.node.findAll().flatMap((construct) => construct.node.validate().map((error) => ({ construct, error }))));
+  const numbered = resolveDependencies(app);
+  const charts = app.charts.map((chart) => ({ chart, objects: objectsOf(chart).map((object) => ({ object, manifest: object.toJson() })) }));
+  const replaced = options.beforeWrite?.(charts.flatMap((c) => c.objects)) ?? new Map<ApiObject, unknown>();
+
   fs.mkdirSync(app.outdir, { recursive: true });
-  charts.forEach((chart, i) => {
+  charts.forEach(({ chart, objects }, i) => {
     const name = `${numbered ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
     const file = fs.openSync(path.join(app.outdir, `${name}${app.outputFileExtension}`), 'w');
     try {
       // One document at a time, so that the text of the whole file is never held in memory.
-      rendered[i].forEach((object, j) => fs.writeSync(file, `${j > 0 ? '---\n' : ''}${documentYaml(object)}`));
+      objects.forEach(({ object, manifest }, j) =>
+        fs.writeSync(file, `${j > 0 ? '---\n' : ''}${documentYaml(replaced.has(object) ? replaced.get(object) : manifest)}`));
     } finally {
       fs.closeSync(file);
     }
   });
+}
+
+/** An error of one construct, as cdk8s reports validation errors. */
+export interface ConstructError {
+  /** The construct the error is about. */
+  readonly construct: IConstruct;
+  /** What is wrong. */
+  readonly error: string;
+}
+
+/**
+ * Throws `errors`, if any, in the form `app.synth()` reports failed validations: one
+ * `[construct path] error` line each, in the order given.
+ */
+export function throwValidationErrors(errors: readonly ConstructError[]): void {
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.map((e) => `[${e.construct.node.path}] ${e.error}`).join('\n  ')}`);
+  }
 }
 
 /** Kubernetes objects as one multi-document YAML text, in the layout cdk8s writes (`---` between documents). */
@@ -44,4 +86,50 @@ export function toYaml(objects: readonly unknown[]): string {
 
 function documentYaml(object: unknown): string {
   return object === undefined ? '\n' : dump(object, { lineWidth: -1, noRefs: true, quoteStyle: 'double' });
+}
+
+/**
+ * Turns the dependencies between constructs into the ones cdk8s orders the output by, as
+ * `app.synth()` does before it writes: a chart depends on the charts nested in it and on the charts
+ * of whatever its constructs depend on; within a chart, every API object below a construct depends
+ * on every API object below the construct it depends on. Returns whether any chart depends on
+ * another, in which case the file names are numbered in dependency order.
+ */
+function resolveDependencies(app: App): boolean {
+  const constructs = app.node.findAll();
+  let chartsDepend = false;
+  for (const parent of constructs.filter(Chart.isChart)) {
+    for (const nested of parent.node.children.filter(Chart.isChart)) {
+      parent.node.addDependency(nested);
+      chartsDepend = true;
+    }
+  }
+  for (const source of constructs) {
+    for (const target of source.node.dependencies) {
+      if (Chart.of(source) !== Chart.of(target)) {
+        Chart.of(source).node.addDependency(Chart.of(target));
+        chartsDepend = true;
+      }
+    }
+  }
+  for (const source of constructs) {
+    for (const target of source.node.dependencies) {
+      const targetObjects = objectsBelow(target);
+      for (const dependent of objectsBelow(source)) {
+        targetObjects.filter((object) => object !== dependent).forEach((object) => dependent.node.addDependency(object));
+      }
+    }
+  }
+  return chartsDepend;
+}
+
+/** The API objects at or below `scope` that belong to its chart (not to a chart nested in it). */
+function objectsBelow(scope: IConstruct): ApiObject[] {
+  const chart = Chart.of(scope);
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+}
+
+/** The API objects of `chart` (not of the charts nested in it), in dependency order. */
+function objectsOf(chart: Chart): ApiObject[] {
+  return new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
 }

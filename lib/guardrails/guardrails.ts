@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../errors';
 import { exceptionsOn, recordException } from '../exceptions';
+import { ConstructError, RenderedObject, throwValidationErrors } from '../manifests';
 import { Tier, tierOf } from '../tier';
-import { GuardrailObject, ObjectIndex } from './objects';
+import { GuardrailObject, Manifest, ObjectIndex } from './objects';
 import { GuardrailFinding, GuardrailReport, UnknownSuppression } from './report';
 import { GuardrailRule, RuleLevel } from './rule';
 import { BUILTIN_RULES } from './rules';
@@ -25,7 +26,7 @@ export interface GuardrailsProps {
  * Production guardrails for a cdk8s app: every rule runs over every API object of the tree
  * (whether a construct of this library, cdk8s-plus or an L1 object wrote it) when the app synthesizes.
  *
- * In the production tier (see {@link tierOf}) a violation of an error-level rule fails synthesis
+ * In the production tier (see {@link setTier}) a violation of an error-level rule fails synthesis
  * before anything is written, with the construct path, the object, the rule and the fix; in the
  * development tier every violation is a warning in the report. A deliberate exception is a
  * {@link Guardrails.suppress} with a reason, recorded on the object and in the report.
@@ -62,8 +63,8 @@ export class Guardrails {
   /** The rules checked: the built-in pack, then the rules of your own. */
   public readonly rules: readonly GuardrailRule[];
   private lastReport?: GuardrailReport;
-  /** The synthesis under way through {@link Guardrails.synthesizing}: its validation result and the renderings it keeps. */
-  private synthesis?: { errors?: string[]; readonly kept: ApiObject[] };
+  /** Whether a synthesis that checks the renderings itself ({@link Guardrails.checkRendered}) is under way. */
+  private checkingRenderings = false;
   private readonly errorsByNode = new Map<IConstruct, string[]>();
   private readonly validated = new WeakSet<IConstruct>();
 
@@ -89,60 +90,74 @@ export class Guardrails {
   }
 
   /**
-   * Runs when the app synthesizes, before anything is written. The root is validated first, so
-   * the errors are handed to each violating object's own validation, and cdk8s prints them under
-   * that object's construct path.
-   */
-  /**
-   * Runs `synth`, a synthesis of the root, checking the tree once. cdk8s validates the whole app
-   * again for every chart it writes, and the tree cannot change during a synthesis, so the first
-   * validation's result stands for the others; and each object checked is not rendered again for
-   * writing (see {@link reuseRendering}).
+   * Runs `synth`, a synthesis that renders every object once and hands the renderings to
+   * {@link Guardrails.checkRendered} before it writes (`writeManifests`): the check during the
+   * tree's validation, which would render every object a second time, stands aside meanwhile.
    * @internal
    */
-  public synthesizing<T>(synth: () => T): T {
-    this.synthesis = { kept: [] };
+  public checkingRenderingsDuring<T>(synth: () => T): T {
+    this.checkingRenderings = true;
     try {
       return synth();
     } finally {
-      this.synthesis.kept.forEach(forgetRendering);
-      this.synthesis = undefined;
+      this.checkingRenderings = false;
     }
   }
 
-  private validate(): string[] {
-    if (this.synthesis?.errors !== undefined) {
-      return this.synthesis.errors;
+  /**
+   * Checks the objects of a synthesis as they were rendered for writing. Throws, as a failed
+   * validation does, on a violation of an error-level rule or an unknown suppression. Otherwise
+   * annotates each object whose violation a suppression accepts, and returns its new rendering.
+   * @internal
+   */
+  public checkRendered(rendered: readonly RenderedObject[]): ReadonlyMap<ApiObject, unknown> {
+    const evaluation = evaluate(this.root, this.rules, new Map(rendered.map((r) => [r.object, r.manifest])));
+    const { errors, suppressed } = this.judge(evaluation);
+    const byNode = new Map<IConstruct, string[]>();
+    for (const { construct, error } of errors) {
+      byNode.set(construct, [...byNode.get(construct) ?? [], error]);
     }
-    const { report, constructs, unknownScopes } = evaluate(this.root, this.rules);
-    this.lastReport = report;
+    // Reported as cdk8s reports failed validations: by construct, in tree order.
+    throwValidationErrors(byNode.size === 0 ? [] : this.root.node.findAll()
+      .flatMap((construct) => (byNode.get(construct) ?? []).map((error) => ({ construct, error }))));
+    return new Map([...suppressed].map((object) => [object, object.toJson()]));
+  }
+
+  /** Runs when the tree is validated (`app.synth()`): annotates suppressed objects and hands the errors to each violating object's own validation. */
+  private validate(): string[] {
+    if (this.checkingRenderings) {
+      return [];
+    }
+    const { errors } = this.judge(evaluate(this.root, this.rules));
     this.errorsByNode.clear();
-    const annotated = new Set<ApiObject>();
+    for (const { construct, error } of errors) {
+      this.addError(construct, error);
+    }
+    return this.errorsByNode.get(this.root) ?? [];
+  }
+
+  /**
+   * The outcome of an evaluation: the last report, the errors by construct (violations of error-level
+   * rules, unknown suppressions), and the objects annotated with the suppressions that accept a violation.
+   */
+  private judge(evaluation: Evaluation): { errors: ConstructError[]; suppressed: Set<ApiObject> } {
+    const { report, constructs, unknownScopes } = evaluation;
+    this.lastReport = report;
+    const errors: ConstructError[] = [];
+    const suppressed = new Set<ApiObject>();
     for (const finding of report.findings) {
       const construct = constructs.get(finding.object)!;
       if (finding.suppression !== undefined) {
         construct.metadata.addAnnotation(`${SUPPRESSION_ANNOTATION_PREFIX}${finding.rule.id}`, finding.suppression);
-        annotated.add(construct);
+        suppressed.add(construct);
       } else if (finding.level === RuleLevel.ERROR) {
-        this.addError(construct, `${finding.object.title} violates guardrail ${finding.rule.id}: ${finding.message}; fix: ${finding.rule.fix}`);
+        errors.push({ construct, error: `${finding.object.title} violates guardrail ${finding.rule.id}: ${finding.message}; fix: ${finding.rule.fix}` });
       }
     }
     for (const [unknown, scope] of unknownScopes) {
-      this.addError(scope, `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in docs/guardrails.md`);
+      errors.push({ construct: scope, error: `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in docs/guardrails.md` });
     }
-    const errors = this.errorsByNode.get(this.root) ?? [];
-    if (this.synthesis !== undefined) {
-      this.synthesis.errors = errors;
-      if (this.errorsByNode.size === 0) {
-        for (const [object, construct] of constructs) {
-          if (!annotated.has(construct)) {
-            reuseRendering(construct, object.manifest);
-            this.synthesis.kept.push(construct);
-          }
-        }
-      }
-    }
-    return errors;
+    return { errors, suppressed };
   }
 
   private addError(construct: IConstruct, message: string): void {
@@ -164,8 +179,11 @@ interface Evaluation {
   readonly unknownScopes: ReadonlyMap<UnknownSuppression, IConstruct>;
 }
 
-/** Checks every API object below `root` against `rules`; each object is rendered (`toJson`) once. */
-function evaluate(root: IConstruct, rules: readonly GuardrailRule[]): Evaluation {
+/**
+ * Checks every API object below `root` against `rules`, in construct-tree order: each object as
+ * `rendered` holds it, or else rendered here (`toJson`), once.
+ */
+function evaluate(root: IConstruct, rules: readonly GuardrailRule[], rendered?: ReadonlyMap<ApiObject, unknown>): Evaluation {
   const objects: GuardrailObject[] = [];
   const constructs = new Map<GuardrailObject, ApiObject>();
   const suppressionsOf = new Map<GuardrailObject, ReadonlyMap<string, string>>();
@@ -178,7 +196,8 @@ function evaluate(root: IConstruct, rules: readonly GuardrailRule[]): Evaluation
       declared.push({ ruleId, scope: node });
     }
     if (ApiObject.isApiObject(node)) {
-      const object = new GuardrailObject(node.node.path, node.toJson(), tierOf(node));
+      const manifest = (rendered?.has(node) ? rendered.get(node) : node.toJson()) as Manifest;
+      const object = new GuardrailObject(node.node.path, manifest, tierOf(node));
       objects.push(object);
       constructs.set(object, node);
       suppressionsOf.set(object, suppressions);
@@ -216,30 +235,4 @@ function evaluate(root: IConstruct, rules: readonly GuardrailRule[]): Evaluation
   const unknownScopes = new Map<UnknownSuppression, IConstruct>(declared.filter((s) => !known.has(s.ruleId))
     .map(({ ruleId, scope }) => [{ ruleId, path: scope.node.path }, scope]));
   return { report: new GuardrailReport(rules, objects.length, findings, [...unknownScopes.keys()]), constructs, unknownScopes };
-}
-
-/**
- * Rendering every object (`toJson`) is the largest cost of a synthesis after writing the YAML, and
- * the guardrails have just rendered each object of a tree that nothing changes before it is
- * written. So that the synthesis does not render it a second time, the object's next `toJson()`
- * returns that rendering, once; after that, or when the synthesis ends, the object renders afresh.
- * Objects annotated with a suppression, and every object of a tree with violations (whose
- * synthesis fails), render afresh.
- */
-function reuseRendering(object: ApiObject, manifest: unknown): void {
-  Object.defineProperty(object, 'toJson', {
-    configurable: true,
-    writable: true,
-    value: () => {
-      forgetRendering(object);
-      return manifest;
-    },
-  });
-}
-
-/** Drops a rendering kept by {@link reuseRendering} that synthesis did not use. */
-function forgetRendering(object: ApiObject): void {
-  if (Object.prototype.hasOwnProperty.call(object, 'toJson')) {
-    delete (object as { toJson?: unknown }).toJson;
-  }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, YamlOutputType } from 'cdk8s';
 import { writeManifests } from '../manifests';
 import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailReport, ManifestLocation } from './report';
@@ -20,13 +20,21 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
 }
 
 /**
- * Synthesizes `app` with guardrails: applies them (unless already applied), synthesizes (with
- * {@link writeManifests}), which fails before writing when a production object violates an
- * error-level rule, then writes the SARIF report beside the manifests and logs the summary. For any cdk8s app: call it instead of `app.synth()`.
+ * Synthesizes `app` with guardrails: applies them (unless already applied), synthesizes, which
+ * fails before writing when a production object violates an error-level rule, then writes the SARIF
+ * report beside the manifests and logs the summary. For any cdk8s app: call it instead of `app.synth()`.
+ *
+ * With one file per chart (cdk8s' default) the tree is validated once and each object rendered once:
+ * the guardrails check the renderings that are then written. Other output types go through
+ * `app.synth()`, whose validation runs the guardrails.
  */
 export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {}): GuardrailReport {
   const guardrails = Guardrails.of(app) ?? Guardrails.apply(app, options);
-  guardrails.synthesizing(() => writeManifests(app));
+  if (app.yamlOutputType === YamlOutputType.FILE_PER_CHART) {
+    guardrails.checkingRenderingsDuring(() => writeManifests(app, { beforeWrite: (rendered) => guardrails.checkRendered(rendered) }));
+  } else {
+    app.synth();
+  }
   const report = guardrails.report!;
   const manifestRoot = options.manifestRoot ?? path.relative(process.cwd(), app.outdir);
   const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);

@@ -119,7 +119,7 @@ describe('Guardrails', () => {
     expect(result.suppressions).toEqual([{ kind: 'inSource', justification: 'vendor appliance, isolated on its own node pool (ticket OPS-42)' }]);
   });
 
-  test('renders each object once per synthesis: synthesis reuses what the guardrails checked', () => {
+  test('renders each object once per synthesis: the guardrails check the renderings that are written', () => {
     // GIVEN
     const { app } = platformApp(tempOutdir());
     const render = jest.spyOn(k8s.KubeDeployment.prototype, 'toJson');
