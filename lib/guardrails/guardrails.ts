@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { check } from '../errors';
-import { exceptionsOn, recordException } from '../exceptions';
-import { ConstructError, RenderedObject, throwValidationErrors } from '../manifests';
-import { Tier, tierOf } from '../tier';
+import { check } from '../core/errors';
+import { exceptionsOn, recordException } from '../core/exceptions';
+import { ConstructError, RenderedObject, throwValidationErrors } from '../core/manifests';
 import { GuardrailObject, Manifest, ObjectIndex } from './objects';
 import { GuardrailFinding, GuardrailReport, UnknownSuppression } from './report';
 import { GuardrailRule, RuleLevel } from './rule';
 import { BUILTIN_RULES } from './rules';
+import { Tier, tierOf } from './tier';
 
 /** Annotation prefix that records a suppression on the object it covers: `<prefix><rule-id>: <reason>`. */
 export const SUPPRESSION_ANNOTATION_PREFIX = 'guardrails.cdk8s-golden-path/suppress.';

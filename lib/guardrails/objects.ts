@@ -1,4 +1,4 @@
-import { Tier } from '../tier';
+import { Tier } from './tier';
 
 /** A Kubernetes object as JSON, the way it is written to the manifest. */
 export interface Manifest {

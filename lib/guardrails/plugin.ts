@@ -1,6 +1,6 @@
 import { App, Chart, Include } from 'cdk8s';
-import { Tier, setTier } from '../tier';
 import { Guardrails } from './guardrails';
+import { Tier, setTier } from './tier';
 
 /** Properties of {@link GuardrailsValidation}, as written under `properties` in `cdk8s.yaml`. */
 export interface GuardrailsValidationProps {

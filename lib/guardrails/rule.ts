@@ -1,5 +1,5 @@
-import { Tier } from '../tier';
 import { GuardrailObject, ObjectIndex } from './objects';
+import { Tier } from './tier';
 
 /** What a violation of a rule does to synthesis. */
 export enum RuleLevel {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { writeManifests } from '../manifests';
+import { writeManifests } from '../core/manifests';
 import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailReport, ManifestLocation } from './report';
 

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { buildStage } from '../../apps/synth';
 import { DEV, PROD, StageConfig } from '../../apps/stages';
+import { buildStage } from '../../apps/synth';
 import { Manifest } from '../util';
 
 // The rules of an API server that can be checked without its schemas: legal names and labels,

@@ -1,5 +1,5 @@
-import { RuleLevel, RuleSource, GuardrailRule } from '../rule';
 import { WORKLOAD_KINDS } from '../objects';
+import { RuleLevel, RuleSource, GuardrailRule } from '../rule';
 import { eachContainer } from './util';
 
 const PSS = [RuleSource.PSS_RESTRICTED];

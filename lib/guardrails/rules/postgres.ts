@@ -1,6 +1,6 @@
-import { Tier } from '../../tier';
 import { GuardrailObject } from '../objects';
 import { GuardrailRule, RuleLevel, RuleSource } from '../rule';
+import { Tier } from '../tier';
 
 const CNPG_API = 'postgresql.cnpg.io/v1';
 

@@ -1,4 +1,4 @@
-import { secretLiteralProblem } from '../../leaks';
+import { secretLiteralProblem } from '../../core/leaks';
 import { GuardrailObject, WORKLOAD_KINDS } from '../objects';
 import { GuardrailRule, RuleLevel, RuleSource } from '../rule';
 

@@ -1,7 +1,7 @@
-import { Tier } from '../../tier';
-import { Image } from '../../image';
+import { Image } from '../../workload/image';
 import { WORKLOAD_KINDS } from '../objects';
 import { GuardrailRule, RuleLevel, RuleSource } from '../rule';
+import { Tier } from '../tier';
 import { eachContainer, minimumReplicas } from './util';
 
 const RESOURCES = ['cpu', 'memory', 'ephemeral-storage'];

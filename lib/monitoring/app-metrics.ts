@@ -1,0 +1,105 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { checkAbsolutePath } from '../core/validate';
+import { NetworkPeer } from '../network/network-peer';
+import { checkLabelName, checkMetricName, checkRunbookBaseUrl } from './alerting';
+
+/** When the alerts of an app fire, and where their runbooks are. */
+export interface AppAlertOptions {
+  /** Share of requests answered with a 5xx status (between 0 and 1) above which `HttpErrorRatioHigh` fires. @default 0.05 */
+  readonly maxErrorRatio?: number;
+  /** Quantile of the request latency (between 0 and 1) that `HttpLatencyHigh` watches. @default 0.99 */
+  readonly latencyQuantile?: number;
+  /** Latency at `latencyQuantile` above which `HttpLatencyHigh` fires. @default Duration.seconds(1) */
+  readonly maxLatency?: Duration;
+  /** Base URL of the runbooks: every alert links to `<base>/<alert name in lowercase>`. @default - no runbook links */
+  readonly runbookBaseUrl?: string;
+}
+
+/** Prometheus scraping of an app, and when its alerts fire. */
+export interface MetricsOptions {
+  /** Container port that serves metrics. @default - the main `port` */
+  readonly port?: number;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval. @default Duration.seconds(30) */
+  readonly interval?: Duration;
+  /** Who scrapes: the NetworkPolicy admits them to the metrics port. @default NetworkPeer.namespace('monitoring') */
+  readonly scraper?: NetworkPeer;
+  /** Counter of the HTTP requests the app handled, labelled with the status code. @default 'http_requests_total' */
+  readonly requestsMetric?: string;
+  /** Label of `requestsMetric` that holds the HTTP status code. @default 'code' */
+  readonly statusCodeLabel?: string;
+  /** Histogram of request durations in seconds, named without the `_bucket` suffix. @default 'http_request_duration_seconds' */
+  readonly requestDurationMetric?: string;
+  /**
+   * When the app's alerts fire (a PrometheusRule beside the ServiceMonitor, with a Grafana dashboard).
+   * @default - more than 5% server errors, p99 latency above 1s, or replicas unavailable, each for 10-15 minutes; no runbook links
+   */
+  readonly alerts?: AppAlertOptions;
+}
+
+/**
+ * An app's metrics and alert thresholds with every default resolved and every value checked: what
+ * {@link AppMonitoring} renders. Made once, by the workload that declares the metrics.
+ */
+export class AppMetrics {
+  /**
+   * Resolves the defaults of `options` and checks them. Errors name `scope` (the workload) and the
+   * prop as the user wrote it there (`metrics.requestsMetric`, ...).
+   */
+  public static resolve(scope: IConstruct, options: MetricsOptions): AppMetrics {
+    const alerts = options.alerts ?? {};
+    const metrics = new AppMetrics(
+      options.path ?? '/metrics',
+      options.interval ?? Duration.seconds(30),
+      options.requestsMetric ?? 'http_requests_total',
+      options.statusCodeLabel ?? 'code',
+      options.requestDurationMetric ?? 'http_request_duration_seconds',
+      alerts.maxErrorRatio ?? 0.05,
+      alerts.latencyQuantile ?? 0.99,
+      alerts.maxLatency ?? Duration.seconds(1),
+      alerts.runbookBaseUrl,
+    );
+    if (options.path !== undefined) {
+      checkAbsolutePath(scope, 'metrics.path', options.path);
+    }
+    checkMetricName(scope, 'metrics.requestsMetric', metrics.requestsMetric);
+    checkLabelName(scope, 'metrics.statusCodeLabel', metrics.statusCodeLabel);
+    checkMetricName(scope, 'metrics.requestDurationMetric', metrics.requestDurationMetric);
+    check(!/_(bucket|sum|count)$/.test(metrics.requestDurationMetric), scope, 'metrics.requestDurationMetric', metrics.requestDurationMetric,
+      'must be the name of the histogram, without the _bucket, _sum or _count suffix');
+    check(metrics.maxErrorRatio > 0 && metrics.maxErrorRatio < 1, scope, 'metrics.alerts.maxErrorRatio', metrics.maxErrorRatio,
+      'must be between 0 and 1 (exclusive)');
+    check(metrics.latencyQuantile > 0 && metrics.latencyQuantile < 1, scope, 'metrics.alerts.latencyQuantile', metrics.latencyQuantile,
+      'must be between 0 and 1 (exclusive)');
+    check(metrics.maxLatency.toMilliseconds({ integral: false }) > 0, scope, 'metrics.alerts.maxLatency', metrics.maxLatency.toHumanString(),
+      'must be longer than zero');
+    if (metrics.runbookBaseUrl !== undefined) {
+      checkRunbookBaseUrl(scope, 'metrics.alerts.runbookBaseUrl', metrics.runbookBaseUrl);
+    }
+    return metrics;
+  }
+
+  private constructor(
+    /** HTTP path of the metrics. */
+    public readonly path: string,
+    /** Scrape interval. */
+    public readonly interval: Duration,
+    /** Counter of the HTTP requests, labelled with the status code. */
+    public readonly requestsMetric: string,
+    /** Label of `requestsMetric` that holds the status code. */
+    public readonly statusCodeLabel: string,
+    /** Histogram of request durations in seconds, without the `_bucket` suffix. */
+    public readonly requestDurationMetric: string,
+    /** Share of 5xx responses above which `HttpErrorRatioHigh` fires. */
+    public readonly maxErrorRatio: number,
+    /** Quantile of the latency that `HttpLatencyHigh` watches. */
+    public readonly latencyQuantile: number,
+    /** Latency at `latencyQuantile` above which `HttpLatencyHigh` fires. */
+    public readonly maxLatency: Duration,
+    /** Base URL of the runbooks, when alerts link to them. */
+    public readonly runbookBaseUrl: string | undefined,
+  ) {}
+}

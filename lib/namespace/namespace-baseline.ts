@@ -1,0 +1,164 @@
+import { Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { check } from '../core/errors';
+import { clusterScoped } from '../core/names';
+import { checkInteger, checkLabels, checkNamespaceName } from '../core/validate';
+import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, PolicyType } from '../network/network-peer';
+import { ContainerResources, checkResources, cpuMillis, cpuQuantity, sizeQuantity } from '../workload/resources';
+
+/** Totals a namespace may not exceed (a ResourceQuota). */
+export interface NamespaceQuota {
+  /** Sum of CPU requests. */
+  readonly requestsCpu: Cpu;
+  /** Sum of memory requests. */
+  readonly requestsMemory: Size;
+  /** Sum of CPU limits. */
+  readonly limitsCpu: Cpu;
+  /** Sum of memory limits. */
+  readonly limitsMemory: Size;
+  /** Sum of ephemeral storage requests. @default - twice the memory requests */
+  readonly requestsEphemeralStorage?: Size;
+  /** Number of PersistentVolumeClaims. @default 10 */
+  readonly persistentVolumeClaims?: number;
+  /** Number of pods. @default 100 */
+  readonly pods?: number;
+  /** Services of type LoadBalancer; traffic should enter through the ingress. @default 0 */
+  readonly loadBalancers?: number;
+  /** Services of type NodePort. @default 0 */
+  readonly nodePorts?: number;
+}
+
+/** Props of a {@link NamespaceBaseline}. */
+export interface NamespaceBaselineProps {
+  /** Name of the namespace. */
+  readonly name: string;
+  /** Resource totals of the namespace. */
+  readonly quota: NamespaceQuota;
+  /**
+   * Requests and limits given to a container that declares none (a LimitRange), so that a
+   * hand-written pod still fits the quota.
+   * @default - cpu 100m/500m, memory 128Mi/256Mi, ephemeral storage 128Mi/1Gi (request/limit)
+   */
+  readonly containerDefaults?: ContainerResources;
+  /** Where cluster DNS runs: every pod of the namespace may reach it. @default NetworkPeer.clusterDns() */
+  readonly dns?: NetworkPeer;
+  /** Additional labels of the namespace. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+const DEFAULT_CONTAINER: ContainerResources = {
+  cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+  ephemeralStorage: { request: Size.mebibytes(128), limit: Size.gibibytes(1) },
+};
+
+/**
+ * A namespace ready for production workloads: Pod Security `restricted` enforced (and audited and
+ * warned), a ResourceQuota, a LimitRange with container defaults, a default-deny NetworkPolicy for
+ * all traffic, and one exception every pod needs: DNS.
+ */
+export class NamespaceBaseline extends Construct {
+  /** Name of the namespace. */
+  public readonly name: string;
+  /** The Namespace. */
+  public readonly namespace: k8s.KubeNamespace;
+  /** The ResourceQuota. */
+  public readonly quota: k8s.KubeResourceQuota;
+  /** The LimitRange. */
+  public readonly limitRange: k8s.KubeLimitRange;
+  /** The NetworkPolicy that denies all ingress and egress. */
+  public readonly defaultDeny: k8s.KubeNetworkPolicy;
+  /** The NetworkPolicy that lets every pod resolve names. */
+  public readonly allowDns: NetworkPolicyRules;
+
+  public constructor(scope: Construct, id: string, props: NamespaceBaselineProps) {
+    super(scope, id);
+    this.name = props.name;
+    const defaults = props.containerDefaults ?? DEFAULT_CONTAINER;
+    const quota = props.quota;
+
+    checkNamespaceName(this, 'name', this.name);
+    checkLabels(this, 'labels', props.labels ?? {});
+    checkResources(this, 'containerDefaults', defaults);
+    check(cpuMillis(quota.requestsCpu) <= cpuMillis(quota.limitsCpu), this, 'quota.requestsCpu', cpuQuantity(quota.requestsCpu),
+      `must not exceed 'quota.limitsCpu' (${cpuQuantity(quota.limitsCpu)})`);
+    check(quota.requestsMemory.toKibibytes() <= quota.limitsMemory.toKibibytes(), this, 'quota.requestsMemory', sizeQuantity(quota.requestsMemory),
+      `must not exceed 'quota.limitsMemory' (${sizeQuantity(quota.limitsMemory)})`);
+    checkInteger(this, 'quota.persistentVolumeClaims', quota.persistentVolumeClaims ?? 10, 0);
+    checkInteger(this, 'quota.pods', quota.pods ?? 100, 1);
+    checkInteger(this, 'quota.loadBalancers', quota.loadBalancers ?? 0, 0);
+    checkInteger(this, 'quota.nodePorts', quota.nodePorts ?? 0, 0);
+
+    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', ...props.labels };
+    const metadata = { name: 'baseline', namespace: this.name, labels };
+
+    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...labels,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+    clusterScoped(this.namespace);
+
+    this.quota = new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata,
+      spec: {
+        hard: {
+          'requests.cpu': k8s.Quantity.fromString(cpuQuantity(quota.requestsCpu)),
+          'requests.memory': k8s.Quantity.fromString(sizeQuantity(quota.requestsMemory)),
+          'limits.cpu': k8s.Quantity.fromString(cpuQuantity(quota.limitsCpu)),
+          'limits.memory': k8s.Quantity.fromString(sizeQuantity(quota.limitsMemory)),
+          'requests.ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(
+            quota.requestsEphemeralStorage ?? Size.kibibytes(2 * quota.requestsMemory.toKibibytes()))),
+          'persistentvolumeclaims': k8s.Quantity.fromNumber(quota.persistentVolumeClaims ?? 10),
+          'pods': k8s.Quantity.fromNumber(quota.pods ?? 100),
+          'services.loadbalancers': k8s.Quantity.fromNumber(quota.loadBalancers ?? 0),
+          'services.nodeports': k8s.Quantity.fromNumber(quota.nodePorts ?? 0),
+        },
+      },
+    });
+
+    this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata,
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: {
+            'cpu': k8s.Quantity.fromString(cpuQuantity(defaults.cpu.request)),
+            'memory': k8s.Quantity.fromString(sizeQuantity(defaults.memory.request)),
+            'ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(defaults.ephemeralStorage.request)),
+          },
+          default: {
+            'cpu': k8s.Quantity.fromString(cpuQuantity(defaults.cpu.limit)),
+            'memory': k8s.Quantity.fromString(sizeQuantity(defaults.memory.limit)),
+            'ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(defaults.ephemeralStorage.limit)),
+          },
+        }],
+      },
+    });
+
+    this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { ...metadata, name: 'default-deny' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+
+    this.allowDns = new NetworkPolicyRules(this, 'AllowDns', {
+      name: 'allow-dns',
+      namespace: this.name,
+      podSelector: {},
+      labels,
+      policyTypes: [PolicyType.EGRESS],
+    });
+    this.allowDns.allowEgress(props.dns ?? NetworkPeer.clusterDns(), DNS_PORTS);
+
+    for (const child of [this.quota, this.limitRange, this.defaultDeny, this.allowDns]) {
+      child.node.addDependency(this.namespace);
+    }
+  }
+}
