@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { shortHash } from '../core/hashing';
 import { GuardrailObject } from './objects';
 import { GuardrailRule, RuleLevel } from './rule';
 
@@ -119,7 +119,7 @@ export class GuardrailReport {
               logicalLocations: [{ name: f.object.title, fullyQualifiedName: f.object.path, kind: 'resource' }],
             }],
             partialFingerprints: {
-              'guardrailFinding/v1': createHash('sha256').update(`${f.rule.id}\n${f.object.path}\n${f.message}`).digest('hex').slice(0, 32),
+              'guardrailFinding/v1': shortHash(`${f.rule.id}\n${f.object.path}\n${f.message}`, 32),
             },
             ...f.suppression !== undefined ? { suppressions: [{ kind: 'inSource', justification: f.suppression }] } : {},
           };

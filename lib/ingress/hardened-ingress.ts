@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { ApiObject, Duration, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -11,12 +10,14 @@ import {
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType,
 } from '../../imports/gateway.networking.k8s.io';
 import { check } from '../core/errors';
+import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
 import { clusterScoped, nameFromId, resolveNamespace } from '../core/names';
 import {
   checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkInteger, checkNamespaceName, checkUrlPath,
 } from '../core/validate';
-import { NetworkPeer, NetworkPolicyRules, PolicyType } from '../network/network-peer';
+import { NetworkPeer } from '../network/network-peer';
+import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
 import { IWorkload } from '../workload/workload';
 
 /**
@@ -675,7 +676,7 @@ export class HardenedIngress extends Construct {
       return existing;
     }
     // Annotations hold for a whole Ingress: routes with the same allow-list share one.
-    const hash = ranges.length > 0 ? createHash('sha256').update(key).digest('hex').slice(0, 8) : undefined;
+    const hash = ranges.length > 0 ? shortHash(key, 8) : undefined;
     const routes = () => [...this.routes.values()].filter((r) => r.ranges.join(',') === key);
     const ingress = new k8s.KubeIngress(this, hash ? `Restricted-${hash}` : 'Resource', {
       metadata: {

@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
+import { shortHash } from '../core/hashing';
 import { resolveNamespace } from '../core/names';
 import { checkDnsSubdomain, checkLabels } from '../core/validate';
 
@@ -178,6 +178,6 @@ function dashboardUid(namespace: string, name: string): string {
   if (readable.length <= MAX_UID_LENGTH) {
     return readable;
   }
-  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 8);
+  const hash = shortHash(readable, 8);
   return `${readable.slice(0, MAX_UID_LENGTH - hash.length - 1)}-${hash}`;
 }

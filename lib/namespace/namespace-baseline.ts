@@ -3,9 +3,11 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { clusterScoped } from '../core/names';
+import { cpuMillis, cpuQuantity, sizeQuantity } from '../core/quantities';
 import { checkInteger, checkLabels, checkNamespaceName } from '../core/validate';
-import { DNS_PORTS, NetworkPeer, NetworkPolicyRules, PolicyType } from '../network/network-peer';
-import { ContainerResources, checkResources, cpuMillis, cpuQuantity, sizeQuantity } from '../workload/resources';
+import { DNS_PORTS, NetworkPeer } from '../network/network-peer';
+import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
+import { ContainerResources, checkResources, resourceQuantities } from '../workload/resources';
 
 /** Totals a namespace may not exceed (a ResourceQuota). */
 export interface NamespaceQuota {
@@ -129,16 +131,8 @@ export class NamespaceBaseline extends Construct {
       spec: {
         limits: [{
           type: 'Container',
-          defaultRequest: {
-            'cpu': k8s.Quantity.fromString(cpuQuantity(defaults.cpu.request)),
-            'memory': k8s.Quantity.fromString(sizeQuantity(defaults.memory.request)),
-            'ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(defaults.ephemeralStorage.request)),
-          },
-          default: {
-            'cpu': k8s.Quantity.fromString(cpuQuantity(defaults.cpu.limit)),
-            'memory': k8s.Quantity.fromString(sizeQuantity(defaults.memory.limit)),
-            'ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(defaults.ephemeralStorage.limit)),
-          },
+          defaultRequest: resourceQuantities(defaults, 'request', k8s.Quantity.fromString),
+          default: resourceQuantities(defaults, 'limit', k8s.Quantity.fromString),
         }],
       },
     });

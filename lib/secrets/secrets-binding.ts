@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/bitnami.com';
@@ -14,6 +13,7 @@ import {
   SecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
+import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
 import { checkNoSecretLiteral } from '../core/leaks';
 import { nameFromId, resolveNamespace } from '../core/names';
@@ -284,7 +284,7 @@ export class SecretsBinding extends Construct {
     const bound = props.source.bind(this);
     this.keys = bound.keys;
     this.resource = bound.resource;
-    this.checksum = createHash('sha256').update(JSON.stringify(bound.spec)).digest('hex').slice(0, 16);
+    this.checksum = shortHash(JSON.stringify(bound.spec), 16);
   }
 
   /**

@@ -60,3 +60,43 @@ export enum SpreadPolicy {
   /** Never place two replicas in one domain beyond a skew of 1; pods stay pending instead. */
   REQUIRED = 'REQUIRED',
 }
+
+/** The node label of a host, and of its zone, as the kubelet and the cloud controllers set them. */
+const HOST_TOPOLOGY = 'kubernetes.io/hostname';
+const ZONE_TOPOLOGY = 'topology.kubernetes.io/zone';
+
+/**
+ * The pod spec fields that put pods on `pool`: its node selector and the tolerations of its taints
+ * (none when the pool is untainted, or without a pool).
+ * @internal
+ */
+export function nodePoolPlacement(pool: NodePool | undefined): { nodeSelector?: Record<string, string>; tolerations?: k8s.Toleration[] } {
+  return { nodeSelector: pool?.nodeSelector, tolerations: pool && pool.tolerations.length > 0 ? pool.tolerations : undefined };
+}
+
+/**
+ * Anti-affinity that keeps the pods `selector` picks on distinct hosts: always (REQUIRED), or when
+ * the scheduler can (PREFERRED).
+ * @internal
+ */
+export function hostAntiAffinity(selector: Record<string, string>, policy: SpreadPolicy): k8s.PodAntiAffinity {
+  const term: k8s.PodAffinityTerm = { topologyKey: HOST_TOPOLOGY, labelSelector: { matchLabels: selector } };
+  return policy === SpreadPolicy.REQUIRED
+    ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+    : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] };
+}
+
+/**
+ * A topology spread constraint that spreads the pods `selector` picks over zones with a skew of at
+ * most 1. `matchLabelKeys` narrows the count to pods of the same revision (e.g. `pod-template-hash`).
+ * @internal
+ */
+export function zoneSpread(selector: Record<string, string>, policy: SpreadPolicy, matchLabelKeys?: string[]): k8s.TopologySpreadConstraint {
+  return {
+    maxSkew: 1,
+    topologyKey: ZONE_TOPOLOGY,
+    whenUnsatisfiable: policy === SpreadPolicy.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
+    labelSelector: { matchLabels: selector },
+    matchLabelKeys,
+  };
+}

@@ -1,8 +1,8 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { cpuMillis, cpuQuantity, kib, sizeQuantity } from '../core/quantities';
 
 /** A request and a limit of one resource. */
 export interface ResourceRange<T> {
@@ -25,30 +25,10 @@ export interface ContainerResources {
   readonly ephemeralStorage: ResourceRange<Size>;
 }
 
-/** The Kubernetes quantity of a CPU amount, e.g. `250m` or `2`. */
-export function cpuQuantity(cpu: Cpu): string {
-  return cpu.amount;
-}
-
-/** CPU in millicores, for comparisons. */
-export function cpuMillis(cpu: Cpu): number {
-  const amount = cpu.amount;
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
-}
-
-/** The Kubernetes quantity of a size, in the largest binary unit that keeps it whole (`512Mi`, `2Gi`). */
-export function sizeQuantity(size: Size): string {
-  const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
-  const units: Array<[string, number]> = [['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024], ['Ki', 1]];
-  for (const [suffix, factor] of units) {
-    if (kib >= factor && Number.isInteger(kib / factor)) {
-      return `${kib / factor}${suffix}`;
-    }
-  }
-  return `${Math.ceil(kib)}Ki`;
-}
-
-/** Checks that every request is positive and no larger than its limit. */
+/**
+ * Checks that every request is positive and no larger than its limit.
+ * @internal
+ */
 export function checkResources(scope: IConstruct, prop: string, resources: ContainerResources): void {
   const pairs: Array<[string, number, number, string, string]> = [
     ['cpu', cpuMillis(resources.cpu.request), cpuMillis(resources.cpu.limit), cpuQuantity(resources.cpu.request), cpuQuantity(resources.cpu.limit)],
@@ -62,22 +42,26 @@ export function checkResources(scope: IConstruct, prop: string, resources: Conta
   }
 }
 
-/** The container `resources` block. */
-export function renderResources(resources: ContainerResources): k8s.ResourceRequirements {
+/**
+ * The requests (`pick: 'request'`) or limits of `resources` by resource name (`cpu`, `memory`,
+ * `ephemeral-storage`), as quantities of the API binding that receives them: `k8s.Quantity` for
+ * core objects, the quantity class of a CRD binding, or a LimitRange's defaults.
+ * @internal
+ */
+export function resourceQuantities<Q>(resources: ContainerResources, pick: keyof ResourceRange<unknown>, quantity: (text: string) => Q): Record<string, Q> {
   return {
-    requests: {
-      'cpu': k8s.Quantity.fromString(cpuQuantity(resources.cpu.request)),
-      'memory': k8s.Quantity.fromString(sizeQuantity(resources.memory.request)),
-      'ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(resources.ephemeralStorage.request)),
-    },
-    limits: {
-      'cpu': k8s.Quantity.fromString(cpuQuantity(resources.cpu.limit)),
-      'memory': k8s.Quantity.fromString(sizeQuantity(resources.memory.limit)),
-      'ephemeral-storage': k8s.Quantity.fromString(sizeQuantity(resources.ephemeralStorage.limit)),
-    },
+    'cpu': quantity(cpuQuantity(resources.cpu[pick])),
+    'memory': quantity(sizeQuantity(resources.memory[pick])),
+    'ephemeral-storage': quantity(sizeQuantity(resources.ephemeralStorage[pick])),
   };
 }
 
-function kib(size: Size): number {
-  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+/**
+ * A container's `resources` block, with requests and limits as quantities of the API binding that
+ * receives them: `k8s.Quantity.fromString` for core objects, a CRD binding's quantity classes otherwise.
+ * @internal
+ */
+export function renderResources<R, L>(resources: ContainerResources, request: (text: string) => R, limit: (text: string) => L):
+{ requests: Record<string, R>; limits: Record<string, L> } {
+  return { requests: resourceQuantities(resources, 'request', request), limits: resourceQuantities(resources, 'limit', limit) };
 }

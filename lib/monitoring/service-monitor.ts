@@ -1,0 +1,36 @@
+import { Construct } from 'constructs';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
+import { AppMetrics } from './app-metrics';
+
+/** What a ServiceMonitor scrapes: the Services of a workload and their metrics port. */
+export interface ServiceMonitorTarget {
+  /** Name, namespace and labels of the ServiceMonitor. */
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+  /** Labels of the workload's Services. */
+  readonly selector: Record<string, string>;
+  /** Name of the Service port that serves the metrics. */
+  readonly portName: string;
+  /** Path and interval of the scrape. */
+  readonly metrics: AppMetrics;
+}
+
+/**
+ * A prometheus-operator ServiceMonitor that scrapes the workload's Services in their own namespace,
+ * over HTTP, as `metrics` says.
+ * @internal
+ */
+export function addServiceMonitor(scope: Construct, id: string, target: ServiceMonitorTarget): ServiceMonitor {
+  return new ServiceMonitor(scope, id, {
+    metadata: target.metadata,
+    spec: {
+      selector: { matchLabels: target.selector },
+      namespaceSelector: { matchNames: [target.metadata.namespace] },
+      endpoints: [{
+        port: target.portName,
+        path: target.metrics.path,
+        interval: `${target.metrics.interval.toSeconds()}s`,
+        scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+      }],
+    },
+  });
+}

@@ -1,0 +1,96 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { NetworkPeer, NetworkPort, Protocol } from './network-peer';
+
+/** What a NetworkPolicy protects: the pods it selects and where they run. */
+export interface NetworkPolicyRulesProps {
+  /** Namespace of the NetworkPolicy and of the pods it selects. */
+  readonly namespace: string;
+  /** Name of the NetworkPolicy. */
+  readonly name: string;
+  /** Labels of the pods the policy applies to. */
+  readonly podSelector: Record<string, string>;
+  /**
+   * Further conditions on the labels of the pods the policy applies to, for pods that labels
+   * alone cannot tell apart (e.g. `NotIn` to leave out pods that share a label).
+   * @default - the labels in `podSelector` alone
+   */
+  readonly podSelectorExpressions?: k8s.LabelSelectorRequirement[];
+  /** Labels of the NetworkPolicy object. @default - no labels */
+  readonly labels?: Record<string, string>;
+  /**
+   * Directions the policy restricts. A policy that restricts a direction without rules for it
+   * denies that direction; one that leaves a direction out has no say on it.
+   * @default [PolicyType.INGRESS, PolicyType.EGRESS]
+   */
+  readonly policyTypes?: PolicyType[];
+}
+
+/** A direction of traffic a NetworkPolicy restricts. */
+export enum PolicyType {
+  INGRESS = 'Ingress',
+  EGRESS = 'Egress',
+}
+
+interface Rule {
+  readonly peer: NetworkPeer;
+  readonly ports: readonly NetworkPort[];
+}
+
+/**
+ * A NetworkPolicy that denies all ingress and egress of its pods except the rules added to it.
+ * Every construct opens its network paths through one of these, so least privilege is the default
+ * and an open path always names its peer and ports. Rules render at synth, so wiring added after
+ * construction (`app.connectTo(db)`) lands in the same object.
+ */
+export class NetworkPolicyRules extends Construct {
+  public readonly resource: k8s.KubeNetworkPolicy;
+  private readonly ingress = new Map<string, Rule>();
+  private readonly egress = new Map<string, Rule>();
+
+  public constructor(scope: Construct, id: string, props: NetworkPolicyRulesProps) {
+    super(scope, id);
+    this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      spec: {
+        podSelector: {
+          matchLabels: Object.keys(props.podSelector).length > 0 ? { ...props.podSelector } : undefined,
+          matchExpressions: props.podSelectorExpressions,
+        },
+        policyTypes: props.policyTypes ?? [PolicyType.INGRESS, PolicyType.EGRESS],
+        ingress: Lazy.any({ produce: () => renderRules(this.ingress, props.namespace, 'from') }),
+        egress: Lazy.any({ produce: () => renderRules(this.egress, props.namespace, 'to') }),
+      },
+    });
+  }
+
+  /** Allows traffic from `peer` to the protected pods on `ports`. */
+  public allowIngress(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+    addRule(this.ingress, peer, ports);
+  }
+
+  /** Allows traffic from the protected pods to `peer` on `ports`. */
+  public allowEgress(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+    addRule(this.egress, peer, ports);
+  }
+}
+
+function addRule(rules: Map<string, Rule>, peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+  const existing = rules.get(peer.key);
+  const merged = new Map<string, NetworkPort>();
+  for (const port of [...(existing?.ports ?? []), ...ports]) {
+    merged.set(`${port.protocol ?? Protocol.TCP}/${port.port}`, port);
+  }
+  rules.set(peer.key, { peer, ports: [...merged.values()] });
+}
+
+function renderRules(rules: Map<string, Rule>, namespace: string, direction: 'from' | 'to'): unknown[] | undefined {
+  if (rules.size === 0) {
+    return undefined;
+  }
+  return [...rules.values()].map((rule) => ({
+    [direction]: [rule.peer.toPolicyPeer(namespace)],
+    ports: rule.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? Protocol.TCP })),
+  }));
+}

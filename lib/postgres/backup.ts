@@ -1,0 +1,155 @@
+import { Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget,
+} from '../../imports/postgresql.cnpg.io';
+import { check } from '../core/errors';
+import { BARMAN_CLOUD_PLUGIN, BARMAN_SERVER_NAME } from './_cnpg';
+import { ObjectStoreLocation, checkObjectStore } from './object-store';
+
+/**
+ * The annotation that records, on the Cluster, why it runs without backups.
+ * Reviewers and policy engines find deliberate exceptions by it.
+ */
+export const BACKUPS_SUPPRESSED_ANNOTATION = 'cdk8s-golden-path/backups-suppressed';
+
+/**
+ * The guardrails that a Cluster without backups violates, and that `PostgresBackup.none({ reason })` accepts for it.
+ * @internal
+ */
+export const BACKUP_RULE_IDS = ['postgres-wal-archive', 'postgres-scheduled-backup'];
+
+/** When base backups are taken. */
+export class BackupSchedule {
+  /** Every day at `hour`:`minute`, in the operator's time zone (UTC unless configured otherwise). */
+  public static daily(hour = 2, minute = 0): BackupSchedule {
+    return new BackupSchedule(`0 ${minute} ${hour} * * *`, Number.isInteger(hour) && hour >= 0 && hour <= 23 && Number.isInteger(minute) && minute >= 0 && minute <= 59
+      ? undefined : 'must be a time of day: an hour from 0 to 23 and a minute from 0 to 59');
+  }
+
+  /**
+   * A cron expression with six fields, seconds first (`0 30 1 * * *` is 01:30:00 every day), or a
+   * descriptor such as `@daily`. CloudNativePG rejects the five-field form crontab uses.
+   * @see https://pkg.go.dev/github.com/robfig/cron#hdr-CRON_Expression_Format
+   */
+  public static cron(expression: string): BackupSchedule {
+    const fields = expression.trim().split(/\s+/);
+    const valid = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(expression)
+      || (fields.length === 6 && fields.every((f) => /^[0-9A-Za-z*?/,-]+$/.test(f)));
+    return new BackupSchedule(expression, valid ? undefined
+      : 'must be a cron expression with six fields, seconds first (e.g. \'0 0 2 * * *\'), or a descriptor such as \'@daily\'');
+  }
+
+  private constructor(
+    /** The schedule as the ScheduledBackup receives it. */
+    public readonly expression: string,
+    private readonly problemText: string | undefined,
+  ) {}
+
+  /** Why this schedule cannot be used, or `undefined` when it can. */
+  public problem(): string | undefined {
+    return this.problemText;
+  }
+}
+
+/** Options of {@link PostgresBackup.toObjectStore}. */
+export interface ObjectStoreBackupOptions extends ObjectStoreLocation {
+  /** How long base backups and the WAL needed to restore them are kept. @default Duration.days(30) */
+  readonly retention?: Duration;
+  /** When base backups are taken. @default BackupSchedule.daily(2, 0) */
+  readonly schedule?: BackupSchedule;
+  /** Age of the newest base backup above which the `PostgresBackupTooOld` alert fires. @default Duration.hours(26), a daily schedule with slack */
+  readonly maxAge?: Duration;
+  /**
+   * Folder of this cluster's backups in the store. Give a recovered cluster a new one, so that it
+   * never archives over the backups it came from.
+   * @default - the cluster name
+   */
+  readonly serverName?: string;
+}
+
+/**
+ * Continuous WAL archiving plus scheduled base backups, or an explicit decision to go without.
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
+ */
+export class PostgresBackup {
+  /** Archive the WAL continuously and take base backups on a schedule, through the Barman Cloud plugin. */
+  public static toObjectStore(options: ObjectStoreBackupOptions): PostgresBackup {
+    return new PostgresBackup(options, undefined);
+  }
+
+  /**
+   * No backups, for `reason`, which is recorded on the Cluster (annotation `cdk8s-golden-path/backups-suppressed`)
+   * and as the exception that the backup guardrails (`postgres-wal-archive`, `postgres-scheduled-backup`) accept.
+   */
+  public static none(options: { readonly reason: string }): PostgresBackup {
+    return new PostgresBackup(undefined, options.reason);
+  }
+
+  private constructor(
+    /** Where backups go, when they are taken. */
+    public readonly objectStore: ObjectStoreBackupOptions | undefined,
+    /** Why there are no backups, when there are none. */
+    public readonly suppressionReason: string | undefined,
+  ) {}
+}
+
+/**
+ * Checks the backups: a reason when there are none; otherwise the object store, the retention
+ * (whole days), the schedule, the age alert and the folder name.
+ * @internal
+ */
+export function checkBackup(scope: IConstruct, backup: PostgresBackup): void {
+  if (backup.suppressionReason !== undefined) {
+    check(backup.suppressionReason.trim() !== '', scope, 'backup.reason', backup.suppressionReason,
+      'must explain why the database runs without backups: the reason is recorded on the Cluster');
+  }
+  const archive = backup.objectStore;
+  if (archive === undefined) {
+    return;
+  }
+  checkObjectStore(scope, 'backup', archive);
+  const retention = archive.retention ?? Duration.days(30);
+  const days = retention.toSeconds() / 86400;
+  check(Number.isInteger(days) && days >= 1, scope, 'backup.retention', `${retention.toSeconds()}s`,
+    'must be a whole number of days, at least 1: the plugin keeps backups by days, weeks or months');
+  const schedule = archive.schedule ?? BackupSchedule.daily();
+  const scheduleProblem = schedule.problem();
+  check(scheduleProblem === undefined, scope, 'backup.schedule', schedule.expression, scheduleProblem ?? '');
+  if (archive.maxAge !== undefined) {
+    check(archive.maxAge.toSeconds() >= 3600, scope, 'backup.maxAge', `${archive.maxAge.toSeconds()}s`, 'must be at least one hour');
+  }
+  if (archive.serverName !== undefined) {
+    check(BARMAN_SERVER_NAME.test(archive.serverName), scope, 'backup.serverName', archive.serverName,
+      'must be a folder name: letters, digits, \'-\', \'_\' and \'.\'');
+  }
+}
+
+/**
+ * How long the plugin keeps base backups and WAL, as its retention policy (`30d`).
+ * @internal
+ */
+export function retentionPolicy(archive: ObjectStoreBackupOptions): string {
+  return `${(archive.retention ?? Duration.days(30)).toSeconds() / 86400}d`;
+}
+
+/**
+ * The ScheduledBackup of `cluster`: base backups through the plugin on the archive's schedule, one
+ * at once, taken from a standby when there is one.
+ * @internal
+ */
+export function addScheduledBackup(scope: Construct, id: string, metadata: { name: string; namespace: string; labels: Record<string, string> },
+  cluster: string, archive: ObjectStoreBackupOptions): ScheduledBackup {
+  return new ScheduledBackup(scope, id, {
+    metadata,
+    spec: {
+      cluster: { name: cluster },
+      schedule: (archive.schedule ?? BackupSchedule.daily()).expression,
+      method: ScheduledBackupSpecMethod.PLUGIN,
+      pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+      immediate: true,
+      target: ScheduledBackupSpecTarget.PREFER_HYPHEN_STANDBY,
+      backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
+    },
+  });
+}

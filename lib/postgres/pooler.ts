@@ -1,0 +1,128 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { PodMonitor } from '../../imports/monitoring.coreos.com';
+import {
+  Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits, PoolerSpecTemplateSpecContainersResourcesRequests, PoolerSpecType,
+} from '../../imports/postgresql.cnpg.io';
+import { checkInteger } from '../core/validate';
+import { DNS_PORTS, NetworkPeer } from '../network/network-peer';
+import { NetworkPolicyRules } from '../network/network-policy-rules';
+import { addDisruptionBudget } from '../workload/_pod-template';
+import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from '../workload/placement';
+import { ContainerResources, checkResources, renderResources } from '../workload/resources';
+import { POOLER_METRICS_PORT, POOLER_NAME_LABEL, POSTGRES_PORT, podMonitorSpec } from './_cnpg';
+
+/** How PgBouncer hands server connections to clients. */
+export enum PgBouncerPoolMode {
+  /** A client keeps its server connection for the session: everything PostgreSQL offers works. */
+  SESSION = 'session',
+  /** A client holds a server connection for one transaction: more clients per connection, but no session state (SET, advisory locks, ...). */
+  TRANSACTION = 'transaction',
+}
+
+/** A PgBouncer connection pooler in front of the primary. */
+export interface PostgresPoolerOptions {
+  /** PgBouncer pods; at least 2 in production (guardrail `postgres-pooler-ha`) so that a node drain never takes the pooler down. @default 2 */
+  readonly instances?: number;
+  /** How server connections are shared. @default PgBouncerPoolMode.SESSION */
+  readonly poolMode?: PgBouncerPoolMode;
+  /**
+   * PgBouncer settings, e.g. `{ max_client_conn: '1000', default_pool_size: '20' }`.
+   * @see https://cloudnative-pg.io/documentation/current/connection_pooling/#pgbouncer-configuration-options
+   * @default - PgBouncer's defaults
+   */
+  readonly parameters?: Record<string, string>;
+  /** Requests and limits of the PgBouncer container. @default - cpu 100m/500m, memory 64Mi/128Mi, ephemeral storage 64Mi/256Mi (request/limit) */
+  readonly resources?: ContainerResources;
+}
+
+const DEFAULT_POOLER_RESOURCES: ContainerResources = {
+  cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+  memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+  ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+};
+
+/**
+ * Where a database's pooler runs and whom it talks to.
+ * @internal
+ */
+export interface PoolerContext {
+  /** Name of the Cluster the pooler serves. */
+  readonly cluster: string;
+  /** Name, namespace and labels of the pooler's objects. */
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+  /** The cluster's instance pods, which the pooler connects to. */
+  readonly instances: NetworkPeer;
+  /** Where the Kubernetes API server answers. */
+  readonly kubernetesApi: { readonly peer: NetworkPeer; readonly port: number };
+  /** Node pool of the pooler pods. */
+  readonly nodePool?: NodePool;
+  /** Who scrapes the pooler's metrics, and how often; unset when monitoring is off. */
+  readonly monitoring?: { readonly scraper: NetworkPeer; readonly interval: string };
+}
+
+/**
+ * Checks the pooler's instances (the `postgres-pooler-ha` guardrail asks for 2 in production) and resources.
+ * @internal
+ */
+export function checkPooler(scope: IConstruct, options: PostgresPoolerOptions): void {
+  checkInteger(scope, 'pooler.instances', options.instances ?? 2, 1);
+  checkResources(scope, 'pooler.resources', options.resources ?? DEFAULT_POOLER_RESOURCES);
+}
+
+/**
+ * A PgBouncer Pooler in front of the primary, spread over hosts and zones, with a disruption budget
+ * when it runs several pods, a NetworkPolicy that lets it reach the instances, DNS and the API
+ * server, and a PodMonitor. The children belong to `scope` (the database).
+ * @internal
+ */
+export function addPooler(scope: Construct, options: PostgresPoolerOptions, context: PoolerContext): { pooler: Pooler; networkPolicy: NetworkPolicyRules; peer: NetworkPeer } {
+  const { metadata } = context;
+  const instances = options.instances ?? 2;
+  const podLabels = { [POOLER_NAME_LABEL]: metadata.name };
+  const pooler = new Pooler(scope, 'Pooler', {
+    metadata,
+    spec: {
+      cluster: { name: context.cluster },
+      instances,
+      type: PoolerSpecType.RW,
+      pgbouncer: {
+        poolMode: options.poolMode === PgBouncerPoolMode.TRANSACTION ? PoolerSpecPgbouncerPoolMode.TRANSACTION : PoolerSpecPgbouncerPoolMode.SESSION,
+        parameters: options.parameters,
+      },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          // The operator fills in the rest of its pgbouncer container; only the resources are ours.
+          containers: [{
+            name: 'pgbouncer',
+            resources: renderResources(options.resources ?? DEFAULT_POOLER_RESOURCES, PoolerSpecTemplateSpecContainersResourcesRequests.fromString,
+              PoolerSpecTemplateSpecContainersResourcesLimits.fromString),
+          }],
+          ...nodePoolPlacement(context.nodePool),
+          affinity: { podAntiAffinity: hostAntiAffinity(podLabels, SpreadPolicy.PREFERRED) },
+          topologySpreadConstraints: [zoneSpread(podLabels, SpreadPolicy.PREFERRED)],
+        },
+      },
+    },
+  });
+  if (instances > 1) {
+    addDisruptionBudget(scope, 'PoolerDisruptionBudget', metadata, podLabels, 1);
+  }
+  const networkPolicy = new NetworkPolicyRules(scope, 'PoolerNetworkPolicy', {
+    name: metadata.name,
+    namespace: metadata.namespace,
+    labels: metadata.labels,
+    podSelector: podLabels,
+  });
+  // The cluster's ingress rule for its own pods on 5432 already admits the pooler, which carries the cluster label.
+  networkPolicy.allowEgress(context.instances, [{ port: POSTGRES_PORT }]);
+  networkPolicy.allowEgress(NetworkPeer.clusterDns(), DNS_PORTS);
+  networkPolicy.allowEgress(context.kubernetesApi.peer, [{ port: context.kubernetesApi.port }]);
+  if (context.monitoring) {
+    new PodMonitor(scope, 'PoolerPodMonitor', { metadata, spec: podMonitorSpec(podLabels, metadata.namespace, context.monitoring.interval) });
+    networkPolicy.allowIngress(context.monitoring.scraper, [{ port: POOLER_METRICS_PORT }]);
+  }
+  return { pooler, networkPolicy, peer: NetworkPeer.pods(podLabels, metadata.namespace) };
+}

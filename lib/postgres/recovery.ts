@@ -1,0 +1,47 @@
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { BARMAN_SERVER_NAME } from './_cnpg';
+import { ObjectStoreBackupOptions } from './backup';
+import { ObjectStoreLocation, checkObjectStore } from './object-store';
+
+/** Options of {@link PostgresRecovery.fromObjectStore}. */
+export interface ObjectStoreRecoveryOptions extends ObjectStoreLocation {
+  /** Folder of the source cluster's backups in the store: its `serverName`, by default its cluster name. */
+  readonly serverName: string;
+  /** Recover up to this moment (point-in-time recovery). @default - the end of the archived WAL */
+  readonly targetTime?: Date;
+}
+
+/**
+ * Where a new cluster gets its data: recovery from another cluster's backups instead of an empty `initdb`.
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
+ */
+export class PostgresRecovery {
+  /** The newest base backup before `targetTime` in the object store, replayed with the archived WAL. */
+  public static fromObjectStore(options: ObjectStoreRecoveryOptions): PostgresRecovery {
+    return new PostgresRecovery(options);
+  }
+
+  private constructor(
+    /** The object store and backup folder the data comes from. */
+    public readonly source: ObjectStoreRecoveryOptions,
+  ) {}
+}
+
+/**
+ * Checks the source of a recovery, and that a cluster recovered into the store it came from
+ * archives into another folder (`cluster` is the recovered cluster's name).
+ * @internal
+ */
+export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOptions, archive: ObjectStoreBackupOptions | undefined, cluster: string): void {
+  checkObjectStore(scope, 'recovery', recovery);
+  check(BARMAN_SERVER_NAME.test(recovery.serverName), scope, 'recovery.serverName', recovery.serverName,
+    'must be the folder name of the source cluster\'s backups: letters, digits, \'-\', \'_\' and \'.\'');
+  if (recovery.targetTime !== undefined) {
+    check(!Number.isNaN(recovery.targetTime.getTime()), scope, 'recovery.targetTime', String(recovery.targetTime), 'must be a valid date');
+  }
+  if (archive && archive.destinationPath === recovery.destinationPath) {
+    check((archive.serverName ?? cluster) !== recovery.serverName, scope, 'backup.serverName', archive.serverName ?? cluster,
+      `must differ from 'recovery.serverName' when both use ${archive.destinationPath}: a recovered cluster must not archive over the backups it was restored from`);
+  }
+}
