@@ -1,0 +1,76 @@
+import { IWorkload } from '../workload/workload';
+
+/**
+ * A workload a route sends traffic to: the workload contract, plus the Service in front of its pods.
+ * {@link ProductionApp} is one.
+ */
+export interface IIngressBackend extends IWorkload {
+  /** Name of the Service. */
+  readonly serviceName: string;
+  /** Port of the Service the route sends traffic to; unset for a workload that serves nothing. */
+  readonly servicePort?: number;
+  /** Container port behind the Service, which the backend's NetworkPolicy opens to the controller. */
+  readonly port?: number;
+}
+
+/** How a route's path matches request paths. */
+export enum PathMatch {
+  /** The path and everything below it, by whole segments: `/api` matches `/api` and `/api/v1`, not `/apis`. */
+  PREFIX = 'Prefix',
+  /** The path alone. */
+  EXACT = 'Exact',
+}
+
+/** Options of one route. */
+export interface RouteOptions {
+  /** How the path matches. @default PathMatch.PREFIX */
+  readonly match?: PathMatch;
+  /**
+   * Client addresses (CIDR blocks) allowed on this route, e.g. for an admin console; the controller
+   * must see real client addresses (e.g. `externalTrafficPolicy: Local` or PROXY protocol).
+   * @default - every client
+   */
+  readonly allowedSourceRanges?: string[];
+}
+
+/**
+ * One route of a HardenedIngress, as the renderings write it.
+ * @internal
+ */
+export interface Route {
+  /** Host name the route serves. */
+  readonly host: string;
+  /** URL path. */
+  readonly path: string;
+  /** How the path matches. */
+  readonly match: PathMatch;
+  /** Where requests go. */
+  readonly backend: IIngressBackend;
+  /** Allowed client CIDR blocks, sorted; empty for every client. */
+  readonly ranges: readonly string[];
+}
+
+/**
+ * A host name in object names: its dots become dashes.
+ * @internal
+ */
+export function hostSlug(host: string): string {
+  return host.replace(/\./g, '-');
+}
+
+/**
+ * The routes of each host, hosts in the order they were first routed.
+ * @internal
+ */
+export function routesByHost(routes: readonly Route[]): Map<string, Route[]> {
+  const byHost = new Map<string, Route[]>();
+  for (const route of routes) {
+    const hostRoutes = byHost.get(route.host);
+    if (hostRoutes === undefined) {
+      byHost.set(route.host, [route]);
+    } else {
+      hostRoutes.push(route);
+    }
+  }
+  return byHost;
+}
