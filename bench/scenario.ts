@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { synthWithGuardrails, toYaml } from '../lib';
+import { synthWithGuardrails } from '../lib';
+import { toYaml } from '../lib/core/manifests';
 import { handwrittenPlatform } from './handwritten';
 import { libraryPlatform } from './library';
 

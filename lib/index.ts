@@ -1,47 +1,102 @@
-export * from './monitoring/alerting';
-export * from './monitoring/app-metrics';
-export * from './monitoring/app-monitoring';
-export * from './workload/env-value';
-export * from './core/errors';
-export * from './core/exceptions';
-export * from './monitoring/grafana-dashboard';
-export * from './guardrails';
-export * from './ingress/hardened-ingress';
-export * from './postgres/ha-postgres';
-export * from './workload/image';
-export * from './core/labels';
-export * from './core/leaks';
-export * from './core/manifests';
-export * from './core/names';
-export * from './namespace/namespace-baseline';
-export * from './network/network-peer';
-export * from './workload/placement';
-export * from './monitoring/platform-alerts';
-export * from './workload/probe';
-export * from './workload/production-app';
-export * from './workload/resources';
-export * from './secrets/secrets-binding';
-export * from './guardrails/tier';
-export * from './core/validate';
-export * from './workload/workload';
-export * from './network/network-policy-rules';
-export * from './workload/availability';
-export * from './workload/persistent-volume';
-export * from './postgres/backup';
-export * from './postgres/external-postgres';
-export * from './postgres/object-store';
-export * from './postgres/pooler';
-export * from './postgres/postgres-database';
-export * from './postgres/postgres-monitoring';
-export * from './postgres/recovery';
-export * from './postgres/replication';
-export * from './secrets/bound-secret';
-export * from './secrets/external-secret';
-export * from './secrets/sealed-secret';
-export * from './secrets/secret-mount';
-export * from './secrets/secret-source';
-export * from './secrets/secret-store';
-export * from './ingress/certificate-issuer';
-export * from './ingress/ingress-controller';
-export * from './ingress/route';
-export * from './ingress/traffic';
+// The public API of cdk8s-golden-path, export by export. Everything else in lib/ is internal: lib/core/
+// as a whole, files whose name starts with '_', and the helpers of the other files (marked @internal).
+
+// Errors and labels users see.
+export { ValidationError } from './core/errors';
+export { NAMESPACE_NAME_LABEL } from './core/labels';
+
+// Network: peers, ports and the NetworkPolicy every construct opens its paths through.
+export { NetworkPeer, Protocol } from './network/network-peer';
+export type { NetworkPort } from './network/network-peer';
+export { NetworkPolicyRules, PolicyType } from './network/network-policy-rules';
+export type { NetworkPolicyRulesProps } from './network/network-policy-rules';
+
+// Monitoring: alerts, dashboards, the metrics of an app.
+export { AlertCondition, AlertSeverity } from './monitoring/alerting';
+export { AppMetrics } from './monitoring/app-metrics';
+export type { AppAlertOptions, MetricsOptions } from './monitoring/app-metrics';
+export { AppMonitoring } from './monitoring/app-monitoring';
+export type { AppMonitoringProps } from './monitoring/app-monitoring';
+export { GrafanaDashboard, PanelUnit } from './monitoring/grafana-dashboard';
+export type { DashboardPanel, GrafanaDashboardProps, PanelQuery } from './monitoring/grafana-dashboard';
+export { PlatformAlerts } from './monitoring/platform-alerts';
+export type { PlatformAlertsProps } from './monitoring/platform-alerts';
+
+// Workloads: the contract every workload kind offers, its value classes, and ProductionApp.
+export type { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workload/workload';
+export { EnvValue } from './workload/env-value';
+export { Image } from './workload/image';
+export { Probe } from './workload/probe';
+export type { ProbeOptions } from './workload/probe';
+export { NodePool, SpreadPolicy, TaintEffect } from './workload/placement';
+export type { NodePoolProps, NodeTaint } from './workload/placement';
+export type { ContainerResources, ResourceRange } from './workload/resources';
+export type { AutoscalingOptions, DisruptionBudgetOptions } from './workload/availability';
+export { AccessMode } from './workload/persistent-volume';
+export type { PersistentVolumeOptions } from './workload/persistent-volume';
+export { ProductionApp } from './workload/production-app';
+export type { ProductionAppProps } from './workload/production-app';
+
+// Namespaces.
+export { NamespaceBaseline } from './namespace/namespace-baseline';
+export type { NamespaceBaselineProps, NamespaceQuota } from './namespace/namespace-baseline';
+
+// PostgreSQL: HaPostgres (CloudNativePG), ExternalPostgres (managed), and their value classes.
+export { PostgresRootCertificate, PostgresSslMode } from './postgres/postgres-database';
+export type { IPostgresDatabase } from './postgres/postgres-database';
+export { DataDurability, PostgresReplication, SynchronousMethod } from './postgres/replication';
+export type { SynchronousReplicationOptions } from './postgres/replication';
+export { ObjectStoreCredentials } from './postgres/object-store';
+export type { ObjectStoreLocation, S3CredentialsOptions } from './postgres/object-store';
+export { BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, PostgresBackup } from './postgres/backup';
+export type { ObjectStoreBackupOptions } from './postgres/backup';
+export { PostgresRecovery } from './postgres/recovery';
+export type { ObjectStoreRecoveryOptions } from './postgres/recovery';
+export { PgBouncerPoolMode } from './postgres/pooler';
+export type { PostgresPoolerOptions } from './postgres/pooler';
+export type { PostgresMonitoringOptions } from './postgres/postgres-monitoring';
+export { HaPostgres } from './postgres/ha-postgres';
+export type { HaPostgresProps, KubernetesApiEndpoint, PostgresStorage } from './postgres/ha-postgres';
+export { ExternalPostgres } from './postgres/external-postgres';
+export type { ExternalPostgresCredentials, ExternalPostgresProps } from './postgres/external-postgres';
+
+// Secrets: SecretsBinding, where its values come from, how workloads read them, and stores.
+export { SecretStore, SecretStoreKind, SecretStoreProvider, SecretStoreRef } from './secrets/secret-store';
+export type { AwsSecretsManagerOptions, GcpSecretManagerOptions, SecretStoreProps, VaultOptions } from './secrets/secret-store';
+export { CreationPolicy, TemplateMergePolicy } from './secrets/external-secret';
+export type { ExternalSecretOptions, RemoteSecretRef, SecretExtraction, SecretTemplate } from './secrets/external-secret';
+export { SealingScope } from './secrets/sealed-secret';
+export type { SealedSecretOptions } from './secrets/sealed-secret';
+export type { BoundSecretSource, SecretBindingScope } from './secrets/bound-secret';
+export { SecretSource } from './secrets/secret-source';
+export { SecretMount } from './secrets/secret-mount';
+export type { SecretFilesOptions } from './secrets/secret-mount';
+export { SecretsBinding } from './secrets/secrets-binding';
+export type { SecretsBindingProps } from './secrets/secrets-binding';
+
+// Ingress: HardenedIngress, the controllers it renders for, certificates and traffic rules.
+export { HttpMethod, TrafficFeature } from './ingress/traffic';
+export type { CorsOptions, HstsOptions, IngressTimeouts, RateLimit, TrafficOptions } from './ingress/traffic';
+export { IngressController } from './ingress/ingress-controller';
+export type { GatewayOptions, IngressControllerOptions } from './ingress/ingress-controller';
+export { AcmeServer, CertificateIssuer, IssuerKind } from './ingress/certificate-issuer';
+export type { AcmeIssuerOptions } from './ingress/certificate-issuer';
+export { PathMatch } from './ingress/route';
+export type { IIngressBackend, RouteOptions } from './ingress/route';
+export { HardenedIngress } from './ingress/hardened-ingress';
+export type { HardenedIngressProps } from './ingress/hardened-ingress';
+
+// Guardrails: the rule pack over every object of an app, its reports, and the tier that sets its severity.
+export { Tier, setTier } from './guardrails/tier';
+export { RuleLevel, RuleSource } from './guardrails/rule';
+export type { GuardrailRule } from './guardrails/rule';
+export { GuardrailObject, ObjectIndex } from './guardrails/objects';
+export type { LabelSelector, Manifest, PodContainer, PodTemplate } from './guardrails/objects';
+export { GuardrailReport } from './guardrails/report';
+export type { GuardrailFinding, ManifestLocation, SarifOptions, UnknownSuppression } from './guardrails/report';
+export { Guardrails, SUPPRESSION_ANNOTATION_PREFIX } from './guardrails/guardrails';
+export type { GuardrailsProps } from './guardrails/guardrails';
+export { synthWithGuardrails } from './guardrails/synth';
+export type { GuardrailSynthOptions } from './guardrails/synth';
+export { GuardrailsValidation } from './guardrails/plugin';
+export type { GuardrailsValidationContext, GuardrailsValidationProps } from './guardrails/plugin';

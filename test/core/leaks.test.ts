@@ -1,4 +1,5 @@
-import { EnvValue, Image, ProductionApp, ProductionAppProps, looksLikeSecretName, secretLiteralProblem } from '../../lib';
+import { EnvValue, Image, ProductionApp, ProductionAppProps } from '../../lib';
+import { looksLikeSecretName, secretLiteralProblem } from '../../lib/core/leaks';
 import { one, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/api', '1.2.3');

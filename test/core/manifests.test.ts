@@ -5,7 +5,7 @@ import { ApiObject, App, Chart, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Platform } from '../../apps/platform';
 import { PROD } from '../../apps/stages';
-import { toYaml, writeManifests } from '../../lib';
+import { toYaml, writeManifests } from '../../lib/core/manifests';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -1,4 +1,4 @@
-import { selects, selectsAll } from '../../lib';
+import { selects, selectsAll } from '../../lib/guardrails/objects';
 
 describe('label selectors', () => {
   const labels = { app: 'api', tier: 'backend' };

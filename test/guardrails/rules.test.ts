@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Include, Testing } from 'cdk8s';
-import { BUILTIN_RULES, Guardrails, GuardrailReport, RuleLevel } from '../../lib';
+import { Guardrails, GuardrailReport, RuleLevel } from '../../lib';
+import { BUILTIN_RULES } from '../../lib/guardrails/rules';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { AlertCondition, AlertSeverity, prometheusDuration, renderAlerts } from '../../lib';
+import { AlertCondition, AlertSeverity } from '../../lib';
+import { prometheusDuration, renderAlerts } from '../../lib/monitoring/alerting';
 import { parsePromql } from '../promql';
 
 describe('AlertCondition', () => {

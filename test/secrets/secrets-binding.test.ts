@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
-  CreationPolicy, ExternalSecretOptions, Image, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStore,
-  SecretStoreProps, SecretStoreProvider, SecretStoreRef, SecretsBinding, SecretsBindingProps, TemplateMergePolicy, Tier, setTier, Guardrails,
+  CreationPolicy, ExternalSecretOptions, Guardrails, Image, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStoreRef,
+  SecretsBinding, SecretsBindingProps, TemplateMergePolicy, Tier, setTier,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -364,81 +364,5 @@ describe('SecretsBinding', () => {
     secrets.bindTo(newApp(chart), SecretMount.files('/var/run/secrets/acme', { keys: ['jwt.txt'] }));
     secrets.bindTo(newApp(chart, 'Worker'), SecretMount.env(['OPENAI_API_KEY']));
     expect(synth(chart).filter((m) => m.kind === 'ExternalSecret' || m.kind === 'Deployment')).toMatchSnapshot();
-  });
-});
-
-describe('SecretStore', () => {
-  test('defines an AWS Secrets Manager store read with a ServiceAccount identity', () => {
-    // GIVEN
-    const chart = testChart();
-    // WHEN
-    const store = new SecretStore(chart, 'Aws', {
-      provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccountName: 'external-secrets-reader' }),
-    });
-    // THEN
-    expect(store.ref).toEqual(SecretStoreRef.namespaced('aws'));
-    expect(one(synth(chart), 'SecretStore', 'aws').spec.provider).toEqual({
-      aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets-reader' } } } },
-    });
-  });
-
-  test('defines a Vault KV v2 store with Kubernetes authentication', () => {
-    const chart = testChart();
-    new SecretStore(chart, 'Vault', { provider: SecretStoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', role: 'api' }) });
-    expect(one(synth(chart), 'SecretStore', 'vault').spec.provider).toEqual({
-      vault: { server: 'https://vault.example.com', path: 'secret', version: 'v2', auth: { kubernetes: { mountPath: 'kubernetes', role: 'api' } } },
-    });
-  });
-
-  test('defines a Google Secret Manager store', () => {
-    const chart = testChart();
-    new SecretStore(chart, 'Gcp', { provider: SecretStoreProvider.gcpSecretManager({ projectId: 'acme-prod', serviceAccountName: 'reader' }) });
-    expect(one(synth(chart), 'SecretStore', 'gcp').spec.provider).toEqual({
-      gcpsm: { projectID: 'acme-prod', auth: { workloadIdentity: { serviceAccountRef: { name: 'reader' } } } },
-    });
-  });
-
-  test('serves a binding through its ref', () => {
-    const chart = testChart();
-    const store = new SecretStore(chart, 'Vault', { provider: SecretStoreProvider.vault({ server: 'https://vault:8200', path: 'kv', role: 'api' }) });
-    new SecretsBinding(chart, 'ApiSecrets', { source: external({ store: store.ref }) });
-    expect(one(synth(chart), 'ExternalSecret').spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault' });
-  });
-
-  test('matches the snapshot with all props', () => {
-    const chart = testChart();
-    const props: Required<SecretStoreProps> = {
-      provider: SecretStoreProvider.awsSecretsManager({ region: 'us-east-1', role: 'arn:aws:iam::123456789012:role/reader', serviceAccountName: 'reader' }),
-      name: 'aws-secrets-manager',
-      namespace: 'test',
-    };
-    new SecretStore(chart, 'Store', props);
-    expect(synth(chart)).toMatchSnapshot();
-  });
-
-  test.each([
-    ['an AWS region is invalid', SecretStoreProvider.awsSecretsManager({ region: 'Europe' }), /'provider.region' \('Europe'\) must be an AWS region/],
-    ['an AWS role is not an ARN', SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', role: 'reader' }), /'provider.role' \('reader'\) must be the ARN of an IAM role/],
-    ['a ServiceAccount name is invalid', SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccountName: 'Reader' }),
-      /'provider.serviceAccountName' \('Reader'\) must be a DNS-1123 subdomain/],
-    ['Vault is reached without TLS', SecretStoreProvider.vault({ server: 'http://vault:8200', path: 'kv', role: 'api' }),
-      /'provider.server' \('http:\/\/vault:8200'\) must be an https:\/\/ URL/],
-    ['a Vault path starts with a slash', SecretStoreProvider.vault({ server: 'https://vault', path: '/kv', role: 'api' }),
-      /'provider.path' \('\/kv'\) must be the mount path of a KV v2 engine/],
-    ['a Vault role is empty', SecretStoreProvider.vault({ server: 'https://vault', path: 'kv', role: '' }), /'provider.role' \(''\) must name the Vault role/],
-    ['a GCP project id is invalid', SecretStoreProvider.gcpSecretManager({ projectId: 'Acme' }), /'provider.projectId' \('Acme'\) must be a Google Cloud project id/],
-  ])('fails when %s', (_, provider, message) => {
-    expect(() => new SecretStore(testChart(), 'Store', { provider })).toThrow(message);
-  });
-
-  test('fails when the name is invalid', () => {
-    expect(() => new SecretStore(testChart(), 'Store', { name: 'Store!', provider: SecretStoreProvider.gcpSecretManager({ projectId: 'acme-prod' }) }))
-      .toThrow(/\[test\/Store\] 'name' \('Store!'\) must be a DNS-1123 subdomain/);
-  });
-
-  test('fails without a namespace', () => {
-    const chart = new Chart(Testing.app(), 'bare');
-    expect(() => new SecretStore(chart, 'Store', { provider: SecretStoreProvider.gcpSecretManager({ projectId: 'acme-prod' }) }))
-      .toThrow(/'namespace' \(unset\) must be set on the SecretStore or its Chart/);
   });
 });
