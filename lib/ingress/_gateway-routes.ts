@@ -18,8 +18,11 @@ export const HTTP_LISTENER = 'http';
 export interface GatewayRouteContext {
   /** Prefix of the route objects' names. */
   readonly name: string;
+  /** Namespace of the route objects. */
   readonly namespace: string;
+  /** Labels of the route objects. */
   readonly labels: Record<string, string>;
+  /** The traffic rules every route enforces. */
   readonly traffic: ResolvedTraffic;
   /** Every route, by host and path. */
   readonly routes: ReadonlyMap<string, Route>;

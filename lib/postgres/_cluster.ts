@@ -19,19 +19,30 @@ import { PostgresReplication, renderSynchronous } from './replication';
 
 /** Everything the Cluster spec is made of, resolved. */
 export interface ClusterSettings {
+  /** Name of the Cluster. */
   readonly name: string;
+  /** Namespace of the Cluster. */
   readonly namespace: string;
+  /** PostgreSQL instances. */
   readonly instances: number;
+  /** The application database, and its owner. */
   readonly databaseName: string;
   readonly owner: string;
+  /** The operand image. */
   readonly imageName: string;
+  /** The data and WAL volumes of each instance. */
   readonly storage: { readonly size: Size; readonly walSize: Size; readonly storageClassName?: string };
+  /** Requests and limits of each instance. */
   readonly resources: ContainerResources;
+  /** PostgreSQL settings on top of the defaults. */
   readonly parameters?: Record<string, string>;
+  /** How the standbys follow the primary. */
   readonly replication: PostgresReplication;
   /** Labels of the instance pods. */
   readonly instanceLabels: Record<string, string>;
+  /** Node pool of the instances. */
   readonly nodePool?: NodePool;
+  /** How the instances are spread over zones. */
   readonly zoneSpread: SpreadPolicy;
   /** Where WAL and base backups go, through the ObjectStore named `objectStore`. */
   readonly archive?: { readonly options: ObjectStoreBackupOptions; readonly objectStore: string };
@@ -106,8 +117,11 @@ export function clusterSpec(settings: ClusterSettings): ClusterSpec {
 
 /** What the instances' NetworkPolicy opens. */
 export interface ClusterNetwork {
+  /** Name of the Cluster, and of the NetworkPolicy. */
   readonly name: string;
+  /** Namespace of the Cluster. */
   readonly namespace: string;
+  /** Labels of the NetworkPolicy. */
   readonly labels: Record<string, string>;
   /** The instance pods. */
   readonly instances: NetworkPeer;

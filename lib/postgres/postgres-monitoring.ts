@@ -38,7 +38,9 @@ export interface WatchedCluster {
   readonly instanceLabels: Record<string, string>;
   /** Scrape interval, as prometheus-operator writes it (`30s`). */
   readonly interval: string;
+  /** PostgreSQL instances: how many must be up. */
   readonly instances: number;
+  /** How the standbys follow the primary: which replication alerts apply. */
   readonly replication: PostgresReplication;
   /** Age of the newest base backup above which `PostgresBackupTooOld` fires; unset without backups. */
   readonly backupMaxAge?: Duration;
