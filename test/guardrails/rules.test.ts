@@ -123,3 +123,36 @@ describe('secret-env', () => {
     ]);
   });
 });
+
+describe('postgres and placeholder rules', () => {
+  /** The findings of `rule` for `object`, in a production chart. */
+  function findingsOf(rule: string, object: Record<string, unknown>): string[] {
+    const app = Testing.app();
+    new ApiObject(new Chart(app, 'rules', { namespace: 'test' }), 'Object', object as any);
+    return Guardrails.apply(app).evaluate().errors.filter((f) => f.rule.id === rule).map((f) => f.message);
+  }
+  const cluster = (spec: object) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' }, spec: { instances: 3, ...spec } });
+
+  test('postgres-synchronous counts the older minSyncReplicas as synchronous replication', () => {
+    expect(findingsOf('postgres-synchronous', cluster({ minSyncReplicas: 1, maxSyncReplicas: 1 }))).toEqual([]);
+    expect(findingsOf('postgres-synchronous', cluster({ postgresql: { synchronous: { method: 'any', number: 0 } } })))
+      .toEqual(['replicates asynchronously: no commit waits for a standby']);
+  });
+
+  test('postgres-quorum-survives-loss accepts preferred durability, with which writes go on without standbys', () => {
+    expect(findingsOf('postgres-quorum-survives-loss', cluster({ postgresql: { synchronous: { method: 'any', number: 2, dataDurability: 'preferred' } } })))
+      .toEqual([]);
+    expect(findingsOf('postgres-quorum-survives-loss', cluster({ instances: 2, postgresql: { synchronous: { method: 'first', number: 1 } } })))
+      .toEqual(['waits for 1 synchronous standby of 2 instances with required durability: losing one standby stops all writes']);
+  });
+
+  test('postgres-pooler-ha reads a Pooler without instances as one pod', () => {
+    const pooler = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Pooler', metadata: { name: 'db-pooler' }, spec: { cluster: { name: 'db' }, type: 'rw' } };
+    expect(findingsOf('postgres-pooler-ha', pooler)).toEqual(['runs 1 instance']);
+  });
+
+  test('no-placeholder-secrets flags a ClusterSecretStore too, and a fake provider without data', () => {
+    const store = { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 'placeholders' }, spec: { provider: { fake: {} } } };
+    expect(findingsOf('no-placeholder-secrets', store)).toEqual(['serves placeholder values from the fake provider']);
+  });
+});
