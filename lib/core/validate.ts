@@ -8,7 +8,6 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** A name Kubernetes accepts for a Service, Namespace or container: a DNS-1035 label, at most `max` characters. */
@@ -45,12 +44,6 @@ export function checkLabels(scope: IConstruct, prop: string, labels: Record<stri
 /** A TCP/UDP port number. */
 export function checkPort(scope: IConstruct, prop: string, value: number): void {
   check(Number.isInteger(value) && value >= 1 && value <= 65535, scope, prop, value, 'must be an integer port between 1 and 65535');
-}
-
-/** A named port (IANA_SVC_NAME): at most 15 characters, lowercase, with a letter. */
-export function checkPortName(scope: IConstruct, prop: string, value: string): void {
-  check(PORT_NAME.test(value) && value.length <= 15 && /[a-z]/.test(value) && !value.includes('--'), scope, prop, value,
-    'must be a port name of at most 15 lowercase letters, digits and \'-\', with at least one letter');
 }
 
 /** An environment variable name the kubelet accepts. */
