@@ -19,7 +19,7 @@ describe('README quick start', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
     const previous = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const js = ts.transpileModule(quickStart(), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
       // WHEN
