@@ -132,7 +132,7 @@ export class Guardrails {
       }
     }
     for (const [unknown, scope] of unknownScopes) {
-      this.addError(scope, `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in docs/guardrails.md`);
+      this.addError(scope, `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in cdk8s-golden-path/docs/guardrails.md`);
     }
     const errors = this.errorsByNode.get(this.root) ?? [];
     if (this.synthesis !== undefined) {
