@@ -13,7 +13,7 @@ const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
  */
 function workingCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-'));
-  for (const entry of ['apps', 'lib', 'imports', 'scripts', 'dist', 'package.json', 'tsconfig.json', 'cdk8s.yaml']) {
+  for (const entry of ['apps', 'lib', 'imports', 'test', 'bench', 'examples', 'scripts', 'dist', 'package.json', 'tsconfig.json', 'cdk8s.yaml']) {
     fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
