@@ -110,7 +110,9 @@ export class GuardrailsValidation {
     const byRule = new Map<string, GuardrailFinding[]>();
     for (const finding of [...report.errors, ...report.warnings]) {
       const ruleName = `${finding.rule.id} (${finding.level})`;
-      byRule.set(ruleName, [...byRule.get(ruleName) ?? [], finding]);
+      const findings = byRule.get(ruleName) ?? [];
+      findings.push(finding);
+      byRule.set(ruleName, findings);
     }
     for (const [ruleName, findings] of byRule) {
       const resources = new Map<string, GuardrailsViolatingResource>();
