@@ -6,5 +6,11 @@ module.exports = {
   // Type checking is `tsc` in `npm test`; with isolatedModules (tsconfig.json) ts-jest only strips types, which keeps the suite fast.
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/', '<rootDir>/examples/.*/node_modules/'],
+  // The examples import the package by name: in this repository's tests that is the library's source, with one copy of each peer.
+  moduleNameMapper: {
+    '^cdk8s-golden-path$': '<rootDir>/lib',
+    '^cdk8s-golden-path/imports/(.*)$': '<rootDir>/imports/$1',
+    '^(cdk8s|constructs|cdk8s-plus-28)$': '<rootDir>/node_modules/$1',
+  },
 };

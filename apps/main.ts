@@ -1,5 +1,7 @@
-import { STAGES } from './stages';
+import { selectStages, STAGES } from './stages';
 import { synthStages } from './synth';
 
-// `cdk8s synth` passes its output folder in CDK8S_OUTDIR; `npm run synth` runs this file directly.
-synthStages(STAGES, process.env.CDK8S_OUTDIR ?? 'dist');
+// `npm run synth` and `cdk8s synth` both run this file (through scripts/synth.mjs). The manifests
+// always go to dist/; cdk8s synth passes its own output folder in CDK8S_OUTDIR and gets a copy there.
+// STAGE=<name> synthesizes one stage only (a Helm chart holds one).
+synthStages(selectStages(STAGES, process.env.STAGE), 'dist', process.env.CDK8S_OUTDIR);

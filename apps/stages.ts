@@ -249,3 +249,15 @@ export const PROD: StageConfig = {
 
 /** Every stage the platform is built for. */
 export const STAGES: readonly StageConfig[] = [DEV, PROD];
+
+/** The stage named `name` (the `STAGE` environment variable), or every stage when no name is given. */
+export function selectStages(stages: readonly StageConfig[], name: string | undefined): readonly StageConfig[] {
+  if (name === undefined || name === '') {
+    return stages;
+  }
+  const stage = stages.find((s) => s.name === name);
+  if (stage === undefined) {
+    throw new Error(`'STAGE' ('${name}') must name a stage: ${stages.map((s) => s.name).join(', ')}`);
+  }
+  return [stage];
+}

@@ -99,4 +99,6 @@ export type { GuardrailsProps } from './guardrails/guardrails';
 export { synthWithGuardrails } from './guardrails/synth';
 export type { GuardrailSynthOptions } from './guardrails/synth';
 export { GuardrailsValidation } from './guardrails/plugin';
-export type { GuardrailsValidationContext, GuardrailsValidationProps } from './guardrails/plugin';
+export type {
+  GuardrailsViolatingResource, GuardrailsValidationContext, GuardrailsValidationProps, GuardrailsViolation,
+} from './guardrails/plugin';

@@ -1,43 +1,64 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
+import { App, Chart, Testing } from 'cdk8s';
+import { ShopChart } from '../examples/single-service/src/shop-chart';
+import { Guardrails, Image, ProductionApp, Probe } from '../lib';
 
-/** The first TypeScript example of the README, importing this repository's library instead of the package. */
-function quickStart(): string {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-  const match = /```ts\n([\s\S]*?)```/.exec(readme);
-  if (match === null) {
-    throw new Error('README.md has no ts example');
-  }
-  return match[1].replace(/from 'cdk8s-golden-path'/g, `from ${JSON.stringify(path.join(__dirname, '..', 'lib'))}`);
-}
+const ROOT = path.join(__dirname, '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const EXAMPLE = path.join(ROOT, 'examples', 'single-service');
 
-describe('README quick start', () => {
-  test('runs as written: synthesizes with the guardrails and writes the manifests and the report', () => {
+describe('README', () => {
+  test('starts with the two commands that work on a fresh machine: synthesize, and test', () => {
+    expect(README.split('\n').slice(2, 6).join('\n')).toBe([
+      '```sh',
+      'npm ci && npm run synth   # install, compile, and write the dev and prod manifests to dist/dev/ and dist/prod/',
+      'npm ci && npm test        # install, type-check, and run the test suite',
+      '```',
+    ].join('\n'));
+  });
+
+  test('installs the library with each of its peer dependencies', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const install = /npm install cdk8s-golden-path ([\w\- ]+)\n/.exec(README)![1].split(' ').sort();
+    expect(install).toEqual(Object.keys(pkg.peerDependencies).sort());
+  });
+
+  test.each([
+    ['src/shop-chart.ts', 'ts'],
+    ['main.ts', 'ts'],
+    ['test/shop-chart.test.ts', 'ts'],
+    ['cdk8s.yaml', 'yaml'],
+  ])('shows examples/single-service/%s as it is: the code CI builds against the packed library', (file, language) => {
+    expect(README).toContain(`\`\`\`${language}\n${fs.readFileSync(path.join(EXAMPLE, file), 'utf8')}\`\`\``);
+  });
+
+  test('the first chart passes the production guardrails and makes what the README says', () => {
     // GIVEN
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
-    const previous = process.env.CDK8S_OUTDIR;
-    process.env.CDK8S_OUTDIR = outdir;
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    try {
-      const js = ts.transpileModule(quickStart(), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-      // WHEN
-      new Function('require', 'exports', js)(require, {});
-      // THEN
-      const manifest = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8');
-      for (const kind of ['Namespace', 'Deployment', 'Cluster', 'Ingress', 'ExternalSecret', 'ScheduledBackup']) {
-        expect(manifest).toContain(`kind: ${kind}\n`);
-      }
-      expect(JSON.parse(fs.readFileSync(path.join(outdir, 'guardrails.sarif'), 'utf8')).runs[0].results).toEqual([]);
-    } finally {
-      log.mockRestore();
-      if (previous === undefined) {
-        delete process.env.CDK8S_OUTDIR;
-      } else {
-        process.env.CDK8S_OUTDIR = previous;
-      }
-      fs.rmSync(outdir, { recursive: true, force: true });
+    const app = Testing.app();
+    const chart = new ShopChart(app, 'shop', { namespace: 'shop', host: 'shop.example.com', version: '1.4.2' });
+    // WHEN
+    const report = Guardrails.apply(app).evaluate();
+    // THEN
+    expect(report.errors).toEqual([]);
+    const kinds = new Set(Testing.synth(chart).map((o) => o.kind));
+    for (const kind of ['Namespace', 'NetworkPolicy', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'Ingress', 'Certificate', 'ExternalSecret']) {
+      expect(kinds).toContain(kind);
     }
+  });
+
+  test('names the one guardrail that fails a ProductionApp without a namespace baseline, and the suppression that accepts it', () => {
+    // GIVEN a chart with a ProductionApp only
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop', disableResourceNameHashes: true });
+    new ProductionApp(chart, 'Api', { image: Image.pinned('ghcr.io/acme/api', '1.0.0'), port: 8080, readiness: Probe.http('/ready'), liveness: Probe.http('/health') });
+    const guardrails = Guardrails.apply(app);
+    expect([...new Set(guardrails.evaluate().errors.map((f) => f.rule.id))]).toEqual(['network-default-deny']);
+    // WHEN suppressed as the README says
+    const suppression = /Guardrails\.suppress\(this, '([\w-]+)', '([^']+)'\);/.exec(README)!;
+    Guardrails.suppress(chart, suppression[1], suppression[2]);
+    // THEN
+    expect(guardrails.evaluate().errors).toEqual([]);
+    expect(README).toContain('the `network-default-deny` guardrail');
   });
 });

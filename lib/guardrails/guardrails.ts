@@ -155,7 +155,7 @@ export class Guardrails {
       }
     }
     for (const [unknown, scope] of unknownScopes) {
-      errors.push({ construct: scope, error: `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in docs/guardrails.md` });
+      errors.push({ construct: scope, error: `suppresses the unknown guardrail '${unknown.ruleId}'; known rules are listed in cdk8s-golden-path/docs/guardrails.md` });
     }
     return { errors, suppressed };
   }

@@ -15,7 +15,10 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
    * @default - the output folder relative to the working directory
    */
   readonly manifestRoot?: string;
-  /** Where the summary goes. @default - printed with console.log */
+  /**
+   * Where the summary goes.
+   * @default - printed to stderr (console.error): `cdk8s synth` shows the app's stderr and discards its stdout
+   */
   readonly log?: (summary: string) => void;
 }
 
@@ -40,7 +43,7 @@ export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {
   const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);
   const sarif = report.toSarif({ locate: (o) => locations.get(identity(o.kind, o.namespace, o.name)) });
   fs.writeFileSync(path.join(app.outdir, options.sarifFile ?? 'guardrails.sarif'), `${JSON.stringify(sarif, null, 2)}\n`);
-  (options.log ?? console.log)(report.summary());
+  (options.log ?? console.error)(report.summary());
   return report;
 }
 

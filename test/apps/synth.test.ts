@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEV, PROD, StageConfig } from '../../apps/stages';
-import { synthStages } from '../../apps/synth';
+import { DEV, PROD, selectStages, StageConfig, STAGES } from '../../apps/stages';
+import { escapeForHelm, synthStages } from '../../apps/synth';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
@@ -11,11 +11,11 @@ function tempDir(): string {
 describe('synthStages', () => {
   let log: jest.SpyInstance;
   beforeEach(() => {
-    log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => log.mockRestore());
 
-  test('writes every stage, with its guardrails report, into its own folder', () => {
+  test('writes every stage, with its guardrails report, into its own folder, and prints the summary to stderr', () => {
     const outdir = tempDir();
     try {
       synthStages([DEV, PROD], outdir);
@@ -57,5 +57,89 @@ describe('synthStages', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test('copies each stage into the output folder of cdk8s synth, which is not dist/', () => {
+    const outdir = tempDir();
+    try {
+      const cliOutdir = path.join(outdir, 'cli');
+      fs.mkdirSync(cliOutdir);
+      synthStages([DEV, PROD], path.join(outdir, 'dist'), cliOutdir);
+      for (const stage of ['dev', 'prod']) {
+        expect(fs.readFileSync(path.join(cliOutdir, stage, 'platform.k8s.yaml'), 'utf8'))
+          .toBe(fs.readFileSync(path.join(outdir, 'dist', stage, 'platform.k8s.yaml'), 'utf8'));
+      }
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('synthStages for cdk8s synth --format helm', () => {
+  let log: jest.SpyInstance;
+  beforeEach(() => {
+    log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => log.mockRestore());
+
+  /** The chart cdk8s synth --format helm scaffolds before it runs the app, and the app's output folder, which does not exist yet. */
+  function helmScaffolding(root: string): string {
+    const chart = path.join(root, 'chart');
+    fs.mkdirSync(chart);
+    fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: platform\nversion: 1.0.0\n');
+    fs.writeFileSync(path.join(chart, 'README.md'), 'generated\n');
+    return path.join(chart, 'templates');
+  }
+
+  test('writes the manifests of one stage into templates/, and nothing else there', () => {
+    const outdir = tempDir();
+    try {
+      // GIVEN
+      const templates = helmScaffolding(outdir);
+      // WHEN
+      synthStages(selectStages(STAGES, 'prod'), path.join(outdir, 'dist'), templates);
+      // THEN
+      expect(fs.readdirSync(templates)).toEqual(['platform.k8s.yaml']);
+      expect(fs.readdirSync(path.join(outdir, 'chart')).sort()).toEqual(['Chart.yaml', 'README.md', 'templates']);
+      const manifest = fs.readFileSync(path.join(outdir, 'dist', 'prod', 'platform.k8s.yaml'), 'utf8');
+      expect(manifest).toContain('{{ $labels.namespace }}');
+      expect(fs.readFileSync(path.join(templates, 'platform.k8s.yaml'), 'utf8')).toBe(escapeForHelm(manifest));
+      expect(fs.readdirSync(path.join(outdir, 'dist', 'prod')).sort()).toEqual(['guardrails.sarif', 'platform.k8s.yaml']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails before writing anything when no stage is chosen', () => {
+    const outdir = tempDir();
+    try {
+      const templates = helmScaffolding(outdir);
+      expect(() => synthStages(STAGES, path.join(outdir, 'dist'), templates))
+        .toThrow(/'STAGE' \(unset\) must name one stage of dev, prod for a Helm chart, which holds one stage: STAGE=prod npx cdk8s synth --format helm/);
+      expect(fs.existsSync(templates)).toBe(false);
+      expect(fs.existsSync(path.join(outdir, 'dist'))).toBe(false);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('escapes Prometheus templates so that Helm renders them as written, and leaves no other action', () => {
+    const text = "summary: \"{{ $labels.service }} answers {{ $value | humanizePercentage }}\"\nexpr: rate(x{a=\"}}\"}[5m])\n";
+    const escaped = escapeForHelm(text);
+    // Every action Helm sees prints a literal '{{' or '}}'.
+    const actions = escaped.match(/\{\{.*?\}\}(?!")/g) ?? [];
+    expect(new Set(actions)).toEqual(new Set(['{{ "{{" }}', '{{ "}}" }}']));
+    expect(escaped.replace(/\{\{ "(\{\{|\}\})" \}\}/g, '$1')).toBe(text);
+  });
+});
+
+describe('selectStages', () => {
+  test('selects every stage without a name, or the named one', () => {
+    expect(selectStages(STAGES, undefined)).toEqual(STAGES);
+    expect(selectStages(STAGES, 'prod')).toEqual([PROD]);
+  });
+
+  test('fails when the name is no stage', () => {
+    expect(() => selectStages(STAGES, 'qa')).toThrow(/'STAGE' \('qa'\) must name a stage: dev, prod/);
   });
 });

@@ -119,6 +119,23 @@ describe('Guardrails', () => {
     expect(result.suppressions).toEqual([{ kind: 'inSource', justification: 'vendor appliance, isolated on its own node pool (ticket OPS-42)' }]);
   });
 
+  test('prints the summary to stderr by default, the stream cdk8s synth shows (it discards the app\'s stdout)', () => {
+    // GIVEN
+    const { app } = platformApp(tempOutdir());
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const stdout = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // WHEN
+      synthWithGuardrails(app);
+      // THEN
+      expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^guardrails: \d+ objects, \d+ rules: 0 errors/));
+      expect(stdout).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+      stdout.mockRestore();
+    }
+  });
+
   test('renders each object once per synthesis: the guardrails check the renderings that are written', () => {
     // GIVEN
     const { app } = platformApp(tempOutdir());

@@ -1,0 +1,95 @@
+import { Chart, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  CertificateIssuer, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials,
+  PostgresBackup, ProductionApp, Probe, SecretMount, SecretSource, SecretsBinding, setTier,
+} from 'cdk8s-golden-path';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from 'cdk8s-golden-path/imports/monitoring.coreos.com';
+import { BACKUP_RETENTION, StageConfig } from './stages';
+
+/** The orders platform of one stage: an API and a worker, their database, credentials and public entry, wired together. */
+export class OrdersPlatform extends Chart {
+  public readonly api: ProductionApp;
+  public readonly worker: ProductionApp;
+  public readonly database: HaPostgres;
+
+  public constructor(scope: Construct, id: string, stage: StageConfig) {
+    super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
+    setTier(this, stage.tier);
+    const image = (name: string) => Image.pinned(`ghcr.io/acme/${name}`, stage.imageTag);
+
+    const baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota });
+
+    this.api = new ProductionApp(this, 'Api', {
+      name: 'orders-api',
+      image: image('orders-api'),
+      port: 8080,
+      replicas: stage.replicas,
+      autoscaling: stage.replicas > 1 ? { maxReplicas: 10 } : { enabled: false },
+      readiness: Probe.http('/ready'),
+      liveness: Probe.http('/health'),
+      metrics: { path: '/metrics' },
+    });
+    this.worker = new ProductionApp(this, 'Worker', {
+      name: 'orders-worker',
+      image: image('orders-worker'),
+      args: ['worker'],
+      port: 8080,
+      replicas: stage.replicas,
+      autoscaling: stage.replicas > 1 ? { maxReplicas: 6 } : { enabled: false },
+      readiness: Probe.http('/ready'),
+      liveness: Probe.http('/health'),
+    });
+    this.worker.connectTo(this.api);
+
+    this.database = new HaPostgres(this, 'Database', {
+      name: 'orders-db',
+      instances: stage.databaseInstances,
+      storage: { size: Size.gibibytes(20) },
+      kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/20'), port: 443 },
+      backup: stage.backupPath === undefined ? PostgresBackup.none({ reason: 'development stage: its data is disposable' }) : PostgresBackup.toObjectStore({
+        destinationPath: stage.backupPath,
+        credentials: ObjectStoreCredentials.s3({ secretName: 'orders-backup-credentials' }),
+        retention: BACKUP_RETENTION,
+      }),
+    });
+    this.api.connectTo(this.database);
+    this.worker.connectTo(this.database);
+
+    const secrets = new SecretsBinding(this, 'PaymentKeys', {
+      source: SecretSource.externalSecret({
+        store: stage.secretStore,
+        data: { PAYMENT_API_KEY: { key: `orders/${stage.name}/payment-api-key` } },
+      }),
+    });
+    secrets.bindTo(this.worker, SecretMount.files('/var/run/secrets/orders'));
+
+    const ingress = new HardenedIngress(this, 'Ingress', {
+      controller: IngressController.haproxy(),
+      issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod'),
+      rateLimit: { requestsPerSecond: 50 },
+    });
+    ingress.route(stage.host, '/', this.api);
+
+    // The team's own alert, written with the typed binding the library ships for prometheus-operator.
+    new PrometheusRule(this, 'OrdersSlo', {
+      metadata: { name: 'orders-slo' },
+      spec: {
+        groups: [{
+          name: 'orders-slo',
+          rules: [{
+            alert: 'OrdersBacklogGrowing',
+            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`sum(orders_queue_depth{namespace="${stage.namespace}"}) > 1000`),
+            for: '15m',
+            labels: { severity: 'warning' },
+            annotations: { summary: 'more than 1000 orders wait for the worker' },
+          }],
+        }],
+      },
+    });
+
+    for (const child of [this.api, this.worker, this.database, secrets, ingress]) {
+      child.node.addDependency(baseline);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { NamespaceQuota, SecretStoreRef, Tier } from 'cdk8s-golden-path';
+
+/** Everything that differs between the stages, as data: the constructs never ask which stage they are in. */
+export interface StageConfig {
+  /** Stage name; the manifests go to `dist/<name>/`. */
+  readonly name: string;
+  /** Production fails synth on a guardrail violation; development warns, and relaxes availability (never security). */
+  readonly tier: Tier;
+  readonly namespace: string;
+  readonly host: string;
+  readonly imageTag: string;
+  readonly quota: NamespaceQuota;
+  /** Replicas of each service (the autoscaler's minimum in production). */
+  readonly replicas: number;
+  readonly secretStore: SecretStoreRef;
+  /** PostgreSQL instances: a primary and standbys. */
+  readonly databaseInstances: number;
+  /** Where base backups and the WAL archive go; none in development. */
+  readonly backupPath?: string;
+}
+
+const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
+  requestsCpu: Cpu.units(cpu), requestsMemory: Size.gibibytes(memoryGib), limitsCpu: Cpu.units(2 * cpu), limitsMemory: Size.gibibytes(2 * memoryGib),
+});
+
+export const DEV: StageConfig = {
+  name: 'dev',
+  tier: Tier.DEVELOPMENT,
+  namespace: 'orders-dev',
+  host: 'orders.dev.example.com',
+  imageTag: '3.2.0',
+  quota: quota(4, 8),
+  replicas: 1,
+  secretStore: SecretStoreRef.cluster('dev-secrets'),
+  databaseInstances: 1,
+};
+
+export const PROD: StageConfig = {
+  name: 'prod',
+  tier: Tier.PRODUCTION,
+  namespace: 'orders',
+  host: 'orders.example.com',
+  imageTag: '3.2.0',
+  quota: quota(16, 32),
+  replicas: 3,
+  secretStore: SecretStoreRef.cluster('aws-secrets-manager'),
+  databaseInstances: 3,
+  backupPath: 's3://acme-backups/orders',
+};
+
+export const STAGES: readonly StageConfig[] = [DEV, PROD];
+
+/** How long backups are kept. */
+export const BACKUP_RETENTION = Duration.days(30);

@@ -1,0 +1,40 @@
+import { Testing } from 'cdk8s';
+import { Guardrails } from 'cdk8s-golden-path';
+import { OrdersPlatform } from '../src/orders-platform';
+import { DEV, PROD, STAGES, StageConfig } from '../src/stages';
+
+function synth(stage: StageConfig): any[] {
+  return Testing.synth(new OrdersPlatform(Testing.app(), 'orders', stage));
+}
+
+describe('OrdersPlatform', () => {
+  test.each(STAGES.map((s) => [s.name, s] as const))('%s passes its guardrails', (_name, stage) => {
+    const app = Testing.app();
+    new OrdersPlatform(app, 'orders', stage);
+    const report = Guardrails.apply(app).evaluate();
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
+  });
+
+  test('prod runs three synchronous database instances with scheduled backups; dev one, without', () => {
+    const prod = synth(PROD);
+    expect(prod.find((m) => m.kind === 'Cluster').spec.instances).toBe(3);
+    expect(prod.filter((m) => m.kind === 'ScheduledBackup')).toHaveLength(1);
+    const dev = synth(DEV);
+    expect(dev.find((m) => m.kind === 'Cluster').spec.instances).toBe(1);
+    expect(dev.filter((m) => m.kind === 'ScheduledBackup')).toHaveLength(0);
+  });
+
+  test('the team alert watches its own namespace', () => {
+    const rule = synth(PROD).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === 'orders-slo');
+    expect(rule.metadata.namespace).toBe('orders');
+    expect(rule.spec.groups[0].rules[0].expr).toBe('sum(orders_queue_depth{namespace="orders"}) > 1000');
+  });
+
+  test('the worker reads the payment key as a file, never from its environment', () => {
+    const worker = synth(PROD).find((m) => m.kind === 'Deployment' && m.metadata.name === 'orders-worker');
+    const container = worker.spec.template.spec.containers[0];
+    expect(JSON.stringify(container.env ?? [])).not.toContain('PAYMENT_API_KEY');
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: '/var/run/secrets/orders', readOnly: true })]));
+  });
+});
