@@ -16,8 +16,8 @@ export function buildStage(stage: StageConfig, outdir: string): App {
 }
 
 /**
- * Synthesizes every stage into `<outdir>/<stage>/`, with its guardrails report (`guardrails.sarif`)
- * and a summary printed to stderr (the stream `cdk8s synth` shows). All stages are built and
+ * Synthesizes every stage into `<outdir>/<stage>/`, with its guardrails report (`guardrails.sarif`),
+ * its prerequisites (`PREREQUISITES.md`, `prerequisites.jsonc`) and a summary printed to stderr (the stream `cdk8s synth` shows). All stages are built and
  * synthesized into a staging folder first; only when every one succeeds do they replace the
  * previous output, so a stage with bad input or a guardrail violation writes nothing.
  *
@@ -38,6 +38,7 @@ export function synthStages(stages: readonly StageConfig[], outdir: string, cliO
     for (const stage of stages) {
       synthWithGuardrails(buildStage(stage, path.join(staging, stage.name)), {
         manifestRoot: path.relative(process.cwd(), path.join(outdir, stage.name)),
+        title: `${stage.name} stage`,
         log: (summary) => console.error(`${stage.name} ${summary}`),
       });
     }

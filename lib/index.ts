@@ -5,6 +5,10 @@
 export { ValidationError } from './core/errors';
 export { NAMESPACE_NAME_LABEL } from './core/labels';
 
+// The contract with the cluster: what it must provide before the manifests work.
+export { Operator, Prerequisite, PrerequisiteKind } from './core/prerequisites';
+export type { DeclaredPrerequisite, OperatorProps } from './core/prerequisites';
+
 // Network: peers, ports and the NetworkPolicy every construct opens its paths through.
 export { NetworkPeer, Protocol } from './network/network-peer';
 export type { NetworkPort } from './network/network-peer';

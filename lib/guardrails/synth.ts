@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { writeManifests } from '../core/manifests';
+import { Prerequisite } from '../core/prerequisites';
+import { PREREQUISITES_JSON, PREREQUISITES_MARKDOWN, prerequisitesJson, prerequisitesMarkdown } from '../core/prerequisites-file';
 import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailReport, ManifestLocation } from './report';
 
@@ -15,6 +17,8 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
    * @default - the output folder relative to the working directory
    */
   readonly manifestRoot?: string;
+  /** What the prerequisites file is about, in its heading. @default - the name of the output folder */
+  readonly title?: string;
   /**
    * Where the summary goes.
    * @default - printed to stderr (console.error): `cdk8s synth` shows the app's stderr and discards its stdout
@@ -24,8 +28,10 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
 
 /**
  * Synthesizes `app` with guardrails: applies them (unless already applied), synthesizes, which
- * fails before writing when a production object violates an error-level rule, then writes the SARIF
- * report beside the manifests and logs the summary. For any cdk8s app: call it instead of `app.synth()`.
+ * fails before writing when a production object violates an error-level rule, then writes beside the
+ * manifests the SARIF report and the prerequisites the app declared (`PREREQUISITES.md` for people,
+ * `prerequisites.jsonc` for machines), and logs the summary with where the prerequisites are.
+ * For any cdk8s app: call it instead of `app.synth()`.
  *
  * With one file per chart (cdk8s' default) the tree is validated once and each object rendered once:
  * the guardrails check the renderings that are then written. Other output types go through
@@ -43,7 +49,12 @@ export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {
   const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);
   const sarif = report.toSarif({ locate: (o) => locations.get(identity(o.kind, o.namespace, o.name)) });
   fs.writeFileSync(path.join(app.outdir, options.sarifFile ?? 'guardrails.sarif'), `${JSON.stringify(sarif, null, 2)}\n`);
-  (options.log ?? console.error)(report.summary());
+  const prerequisites = Prerequisite.declaredIn(app);
+  const title = options.title ?? path.basename(path.resolve(app.outdir));
+  fs.writeFileSync(path.join(app.outdir, PREREQUISITES_MARKDOWN), prerequisitesMarkdown(title, prerequisites));
+  fs.writeFileSync(path.join(app.outdir, PREREQUISITES_JSON), prerequisitesJson(title, prerequisites));
+  const where = path.posix.join(...manifestRoot.split(path.sep), PREREQUISITES_MARKDOWN);
+  (options.log ?? console.error)(`${report.summary()}; prerequisites: ${where} (${prerequisites.length})`);
   return report;
 }
 

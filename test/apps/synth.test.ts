@@ -20,7 +20,7 @@ describe('synthStages', () => {
     try {
       synthStages([DEV, PROD], outdir);
       for (const stage of ['dev', 'prod']) {
-        expect(fs.readdirSync(path.join(outdir, stage)).sort()).toEqual(['guardrails.sarif', 'platform.k8s.yaml']);
+        expect(fs.readdirSync(path.join(outdir, stage)).sort()).toEqual(['PREREQUISITES.md', 'guardrails.sarif', 'platform.k8s.yaml', 'prerequisites.jsonc']);
       }
       expect(log).toHaveBeenCalledWith(expect.stringMatching(/^prod guardrails: \d+ objects, \d+ rules: 0 errors/));
     } finally {
@@ -104,7 +104,7 @@ describe('synthStages for cdk8s synth --format helm', () => {
       const manifest = fs.readFileSync(path.join(outdir, 'dist', 'prod', 'platform.k8s.yaml'), 'utf8');
       expect(manifest).toContain('{{ $labels.namespace }}');
       expect(fs.readFileSync(path.join(templates, 'platform.k8s.yaml'), 'utf8')).toBe(escapeForHelm(manifest));
-      expect(fs.readdirSync(path.join(outdir, 'dist', 'prod')).sort()).toEqual(['guardrails.sarif', 'platform.k8s.yaml']);
+      expect(fs.readdirSync(path.join(outdir, 'dist', 'prod')).sort()).toEqual(['PREREQUISITES.md', 'guardrails.sarif', 'platform.k8s.yaml', 'prerequisites.jsonc']);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }

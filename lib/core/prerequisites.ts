@@ -1,0 +1,248 @@
+import { IConstruct } from 'constructs';
+
+/** Metadata type of a prerequisite recorded on a construct node. */
+const PREREQUISITE_METADATA = 'cdk8s-golden-path:prerequisite';
+
+/** What a prerequisite asks of the cluster, and so the section of the prerequisites file it is listed in. */
+export enum PrerequisiteKind {
+  /** The Kubernetes versions the manifests and the operators they target run on. */
+  KUBERNETES = 'kubernetes',
+  /** An operator or controller, installed with its CustomResourceDefinitions. */
+  OPERATOR = 'operator',
+  /** A cluster-scoped object the manifests name: a ClusterSecretStore, ClusterIssuer, StorageClass, PriorityClass, GatewayClass, ... */
+  CLUSTER_OBJECT = 'cluster-object',
+  /** A namespaced object the manifests read but do not produce: an existing Gateway, a TLS Secret managed elsewhere, ... */
+  OBJECT = 'object',
+  /** A setting of a controller the manifests rely on: the labels Prometheus selects, a cert-manager flag, ... */
+  CONTROLLER_SETTING = 'controller-setting',
+  /** A key that must exist in a secret store's backend before the ExternalSecrets that read it can sync. */
+  SECRET_STORE_KEY = 'secret-store-key',
+  /** A DNS name that must point at the cluster's entry before its certificate can be issued. */
+  DNS_RECORD = 'dns-record',
+  /** A fact about the cluster's network the NetworkPolicies depend on (where the API server answers, ...). */
+  NETWORK = 'network',
+}
+
+/** Options of {@link Operator.of}. */
+export interface OperatorProps {
+  /** Name of the operator, e.g. `CloudNativePG`. */
+  readonly name: string;
+  /** The version the manifests are written for, e.g. `1.30`. */
+  readonly version: string;
+  /** The CustomResourceDefinitions the manifests use, by name (`clusters.postgresql.cnpg.io`). @default - none */
+  readonly crds?: string[];
+  /** Where the operator's pods usually run, which the NetworkPolicies may name. @default - not stated */
+  readonly namespace?: string;
+  /** The Kubernetes versions its project supports, as it states them. @default - not stated */
+  readonly kubernetesVersions?: string;
+  /** Where its installation is documented. @default - no link */
+  readonly docs?: string;
+}
+
+/**
+ * An operator or controller the manifests need in the cluster, at the version they are written
+ * for, with its CRDs. The ones this library targets are static members; `Operator.of` names another.
+ */
+export class Operator {
+  /** CloudNativePG: PostgreSQL `Cluster`, `Pooler`, `ScheduledBackup`, `Backup`. */
+  public static readonly CLOUDNATIVE_PG = new Operator({
+    name: 'CloudNativePG',
+    version: '1.30',
+    crds: ['clusters.postgresql.cnpg.io', 'poolers.postgresql.cnpg.io', 'scheduledbackups.postgresql.cnpg.io', 'backups.postgresql.cnpg.io'],
+    namespace: 'cnpg-system',
+    kubernetesVersions: '1.34 to 1.36',
+    docs: 'https://cloudnative-pg.io/documentation/1.30/installation_upgrade/',
+  });
+
+  /** The Barman Cloud plugin of CloudNativePG: WAL archive and base backups to an object store. Installed in the operator's namespace. */
+  public static readonly BARMAN_CLOUD_PLUGIN = new Operator({
+    name: 'Barman Cloud plugin for CloudNativePG',
+    version: '0.14',
+    crds: ['objectstores.barmancloud.cnpg.io'],
+    namespace: 'cnpg-system',
+    docs: 'https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/',
+  });
+
+  /** External Secrets Operator (`external-secrets.io/v1`). */
+  public static readonly EXTERNAL_SECRETS = new Operator({
+    name: 'External Secrets Operator',
+    version: '2.9',
+    crds: ['externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'clustersecretstores.external-secrets.io'],
+    namespace: 'external-secrets',
+    kubernetesVersions: '1.36 (the only version its 2.9 test suite runs on)',
+    docs: 'https://external-secrets.io/latest/introduction/getting-started/',
+  });
+
+  /** Sealed Secrets controller (`bitnami.com/v1alpha1`). */
+  public static readonly SEALED_SECRETS = new Operator({
+    name: 'Sealed Secrets',
+    version: '0.36',
+    crds: ['sealedsecrets.bitnami.com'],
+    namespace: 'kube-system',
+    docs: 'https://github.com/bitnami-labs/sealed-secrets#installation',
+  });
+
+  /** cert-manager: `Certificate`, `Issuer`, `ClusterIssuer`. */
+  public static readonly CERT_MANAGER = new Operator({
+    name: 'cert-manager',
+    version: '1.21',
+    crds: ['certificates.cert-manager.io', 'issuers.cert-manager.io', 'clusterissuers.cert-manager.io'],
+    namespace: 'cert-manager',
+    kubernetesVersions: '1.33 to 1.36',
+    docs: 'https://cert-manager.io/docs/installation/',
+  });
+
+  /** prometheus-operator, as kube-prometheus-stack installs it: `ServiceMonitor`, `PodMonitor`, `PrometheusRule`. */
+  public static readonly PROMETHEUS_OPERATOR = new Operator({
+    name: 'prometheus-operator (kube-prometheus-stack 88)',
+    version: '0.93',
+    crds: ['servicemonitors.monitoring.coreos.com', 'podmonitors.monitoring.coreos.com', 'prometheusrules.monitoring.coreos.com'],
+    namespace: 'monitoring',
+    kubernetesVersions: '1.25 or later',
+    docs: 'https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack',
+  });
+
+  /** Gateway API, standard channel: `Gateway`, `HTTPRoute`, and an implementation that serves them. */
+  public static readonly GATEWAY_API = new Operator({
+    name: 'Gateway API (standard channel) and an implementation',
+    version: '1.6',
+    crds: ['gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'gatewayclasses.gateway.networking.k8s.io'],
+    docs: 'https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api',
+  });
+
+  /** An operator not in this list. */
+  public static of(props: OperatorProps): Operator {
+    return new Operator(props);
+  }
+
+  /** Name of the operator. */
+  public readonly name: string;
+  /** The version the manifests are written for. */
+  public readonly version: string;
+  /** The CRDs the manifests use. */
+  public readonly crds: readonly string[];
+  /** Where the operator's pods usually run. */
+  public readonly namespace?: string;
+  /** The Kubernetes versions its project supports. */
+  public readonly kubernetesVersions?: string;
+  /** Where its installation is documented. */
+  public readonly docs?: string;
+
+  private constructor(props: OperatorProps) {
+    this.name = props.name;
+    this.version = props.version;
+    this.crds = [...props.crds ?? []];
+    this.namespace = props.namespace;
+    this.kubernetesVersions = props.kubernetesVersions;
+    this.docs = props.docs;
+  }
+}
+
+/**
+ * Something the cluster must provide before the manifests work: an operator, a cluster-scoped
+ * object, a controller setting, a key in a secret store, a DNS record. Constructs declare what they
+ * rely on ({@link Prerequisite.declare}); each stage writes the list beside its manifests
+ * (`PREREQUISITES.md`), and the guardrails accept a name an object reads when a prerequisite declares it.
+ */
+export class Prerequisite {
+  /** The Kubernetes versions the cluster must run, from `min` to `max` (minor versions, e.g. `1.34`). */
+  public static kubernetesVersions(min: string, max: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.KUBERNETES, 'kubernetes', `Kubernetes ${min} to ${max}`, reason, { min, max });
+  }
+
+  /** `operator` installed, at its version, with its CRDs. */
+  public static operator(operator: Operator, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.OPERATOR, `operator:${operator.name}`, `${operator.name} ${operator.version}`, reason, {
+      name: operator.name,
+      version: operator.version,
+      crds: [...operator.crds],
+      ...operator.namespace !== undefined ? { namespace: operator.namespace } : {},
+      ...operator.kubernetesVersions !== undefined ? { kubernetesVersions: operator.kubernetesVersions } : {},
+      ...operator.docs !== undefined ? { docs: operator.docs } : {},
+    });
+  }
+
+  /** The cluster-scoped object `kind` `name` exists (a ClusterSecretStore, ClusterIssuer, StorageClass, ...). */
+  public static clusterObject(kind: string, name: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.CLUSTER_OBJECT, `${kind}/${name}`, `${kind} ${name}`, reason, { kind, name });
+  }
+
+  /** The namespaced object `kind` `namespace/name` exists, produced outside these manifests. */
+  public static object(kind: string, namespace: string, name: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.OBJECT, `${kind}/${namespace}/${name}`, `${kind} ${namespace}/${name}`, reason, { kind, namespace, name });
+  }
+
+  /** `component` is configured with `setting` (e.g. Prometheus selects `release: kube-prometheus-stack`). */
+  public static controllerSetting(component: string, setting: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.CONTROLLER_SETTING, `${component}:${setting}`, `${component}: ${setting}`, reason, { component, setting });
+  }
+
+  /** The key `key` (and its `property`, for structured secrets) exists in the backend of the secret store `storeKind` `storeName`. */
+  public static secretStoreKey(storeKind: string, storeName: string, key: string, reason: string, property?: string): Prerequisite {
+    const where = property !== undefined ? `${key} (property ${property})` : key;
+    return new Prerequisite(PrerequisiteKind.SECRET_STORE_KEY, `${storeKind}/${storeName}:${key}:${property ?? ''}`, `${storeKind} ${storeName}: ${where}`,
+      reason, { storeKind, storeName, key, ...property !== undefined ? { property } : {} });
+  }
+
+  /** The DNS name `host` resolves to `target` (the cluster's entry: its load balancer or gateway address). */
+  public static dnsRecord(host: string, target: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.DNS_RECORD, `dns:${host}`, `${host} -> ${target}`, reason, { host, target });
+  }
+
+  /** A fact about the cluster's network, e.g. `the API server endpoints are in 10.0.0.0/20, port 443`. */
+  public static network(fact: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.NETWORK, `network:${fact}`, fact, reason, { fact });
+  }
+
+  /**
+   * Declares that `scope` relies on `prerequisites`. The one place constructs (and users, for objects
+   * they write by hand) record what the cluster must provide; the stage's prerequisites file and the
+   * guardrails read the declarations back with {@link Prerequisite.declaredIn}.
+   */
+  public static declare(scope: IConstruct, ...prerequisites: Prerequisite[]): void {
+    for (const prerequisite of prerequisites) {
+      scope.node.addMetadata(PREREQUISITE_METADATA, prerequisite);
+    }
+  }
+
+  /** Every prerequisite declared at or below `root`, once per key, in tree order, with the paths that declared it. */
+  public static declaredIn(root: IConstruct): DeclaredPrerequisite[] {
+    const byKey = new Map<string, { prerequisite: Prerequisite; requiredBy: string[] }>();
+    for (const construct of root.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== PREREQUISITE_METADATA) {
+          continue;
+        }
+        const prerequisite = entry.data as Prerequisite;
+        const declared = byKey.get(prerequisite.key);
+        if (declared === undefined) {
+          byKey.set(prerequisite.key, { prerequisite, requiredBy: [construct.node.path] });
+        } else if (!declared.requiredBy.includes(construct.node.path)) {
+          declared.requiredBy.push(construct.node.path);
+        }
+      }
+    }
+    return [...byKey.values()];
+  }
+
+  private constructor(
+    /** What it asks of the cluster. */
+    public readonly kind: PrerequisiteKind,
+    /** Identifies the prerequisite: two constructs that need the same thing declare it once. */
+    public readonly key: string,
+    /** The prerequisite in one line, e.g. `ClusterIssuer letsencrypt-prod`. */
+    public readonly title: string,
+    /** Why the manifests need it. */
+    public readonly reason: string,
+    /** Its fields, for machines (the JSON file). */
+    public readonly details: Readonly<Record<string, string | readonly string[]>>,
+  ) {}
+}
+
+/** A prerequisite with the construct paths that declared it. */
+export interface DeclaredPrerequisite {
+  /** The prerequisite (the first declaration of its key). */
+  readonly prerequisite: Prerequisite;
+  /** Construct paths of every declaration, in tree order. */
+  readonly requiredBy: readonly string[];
+}
