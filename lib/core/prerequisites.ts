@@ -21,6 +21,8 @@ export enum PrerequisiteKind {
   DNS_RECORD = 'dns-record',
   /** A fact about the cluster's network the NetworkPolicies depend on (where the API server answers, ...). */
   NETWORK = 'network',
+  /** A cloud identity (an IAM role, a Google service account, a managed identity) that trusts a ServiceAccount of the manifests. */
+  CLOUD_IDENTITY = 'cloud-identity',
 }
 
 /** Options of {@link Operator.of}. */
@@ -145,9 +147,12 @@ export class Operator {
  * (`PREREQUISITES.md`), and the guardrails accept a name an object reads when a prerequisite declares it.
  */
 export class Prerequisite {
-  /** The Kubernetes versions the cluster must run, from `min` to `max` (minor versions, e.g. `1.34`). */
+  /**
+   * The Kubernetes versions the cluster must run, from `min` to `max` (minor versions, e.g. `1.34`).
+   * Two declarations of different ranges are both listed: the cluster must satisfy each.
+   */
   public static kubernetesVersions(min: string, max: string, reason: string): Prerequisite {
-    return new Prerequisite(PrerequisiteKind.KUBERNETES, 'kubernetes', `Kubernetes ${min} to ${max}`, reason, { min, max });
+    return new Prerequisite(PrerequisiteKind.KUBERNETES, `kubernetes:${min}-${max}`, `Kubernetes ${min} to ${max}`, reason, { min, max });
   }
 
   /** `operator` installed, at its version, with its CRDs. */
@@ -192,6 +197,15 @@ export class Prerequisite {
   /** A fact about the cluster's network, e.g. `the API server endpoints are in 10.0.0.0/20, port 443`. */
   public static network(fact: string, reason: string): Prerequisite {
     return new Prerequisite(PrerequisiteKind.NETWORK, `network:${fact}`, fact, reason, { fact });
+  }
+
+  /**
+   * The cloud identity `identity` of `provider` (an IAM role ARN, a Google service account, an Azure
+   * client id) exists and trusts the ServiceAccount `namespace/serviceAccount` (IRSA, GKE or Azure workload identity).
+   */
+  public static cloudIdentity(provider: string, identity: string, namespace: string, serviceAccount: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.CLOUD_IDENTITY, `identity:${provider}:${identity}:${namespace}/${serviceAccount}`,
+      `${provider} ${identity} trusts ServiceAccount ${namespace}/${serviceAccount}`, reason, { provider, identity, namespace, serviceAccount });
   }
 
   /**

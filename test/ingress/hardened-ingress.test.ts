@@ -1,8 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AcmeServer, CertificateIssuer, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController,
-  NetworkPeer, PathMatch, ProductionApp, TrafficFeature,
+  AcmeServer, CertificateIssuer, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController, NamespaceBaseline,
+  NetworkPeer, PathMatch, Prerequisite, ProductionApp, TrafficFeature,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -73,6 +74,8 @@ describe('HardenedIngress', () => {
         { hosts: ['admin.example.com'], secretName: 'wildcard-example-com' },
       ]);
       expect(ofKind(manifests, 'Certificate').map((c) => c.spec.dnsNames)).toEqual([[HOST], ['www.example.com']]);
+      // Nothing in the manifests produces the existing Secret: the cluster must hold it.
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContain('Secret test/wildcard-example-com');
     });
 
     test('HAProxy: redirects to HTTPS on port 443, sets HSTS, rate limits per client with 429, and answers CORS', () => {
@@ -260,9 +263,49 @@ describe('HardenedIngress', () => {
         server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
         email: 'ops@example.com',
         privateKeySecretRef: { name: 'letsencrypt-staging-account-key' },
-        solvers: [{ http01: { ingress: { ingressClassName: 'haproxy' } } }],
+        solvers: [{ http01: { ingress: { ingressClassName: 'haproxy', serviceType: 'ClusterIP' } } }],
       });
       expect(one(manifests, 'Certificate').spec.issuerRef.name).toBe('letsencrypt-staging');
+    });
+
+    test('the HTTP-01 solver Service is a ClusterIP, which a namespace without node ports admits', () => {
+      // cert-manager v1.21.1 creates the solver Service as NodePort unless the solver sets serviceType
+      // (pkg/issuer/acme/http/service.go, buildService; http.go getServiceType reads ingress.serviceType, else
+      // gatewayHTTPRoute.serviceType), and ResourceQuota counts every port of a NodePort Service against
+      // services.nodeports (kubernetes pkg/quota/v1/evaluator/core/services.go): with the baseline's 0 it is refused.
+      // GIVEN
+      const chart = testChart();
+      new NamespaceBaseline(chart, 'Namespace', { name: 'test', quota: { requestsCpu: Cpu.units(1), requestsMemory: Size.gibibytes(1), limitsCpu: Cpu.units(1), limitsMemory: Size.gibibytes(1) } });
+      const issuer = CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' });
+
+      // WHEN
+      ingress(chart, { issuer });
+
+      // THEN
+      const manifests = synth(chart);
+      expect(one(manifests, 'ResourceQuota').spec.hard['services.nodeports']).toBe(0);
+      expect(one(manifests, 'ClusterIssuer').spec.acme.solvers.map((solver: any) => solver.http01.ingress.serviceType)).toEqual(['ClusterIP']);
+    });
+
+    test('declares cert-manager and how it must run the solver pods, and an existing ClusterIssuer or Issuer', () => {
+      for (const [issuer, expected] of [
+        [CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }),
+          expect.stringMatching(/^cert-manager: runs the ACME HTTP-01 solver pods with its defaults: non-root/)],
+        [CertificateIssuer.clusterIssuer('corporate-ca'), 'ClusterIssuer corporate-ca'],
+        [CertificateIssuer.issuer('internal-ca'), 'Issuer test/internal-ca'],
+      ] as const) {
+        // GIVEN
+        const chart = testChart();
+
+        // WHEN
+        ingress(chart, { issuer });
+
+        // THEN
+        const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+        expect(titles).toContain('cert-manager 1.21');
+        expect(titles).toContainEqual(expected);
+        expect(titles).toContain('IngressClass haproxy');
+      }
     });
 
     test('lets the controller reach the ACME HTTP-01 solver pods', () => {
@@ -382,8 +425,45 @@ describe('HardenedIngress', () => {
 
       // THEN
       expect(one(synth(chart), 'ClusterIssuer').spec.acme.solvers).toEqual([{
-        http01: { gatewayHTTPRoute: { parentRefs: [{ kind: 'Gateway', name: 'public', namespace: 'test', sectionName: 'http' }] } },
+        http01: { gatewayHTTPRoute: { serviceType: 'ClusterIP', parentRefs: [{ kind: 'Gateway', name: 'public', namespace: 'test', sectionName: 'http' }] } },
       }]);
+    });
+
+    test('declares the Gateway API CRDs, the GatewayClass, and cert-manager\'s Gateway API flag, which is off by default', () => {
+      // cert-manager v1.21.1: --enable-gateway-api (cmd/controller/app/options/options.go) or gatewayAPI.enabled in the controller
+      // configuration (pkg/apis/config/controller/v1alpha1/types.go), default false; without it Present() fails "gateway api is not enabled".
+      // GIVEN
+      const chart = testChart();
+
+      // WHEN
+      gatewayApi(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }) }).route(HOST, '/', app(chart));
+
+      // THEN
+      const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+      expect(titles).toEqual(expect.arrayContaining([
+        'Gateway API (standard channel) and an implementation 1.6',
+        'GatewayClass eg',
+        'cert-manager: Gateway API support on: --enable-gateway-api, or gatewayAPI.enabled: true in its controller configuration (off by default)',
+        'api.example.com -> the address of Gateway test/public',
+      ]));
+    });
+
+    test('an Ingress rendering needs no Gateway API flag of cert-manager; every routed host needs its DNS record', () => {
+      // GIVEN
+      const chart = testChart();
+
+      // WHEN
+      const routes = ingress(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }) });
+      routes.route(HOST, '/', app(chart));
+      routes.route('www.example.com', '/', app(chart, 'Web'));
+
+      // THEN
+      const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+      expect(titles.filter((t) => t.includes('Gateway API'))).toEqual([]);
+      expect(titles).toEqual(expect.arrayContaining([
+        'api.example.com -> the load balancer of the HAProxy ingress controller (IngressClass haproxy)',
+        'www.example.com -> the load balancer of the HAProxy ingress controller (IngressClass haproxy)',
+      ]));
     });
 
     test('attaches to the listeners of an existing Gateway, which holds the certificates', () => {
@@ -400,6 +480,7 @@ describe('HardenedIngress', () => {
       expect(one(manifests, 'HTTPRoute', 'ingress-https-redirect').spec.parentRefs).toEqual([{ name: 'shared', namespace: 'gateways', sectionName: 'web' }]);
       expect(ofKind(manifests, 'Gateway')).toHaveLength(0);
       expect(ofKind(manifests, 'Certificate')).toHaveLength(0);
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContain('Gateway gateways/shared');
     });
 
     test('tells which rules it cannot enforce', () => {
