@@ -1,8 +1,11 @@
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Duration, Include, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AcmeServer, CertificateIssuer, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController, NamespaceBaseline,
+  AcmeServer, CertificateIssuer, Guardrails, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController, NamespaceBaseline,
   NetworkPeer, PathMatch, Prerequisite, ProductionApp, TrafficFeature,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -21,6 +24,13 @@ function ingress(chart: Chart, props: Partial<HardenedIngressProps> = {}): Harde
 
 function gatewayApi(chart: Chart, props: Partial<HardenedIngressProps> = {}): HardenedIngress {
   return ingress(chart, { controller: IngressController.gatewayApi({ name: 'public', gatewayClassName: 'eg', peer: ENVOY }), ...props });
+}
+
+/** `objects` as a YAML file, for cdk8s' Include. */
+function writeYaml(objects: object[]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'objects-')), 'objects.yaml');
+  fs.writeFileSync(file, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+  return file;
 }
 
 function annotationsOf(manifests: Manifest[], name = 'ingress'): Record<string, string> {
@@ -285,6 +295,48 @@ describe('HardenedIngress', () => {
       const manifests = synth(chart);
       expect(one(manifests, 'ResourceQuota').spec.hard['services.nodeports']).toBe(0);
       expect(one(manifests, 'ClusterIssuer').spec.acme.solvers.map((solver: any) => solver.http01.ingress.serviceType)).toEqual(['ClusterIP']);
+    });
+
+    test('the solver pod cert-manager creates is admitted in the baseline namespace: Pod Security restricted and the quota', () => {
+      // The pod cert-manager v1.21.1 builds for an HTTP-01 challenge (pkg/issuer/acme/http/pod.go l.197-273, buildDefaultPod; default
+      // resources from internal/apis/config/controller/v1alpha1/defaults.go l.95-99), in the namespace of the certificate.
+      const chart = testChart();
+      new NamespaceBaseline(chart, 'Namespace', { name: 'test', quota: { requestsCpu: Cpu.units(1), requestsMemory: Size.gibibytes(1), limitsCpu: Cpu.units(1), limitsMemory: Size.gibibytes(1) } });
+      ingress(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }) });
+      const solver = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'cm-acme-http-solver-x7k2p', namespace: 'test', labels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          restartPolicy: 'OnFailure',
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'acmesolver',
+            image: 'quay.io/jetstack/cert-manager-acmesolver:v1.21.1',
+            args: ['--listen-port=8089'],
+            ports: [{ name: 'http', containerPort: 8089 }],
+            resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+            securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      };
+      const manifests = synth(chart);
+
+      // Pod Security restricted, as the namespace enforces it (the pss-* rules follow the Pod Security Standards' checks).
+      const app = Testing.app();
+      new Include(new Chart(app, 'solver'), 'Pod', { url: writeYaml([solver]) });
+      expect(Guardrails.apply(app).evaluate().findings.filter((f) => f.rule.id.startsWith('pss-')).map((f) => f.message)).toEqual([]);
+      // A quota on requests.cpu, requests.memory, limits.cpu or limits.memory admits only containers that set them
+      // (kubernetes pkg/quota/v1/evaluator/core/pods.go, Constraints); ephemeral storage is not required, and the LimitRange defaults it.
+      const tracked = Object.keys(one(manifests, 'ResourceQuota').spec.hard).filter((r) => /^(requests|limits)\.(cpu|memory)$/.test(r));
+      expect(tracked.sort()).toEqual(['limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory']);
+      for (const resource of tracked) {
+        const [kind, name] = resource.split('.');
+        expect((solver.spec.containers[0].resources as any)[kind][name]).toBeDefined();
+      }
+      expect(one(manifests, 'NetworkPolicy', 'ingress-acme-http01-solver').spec.podSelector.matchLabels).toEqual({ 'acme.cert-manager.io/http01-solver': 'true' });
     });
 
     test('declares cert-manager and how it must run the solver pods, and an existing ClusterIssuer or Issuer', () => {
