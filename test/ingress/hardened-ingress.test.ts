@@ -26,11 +26,15 @@ function gatewayApi(chart: Chart, props: Partial<HardenedIngressProps> = {}): Ha
   return ingress(chart, { controller: IngressController.gatewayApi({ name: 'public', gatewayClassName: 'eg', peer: ENVOY }), ...props });
 }
 
-/** `objects` as a YAML file, for cdk8s' Include. */
-function writeYaml(objects: object[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'objects-')), 'objects.yaml');
-  fs.writeFileSync(file, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-  return file;
+/** Includes `objects` in `chart`, as cdk8s includes a manifest file. */
+function include(chart: Chart, objects: object[]): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'objects-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'objects.yaml'), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+    new Include(chart, 'Objects', { url: path.join(dir, 'objects.yaml') });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function annotationsOf(manifests: Manifest[], name = 'ingress'): Record<string, string> {
@@ -326,7 +330,7 @@ describe('HardenedIngress', () => {
 
       // Pod Security restricted, as the namespace enforces it (the pss-* rules follow the Pod Security Standards' checks).
       const app = Testing.app();
-      new Include(new Chart(app, 'solver'), 'Pod', { url: writeYaml([solver]) });
+      include(new Chart(app, 'solver'), [solver]);
       expect(Guardrails.apply(app).evaluate().findings.filter((f) => f.rule.id.startsWith('pss-')).map((f) => f.message)).toEqual([]);
       // A quota on requests.cpu, requests.memory, limits.cpu or limits.memory admits only containers that set them
       // (kubernetes pkg/quota/v1/evaluator/core/pods.go, Constraints); ephemeral storage is not required, and the LimitRange defaults it.
