@@ -223,4 +223,20 @@ describe('stage apps', () => {
       expect(apiRule.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
     }
   });
+
+  test('keeps what holds data when the manifests are pruned: the objects the README tells kubectl users to leave out of a delete', () => {
+    // argo-cd v3.5.0 docs/user-guide/sync-options.md (Prune=false,Delete=false); kustomize-controller v1.9.4
+    // docs/spec/v1/kustomizations.md (kustomize.toolkit.fluxcd.io/prune: disabled), both in lib/core/protection.ts.
+    const kept = (stage: StageConfig) => synthStage(stage)
+      .filter((m) => m.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled')
+      .map((m) => {
+        expect(m.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+        return `${m.kind} ${m.metadata.name}`;
+      });
+    expect(kept(DEV)).toEqual(['Namespace aishell-dev', 'Cluster aishell-db']);
+    expect(kept(PROD)).toEqual(['Namespace aishell', 'ExternalSecret aishell-db-backup-credentials', 'ObjectStore aishell-db', 'Cluster aishell-db']);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain('In this repository\'s prod stage they are the Namespace `aishell`, the `Cluster` and the `ObjectStore`\n`aishell-db`, '
+      + 'and the `ExternalSecret` `aishell-db-backup-credentials`; in the dev stage, the\nNamespace `aishell-dev` and the `Cluster` `aishell-db`.');
+  });
 });
