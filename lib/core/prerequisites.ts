@@ -62,6 +62,7 @@ export class Operator {
     version: '0.14',
     crds: ['objectstores.barmancloud.cnpg.io'],
     namespace: 'cnpg-system',
+    kubernetesVersions: '1.29 or later: its sidecar is a native sidecar (an init container with restartPolicy Always)',
     docs: 'https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/',
   });
 
@@ -231,7 +232,9 @@ export class Prerequisite {
         const declared = byKey.get(prerequisite.key);
         if (declared === undefined) {
           byKey.set(prerequisite.key, { prerequisite, requiredBy: [construct.node.path] });
-        } else if (!declared.requiredBy.includes(construct.node.path)) {
+        } else if (declared.requiredBy[declared.requiredBy.length - 1] !== construct.node.path) {
+          // Each construct is visited once, so a path repeats only as the last one: no scan of the list, which
+          // for a fact every workload declares (the cluster DNS) grows with the app.
           declared.requiredBy.push(construct.node.path);
         }
       }
