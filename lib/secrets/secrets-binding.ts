@@ -34,7 +34,9 @@ const CHECKSUM_ANNOTATION = 'secrets.cdk8s-golden-path';
  * Secrets that never sit in git, bound into workloads: a Secret produced in the cluster by the
  * External Secrets Operator or Sealed Secrets, mounted into a workload (a `ProductionApp`, or any
  * {@link IWorkload}) as files or environment variables with `bindTo`. Keys a workload asks for that the source does not provide
- * fail at synth, and pods roll when the binding changes.
+ * fail at synth, and pods roll when the binding changes. It is also the {@link ISecretProducer} the constructs
+ * that read a Secret take (a database's backup credentials, a managed database's password), and it declares
+ * the operator, the store and every key it reads as prerequisites.
  */
 export class SecretsBinding extends Construct implements ISecretProducer {
   /** Name of the Secret. */
