@@ -1,10 +1,20 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AlertCondition, HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, PlatformAlerts, Probe,
+  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Prerequisite, Probe,
   ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
+
+/**
+ * The Kubernetes versions the platform runs on: the narrowest support window of the operators it needs,
+ * CloudNativePG 1.30's (cert-manager 1.21 supports 1.33 to 1.36, prometheus-operator 0.93 needs 1.25 or later,
+ * External Secrets 2.9 is tested on 1.36).
+ */
+const KUBERNETES_VERSIONS = Prerequisite.kubernetesVersions('1.34', '1.36',
+  'CloudNativePG 1.30 supports Kubernetes 1.34 to 1.36, the narrowest window of the operators the platform needs '
+  + '(cert-manager 1.21: 1.33 to 1.36; prometheus-operator 0.93: 1.25 or later; External Secrets 2.9: tested on 1.36), '
+  + 'and the Barman Cloud plugin\'s sidecar is a native sidecar (1.29 or later)');
 
 const PART_OF = 'aishell';
 const IMAGE_REPOSITORY = 'aishell/aishell';
@@ -24,14 +34,18 @@ export class Platform extends Chart {
   public readonly alerts: PlatformAlerts;
   public readonly ingress: HardenedIngress;
   public readonly database: HaPostgres;
+  /** The access key of the database's backups, when it has any. */
+  public readonly backupCredentials?: SecretsBinding;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
+    Prerequisite.declare(this, KUBERNETES_VERSIONS);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
-    const metrics = { path: '/metrics', alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
+    const { dns, prometheus } = stage;
+    const metrics = { path: '/metrics', prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
 
-    this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota });
+    this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota, dns });
 
     this.api = new ProductionApp(this, 'Api', {
       name: 'aishell',
@@ -45,6 +59,7 @@ export class Platform extends Chart {
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
       metrics,
+      dns,
       config: stage.appConfig,
     });
 
@@ -61,6 +76,7 @@ export class Platform extends Chart {
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
       metrics,
+      dns,
       config: stage.appConfig,
     });
     this.worker.connectTo(this.api);
@@ -90,13 +106,16 @@ export class Platform extends Chart {
     this.llmKeys.bindTo(this.worker, llmKeys);
     this.appSecrets.bindTo(this.api, SecretMount.files(APP_SECRETS_PATH, { keys: ['SECRET_KEY', 'JWT_SECRET'] }));
 
-    // HaPostgres watches its own cluster with CloudNativePG's metrics; a second, exporter-based database alert would duplicate it.
-    this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl, database: AlertCondition.none() });
+    // No database, cache or task alerts here: HaPostgres watches its own cluster with CloudNativePG's metrics, and the
+    // platform runs no Redis or Celery exporter.
+    this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl, prometheus });
 
     const { host, ...ingress } = stage.ingress;
     this.ingress = new HardenedIngress(this, 'Ingress', { name: 'aishell', ...ingress });
     this.ingress.route(host, '/', this.api);
 
+    const backup = this.databaseBackup(stage, remote);
+    this.backupCredentials = backup.credentials;
     this.database = new HaPostgres(this, 'Database', {
       name: 'aishell-db',
       partOf: PART_OF,
@@ -105,15 +124,44 @@ export class Platform extends Chart {
       storage: stage.database.storage,
       resources: stage.database.resources,
       kubernetesApi: { peer: NetworkPeer.ipBlock(stage.kubernetesApi.cidr), port: stage.kubernetesApi.port },
-      backup: stage.database.backup,
+      backup: backup.backup,
       pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
-      monitoring: { runbookBaseUrl: stage.runbookBaseUrl },
+      monitoring: { runbookBaseUrl: stage.runbookBaseUrl, prometheus },
+      dns,
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
 
-    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.alerts, this.ingress, this.database]) {
-      namespaced.node.addDependency(this.baseline);
+    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database]) {
+      namespaced?.node.addDependency(this.baseline);
     }
+  }
+
+  /**
+   * The database's backups: the stage's decision to go without, or the WAL archive and base backups in
+   * S3 with an access key that an ExternalSecret of the stage's store writes into the database's namespace.
+   */
+  private databaseBackup(stage: StageConfig, remote: (name: string) => RemoteSecretRef): { backup: PostgresBackup; credentials?: SecretsBinding } {
+    const backup = stage.database.backup;
+    if (backup instanceof PostgresBackup) {
+      return { backup };
+    }
+    const credentials = new SecretsBinding(this, 'BackupCredentials', {
+      name: 'aishell-db-backup-credentials',
+      partOf: PART_OF,
+      source: SecretSource.externalSecret({
+        store: stage.secrets.store,
+        refreshInterval: stage.secrets.refreshInterval,
+        data: { ACCESS_KEY_ID: remote('postgres-backup-access-key-id'), ACCESS_SECRET_KEY: remote('postgres-backup-secret-access-key') },
+      }),
+    });
+    return {
+      backup: PostgresBackup.toObjectStore({
+        destinationPath: backup.destinationPath,
+        retention: backup.retention,
+        credentials: ObjectStoreCredentials.s3({ secret: credentials }),
+      }),
+      credentials,
+    };
   }
 }

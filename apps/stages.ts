@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AcmeServer, AutoscalingOptions, CertificateIssuer, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
-  NamespaceQuota, NetworkPeer, ObjectStoreCredentials, PostgresBackup, PostgresStorage, SecretStoreRef, Tier,
+  AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
+  NamespaceQuota, NetworkPeer, PostgresBackup, PostgresStorage, Prometheus, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -31,6 +31,18 @@ export interface IngressStageConfig extends HardenedIngressProps {
   readonly host: string;
 }
 
+/**
+ * Where the database's WAL archive and base backups go: an S3 bucket, reached with an access key that
+ * the stage's secret store holds under `<keyPrefix>/postgres-backup-access-key-id` and
+ * `<keyPrefix>/postgres-backup-secret-access-key`.
+ */
+export interface S3BackupStageConfig {
+  /** Bucket and path: `s3://bucket/path`. */
+  readonly destinationPath: string;
+  /** How long base backups and the WAL are kept. */
+  readonly retention: Duration;
+}
+
 /** How the platform's PostgreSQL runs in a stage. */
 export interface DatabaseStageConfig {
   /** PostgreSQL instances: a primary and standbys. */
@@ -40,10 +52,10 @@ export interface DatabaseStageConfig {
   /** Requests and limits of each instance. */
   readonly resources: ContainerResources;
   /**
-   * WAL archive and base backups, or `PostgresBackup.none({ reason })`: the guardrails accept a database
-   * without backups in development, and in production only with that recorded reason.
+   * Where WAL archive and base backups go, or `PostgresBackup.none({ reason })`: the guardrails accept a
+   * database without backups in development, and in production only with that recorded reason.
    */
-  readonly backup: PostgresBackup;
+  readonly backup: S3BackupStageConfig | PostgresBackup;
   /** PgBouncer pods in front of the primary; none means the services connect to the primary directly. */
   readonly poolerInstances?: number;
 }
@@ -84,7 +96,14 @@ export interface StageConfig {
   readonly database: DatabaseStageConfig;
   /** Where the Kubernetes API server answers. */
   readonly kubernetesApi: KubernetesApiConfig;
+  /** Where the pods resolve names: the namespace baseline and every workload's NetworkPolicy admit DNS to it. */
+  readonly dns: ClusterDns;
+  /** The cluster's Prometheus: every ServiceMonitor, PodMonitor and PrometheusRule carries the labels it selects. */
+  readonly prometheus: Prometheus;
 }
+
+/** kube-prometheus-stack as both stages' clusters install it: `helm install kube-prometheus-stack ... --namespace monitoring`. */
+const PROMETHEUS = Prometheus.kubePrometheusStack({ release: 'kube-prometheus-stack', namespace: 'monitoring' });
 
 const ACME_EMAIL = 'platform@example.com';
 const DEV_HOST = 'aishell.dev.example.com';
@@ -166,6 +185,9 @@ export const DEV: StageConfig = {
   },
   // A kind or kubeadm control plane: the API server listens on 6443 on the control-plane node.
   kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
+  // A developer's cluster (kind, minikube) resolves through CoreDNS only.
+  dns: ClusterDns.kubeDns(),
+  prometheus: PROMETHEUS,
 };
 
 /** Production: highly available, autoscaled, sized from the AI-Shell and Aileron guides. */
@@ -235,16 +257,17 @@ export const PROD: StageConfig = {
       memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) },
       ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
     },
-    // Credentials: a Secret in the stage namespace with ACCESS_KEY_ID and ACCESS_SECRET_KEY.
-    backup: PostgresBackup.toObjectStore({
-      destinationPath: 's3://aishell-prod-backups/postgres',
-      credentials: ObjectStoreCredentials.s3({ secretName: 'postgres-backup-credentials' }),
-      retention: Duration.days(30),
-    }),
+    // The access key comes from the stage's secret store through a SecretsBinding the platform declares.
+    backup: { destinationPath: 's3://aishell-prod-backups/postgres', retention: Duration.days(30) },
     poolerInstances: 2,
   },
   // The subnets of the managed control plane's endpoints (EKS places them in the cluster VPC).
   kubernetesApi: { cidr: '10.0.0.0/20', port: 443 },
+  // Production nodes run NodeLocal DNSCache at its documented address, which cuts DNS latency and the
+  // conntrack races of UDP DNS under load. The rule keeps the kube-dns pods too, so that the policies
+  // also hold while the cache is being rolled out or is bypassed.
+  dns: ClusterDns.nodeLocalCache('169.254.20.10'),
+  prometheus: PROMETHEUS,
 };
 
 /** Every stage the platform is built for. */

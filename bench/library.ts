@@ -32,7 +32,7 @@ export function libraryPlatform(app: App, count: number): Chart {
     kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/20'), port: 443 },
     backup: PostgresBackup.toObjectStore({
       destinationPath: 's3://bench-backups/postgres',
-      credentials: ObjectStoreCredentials.s3({ secretName: 'backup-credentials' }),
+      credentials: ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/bench-backups'),
       retention: Duration.days(30),
     }),
   });

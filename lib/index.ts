@@ -14,6 +14,8 @@ export { NetworkPeer, Protocol } from './network/network-peer';
 export type { NetworkPort } from './network/network-peer';
 export { NetworkPolicyRules, PolicyType } from './network/network-policy-rules';
 export type { NetworkPolicyRulesProps } from './network/network-policy-rules';
+export { ClusterDns } from './network/cluster-dns';
+export type { NodeLocalCacheOptions } from './network/cluster-dns';
 
 // Monitoring: alerts, dashboards, the metrics of an app.
 export { AlertCondition, AlertSeverity } from './monitoring/alerting';
@@ -23,11 +25,14 @@ export { AppMonitoring } from './monitoring/app-monitoring';
 export type { AppMonitoringProps } from './monitoring/app-monitoring';
 export { GrafanaDashboard, PanelUnit } from './monitoring/grafana-dashboard';
 export type { DashboardPanel, GrafanaDashboardProps, PanelQuery } from './monitoring/grafana-dashboard';
+export { Prometheus } from './monitoring/prometheus';
+export type { KubePrometheusStackOptions, PrometheusOptions } from './monitoring/prometheus';
 export { PlatformAlerts } from './monitoring/platform-alerts';
 export type { PlatformAlertsProps } from './monitoring/platform-alerts';
 
 // Workloads: the contract every workload kind offers, its value classes, and ProductionApp.
 export type { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workload/workload';
+export type { ISecretProducer } from './workload/secret-producer';
 export { EnvValue } from './workload/env-value';
 export { Image } from './workload/image';
 export { Probe } from './workload/probe';
@@ -51,7 +56,9 @@ export type { IPostgresDatabase } from './postgres/postgres-database';
 export { DataDurability, PostgresReplication, SynchronousMethod } from './postgres/replication';
 export type { SynchronousReplicationOptions } from './postgres/replication';
 export { ObjectStoreCredentials } from './postgres/object-store';
-export type { ObjectStoreLocation, S3CredentialsOptions } from './postgres/object-store';
+export type {
+  AzureCredentialsOptions, CloudIdentity, GoogleCloudCredentialsOptions, ObjectStoreLocation, S3CredentialsOptions,
+} from './postgres/object-store';
 export { BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, PostgresBackup } from './postgres/backup';
 export type { ObjectStoreBackupOptions } from './postgres/backup';
 export { PostgresRecovery } from './postgres/recovery';
@@ -60,7 +67,8 @@ export { PgBouncerPoolMode } from './postgres/pooler';
 export type { PostgresPoolerOptions } from './postgres/pooler';
 export type { PostgresMonitoringOptions } from './postgres/postgres-monitoring';
 export { HaPostgres } from './postgres/ha-postgres';
-export type { HaPostgresProps, KubernetesApiEndpoint, PostgresStorage } from './postgres/ha-postgres';
+export type { HaPostgresProps, KubernetesApiEndpoint } from './postgres/ha-postgres';
+export type { PostgresStorage } from './postgres/storage';
 export { ExternalPostgres } from './postgres/external-postgres';
 export type { ExternalPostgresCredentials, ExternalPostgresProps } from './postgres/external-postgres';
 

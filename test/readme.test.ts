@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import { Platform } from '../apps/platform';
+import { PROD } from '../apps/stages';
 import { ShopChart } from '../examples/single-service/src/shop-chart';
-import { Guardrails, Image, ProductionApp, Probe } from '../lib';
+import { Guardrails, Image, Prerequisite, PrerequisiteKind, ProductionApp, Probe } from '../lib';
 
 const ROOT = path.join(__dirname, '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -60,5 +62,21 @@ describe('README', () => {
     // THEN
     expect(guardrails.evaluate().errors).toEqual([]);
     expect(README).toContain('the `network-default-deny` guardrail');
+  });
+
+  test('states the supported cluster versions on a line of their own, as the stage apps declare them', () => {
+    const line = README.split('\n').find((l) => l.startsWith('Supported clusters: '));
+    const declared = Prerequisite.declaredIn(new Platform(Testing.app(), 'platform', PROD))
+      .filter((d) => d.prerequisite.kind === PrerequisiteKind.KUBERNETES).map((d) => d.prerequisite.title);
+    expect(declared).toEqual(['Kubernetes 1.34 to 1.36']);
+    expect(line).toBe(`Supported clusters: ${declared[0]}.`);
+  });
+
+  test('points to the prerequisites file of each stage in a section of its own', () => {
+    expect(README).toContain('## What the cluster must provide');
+    for (const stage of ['dev', 'prod']) {
+      expect(README).toContain(`(dist/${stage}/PREREQUISITES.md)`);
+      expect(fs.existsSync(path.join(ROOT, 'dist', stage, 'PREREQUISITES.md'))).toBe(true);
+    }
   });
 });

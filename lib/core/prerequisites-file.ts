@@ -13,7 +13,7 @@ export const PREREQUISITES_JSON = 'prerequisites.jsonc';
 
 /** The sections of the Markdown file, in order, with the columns of their tables. */
 const SECTIONS: ReadonlyArray<{ kind: PrerequisiteKind; title: string; intro: string }> = [
-  { kind: PrerequisiteKind.KUBERNETES, title: 'Kubernetes', intro: 'The cluster runs one of these Kubernetes versions.' },
+  { kind: PrerequisiteKind.KUBERNETES, title: 'Kubernetes', intro: 'The cluster runs a Kubernetes version inside every range listed here.' },
   { kind: PrerequisiteKind.OPERATOR, title: 'Operators and CRDs', intro: 'Installed before the manifests are applied, each with its CustomResourceDefinitions at the version given.' },
   { kind: PrerequisiteKind.CLUSTER_OBJECT, title: 'Cluster-scoped objects', intro: 'Objects the manifests name but do not create: the platform team creates them once per cluster.' },
   { kind: PrerequisiteKind.OBJECT, title: 'Objects produced elsewhere', intro: 'Namespaced objects the manifests read but do not produce.' },
@@ -21,6 +21,7 @@ const SECTIONS: ReadonlyArray<{ kind: PrerequisiteKind; title: string; intro: st
   { kind: PrerequisiteKind.SECRET_STORE_KEY, title: 'Secret store keys', intro: 'Keys that exist in the secret stores\' backends before the ExternalSecrets that read them can sync.' },
   { kind: PrerequisiteKind.DNS_RECORD, title: 'DNS records', intro: 'Names that resolve to the cluster\'s entry before their certificates can be issued.' },
   { kind: PrerequisiteKind.NETWORK, title: 'Network', intro: 'Facts about the cluster\'s network the NetworkPolicies are written for.' },
+  { kind: PrerequisiteKind.CLOUD_IDENTITY, title: 'Cloud identities', intro: 'Identities of the cloud provider that ServiceAccounts of the manifests assume: each must exist and trust the ServiceAccount named.' },
 ];
 
 /**

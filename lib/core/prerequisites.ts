@@ -21,6 +21,8 @@ export enum PrerequisiteKind {
   DNS_RECORD = 'dns-record',
   /** A fact about the cluster's network the NetworkPolicies depend on (where the API server answers, ...). */
   NETWORK = 'network',
+  /** A cloud identity (an IAM role, a Google service account, a managed identity) that trusts a ServiceAccount of the manifests. */
+  CLOUD_IDENTITY = 'cloud-identity',
 }
 
 /** Options of {@link Operator.of}. */
@@ -60,6 +62,7 @@ export class Operator {
     version: '0.14',
     crds: ['objectstores.barmancloud.cnpg.io'],
     namespace: 'cnpg-system',
+    kubernetesVersions: '1.29 or later: its sidecar is a native sidecar (an init container with restartPolicy Always)',
     docs: 'https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/',
   });
 
@@ -145,9 +148,12 @@ export class Operator {
  * (`PREREQUISITES.md`), and the guardrails accept a name an object reads when a prerequisite declares it.
  */
 export class Prerequisite {
-  /** The Kubernetes versions the cluster must run, from `min` to `max` (minor versions, e.g. `1.34`). */
+  /**
+   * The Kubernetes versions the cluster must run, from `min` to `max` (minor versions, e.g. `1.34`).
+   * Two declarations of different ranges are both listed: the cluster must satisfy each.
+   */
   public static kubernetesVersions(min: string, max: string, reason: string): Prerequisite {
-    return new Prerequisite(PrerequisiteKind.KUBERNETES, 'kubernetes', `Kubernetes ${min} to ${max}`, reason, { min, max });
+    return new Prerequisite(PrerequisiteKind.KUBERNETES, `kubernetes:${min}-${max}`, `Kubernetes ${min} to ${max}`, reason, { min, max });
   }
 
   /** `operator` installed, at its version, with its CRDs. */
@@ -195,6 +201,15 @@ export class Prerequisite {
   }
 
   /**
+   * The cloud identity `identity` of `provider` (an IAM role ARN, a Google service account, an Azure
+   * client id) exists and trusts the ServiceAccount `namespace/serviceAccount` (IRSA, GKE or Azure workload identity).
+   */
+  public static cloudIdentity(provider: string, identity: string, namespace: string, serviceAccount: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.CLOUD_IDENTITY, `identity:${provider}:${identity}:${namespace}/${serviceAccount}`,
+      `${provider} ${identity} trusts ServiceAccount ${namespace}/${serviceAccount}`, reason, { provider, identity, namespace, serviceAccount });
+  }
+
+  /**
    * Declares that `scope` relies on `prerequisites`. The one place constructs (and users, for objects
    * they write by hand) record what the cluster must provide; the stage's prerequisites file and the
    * guardrails read the declarations back with {@link Prerequisite.declaredIn}.
@@ -217,7 +232,9 @@ export class Prerequisite {
         const declared = byKey.get(prerequisite.key);
         if (declared === undefined) {
           byKey.set(prerequisite.key, { prerequisite, requiredBy: [construct.node.path] });
-        } else if (!declared.requiredBy.includes(construct.node.path)) {
+        } else if (declared.requiredBy[declared.requiredBy.length - 1] !== construct.node.path) {
+          // Each construct is visited once, so a path repeats only as the last one: no scan of the list, which
+          // for a fact every workload declares (the cluster DNS) grows with the app.
           declared.requiredBy.push(construct.node.path);
         }
       }

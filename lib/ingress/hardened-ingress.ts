@@ -7,10 +7,11 @@ import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
 import { clusterScoped, nameFromId, resolveNamespace } from '../core/names';
+import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkNamespaceName, checkUrlPath } from '../core/validate';
 import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
 import { GatewayRoutes, HTTP_LISTENER } from './_gateway-routes';
-import { CertificateIssuer } from './certificate-issuer';
+import { CertificateIssuer, IssuerKind } from './certificate-issuer';
 import { IngressController } from './ingress-controller';
 import { IIngressBackend, PathMatch, Route, RouteOptions, hostSlug, routesByHost } from './route';
 import { ResolvedTraffic, TrafficFeature, TrafficOptions, checkSupported, checkTraffic, resolveTraffic } from './traffic';
@@ -36,6 +37,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 const ACME_SOLVER_PORT = 8089;
 const HTTP_ROUTE_MAX_RULES = 16;
+const SOLVER_SERVICE_TYPE = 'ClusterIP';
 
 /**
  * The only way traffic enters: routes from hosts and paths to backends, with TLS for every host
@@ -117,6 +119,7 @@ export class HardenedIngress extends Construct {
     this.traffic = resolveTraffic(props);
 
     this.labels = recommendedLabels({ name: this.name, instance: this.name, component: 'ingress' });
+    this.declarePrerequisites();
 
     if (props.issuer?.acme) {
       this.clusterIssuer = new ClusterIssuer(this, 'ClusterIssuer', {
@@ -202,6 +205,7 @@ export class HardenedIngress extends Construct {
       this.hostNames.add(host);
       this.hostOfSlug.set(slug, host);
       this.addCertificate(host);
+      Prerequisite.declare(this, Prerequisite.dnsRecord(host, this.entry(), 'clients, and the ACME server that validates the certificate, reach the host there'));
     }
     backend.allowFrom(this.controller.peer, [{ port: backend.port }]);
     return this.gatewayRoutes ? this.gatewayRoutes.routeFor(host) : this.ingressFor(sortedRanges);
@@ -210,13 +214,19 @@ export class HardenedIngress extends Construct {
 
 
 
+  /**
+   * The HTTP-01 solver: cert-manager's solver Service is a NodePort unless `serviceType` says otherwise
+   * (cert-manager v1.21.1, pkg/issuer/acme/http/service.go), and the namespace baseline's quota allows no
+   * node ports; a ClusterIP Service is all the ingress controller or Gateway needs to reach the solver pod.
+   */
   private http01Solver(): ClusterIssuerSpecAcmeSolversHttp01 {
     const gateway = this.controller.gateway;
     if (gateway === undefined) {
-      return { ingress: { ingressClassName: this.controller.ingressClassName } };
+      return { ingress: { ingressClassName: this.controller.ingressClassName, serviceType: SOLVER_SERVICE_TYPE } };
     }
     return {
       gatewayHttpRoute: {
+        serviceType: SOLVER_SERVICE_TYPE,
         parentRefs: [{
           kind: 'Gateway',
           name: gateway.name,
@@ -225,6 +235,49 @@ export class HardenedIngress extends Construct {
         }],
       },
     };
+  }
+
+  /** Where the routed hosts' DNS records point: the controller's load balancer, or the Gateway's address. */
+  private entry(): string {
+    const gateway = this.controller.gateway;
+    return gateway !== undefined
+      ? `the address of Gateway ${gateway.namespace ?? this.namespace}/${gateway.name}`
+      : `the load balancer of ${this.controller.description} (IngressClass ${this.controller.ingressClassName})`;
+  }
+
+  /** Declares what the routes rely on: the controller or Gateway, the issuer, cert-manager and its settings, existing TLS Secrets. */
+  private declarePrerequisites(): void {
+    const { issuer, tlsSecrets } = this.props;
+    const gateway = this.controller.gateway;
+    if (gateway === undefined) {
+      Prerequisite.declare(this, Prerequisite.clusterObject('IngressClass', this.controller.ingressClassName ?? '',
+        `${this.controller.description} serves the Ingresses; its pods are ${this.controller.peer.description}, which the backends admit`));
+    } else {
+      Prerequisite.declare(this, Prerequisite.operator(Operator.GATEWAY_API, 'serves the Gateway and HTTPRoutes'), gateway.gatewayClassName !== undefined
+        ? Prerequisite.clusterObject('GatewayClass', gateway.gatewayClassName, `its implementation runs the Gateway's proxies as ${this.controller.peer.description}, which the backends admit`)
+        : Prerequisite.object('Gateway', gateway.namespace ?? this.namespace, gateway.name, 'the HTTPRoutes attach to its listeners, which hold the certificates'));
+    }
+    for (const [host, secretName] of Object.entries(tlsSecrets ?? {})) {
+      Prerequisite.declare(this, Prerequisite.object('Secret', this.namespace, secretName, `the TLS certificate of ${host}, managed outside these manifests`));
+    }
+    if (issuer === undefined) {
+      return;
+    }
+    Prerequisite.declare(this, Prerequisite.operator(Operator.CERT_MANAGER, 'issues the certificates'));
+    if (issuer.acme === undefined) {
+      Prerequisite.declare(this, issuer.kind === IssuerKind.CLUSTER_ISSUER
+        ? Prerequisite.clusterObject('ClusterIssuer', issuer.name, 'signs the certificates of the routed hosts')
+        : Prerequisite.object('Issuer', this.namespace, issuer.name, 'signs the certificates of the routed hosts'));
+      return;
+    }
+    Prerequisite.declare(this, Prerequisite.controllerSetting('cert-manager',
+      'runs the ACME HTTP-01 solver pods with its defaults: non-root (--acme-http01-solver-run-as-non-root), with cpu and memory requests and limits',
+      `the solver pods run in namespace ${this.namespace}, where Pod Security restricted and the ResourceQuota admit only such pods`));
+    if (gateway !== undefined) {
+      Prerequisite.declare(this, Prerequisite.controllerSetting('cert-manager',
+        'Gateway API support on: --enable-gateway-api, or gatewayAPI.enabled: true in its controller configuration (off by default)',
+        'the ClusterIssuer solves HTTP-01 with an HTTPRoute on the Gateway\'s HTTP listener'));
+    }
   }
 
   private secretNameOf(host: string): string | undefined {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
 import { AppMetrics } from './app-metrics';
+import { declarePrometheus, selectedLabels } from './prometheus';
 
 /** What a ServiceMonitor scrapes: the Services of a workload and their metrics port. */
 export interface ServiceMonitorTarget {
@@ -16,12 +17,14 @@ export interface ServiceMonitorTarget {
 
 /**
  * A prometheus-operator ServiceMonitor that scrapes the workload's Services in their own namespace,
- * over HTTP, as `metrics` says.
+ * over HTTP, as `metrics` says, labelled for the Prometheus that `metrics` names.
  * @internal
  */
 export function addServiceMonitor(scope: Construct, id: string, target: ServiceMonitorTarget): ServiceMonitor {
+  const prometheus = target.metrics.prometheus;
+  declarePrometheus(scope, prometheus);
   return new ServiceMonitor(scope, id, {
-    metadata: target.metadata,
+    metadata: { ...target.metadata, labels: selectedLabels(prometheus, target.metadata.labels) },
     spec: {
       selector: { matchLabels: target.selector },
       namespaceSelector: { matchNames: [target.metadata.namespace] },

@@ -7,16 +7,18 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
- * The `severity` label of an alert, which Alertmanager routes on.
- * The levels are the ones of Aileron's alert table.
+ * The `severity` label of an alert, which Alertmanager routes on: the three levels kube-prometheus-stack's
+ * own rules and its default inhibit rules use (a `critical` alert silences the `warning` and `info`
+ * alerts of the same name and namespace).
+ * @see https://github.com/prometheus-community/helm-charts/blob/main/charts/kube-prometheus-stack/values.yaml (alertmanager.config.inhibit_rules)
  */
 export enum AlertSeverity {
-  /** A user-facing outage: page someone now. */
+  /** An outage of a service or of a core function (Aileron's "Critical" and "High"): page someone now. */
   CRITICAL = 'critical',
-  /** A degraded core function (e.g. the task queue): act within the hour. */
-  HIGH = 'high',
   /** Trouble ahead (a filling disk, failing jobs): act within the working day. */
   WARNING = 'warning',
+  /** Worth knowing, never worth a page: kube-prometheus-stack mutes it while a warning or critical alert fires in the namespace. */
+  INFO = 'info',
 }
 
 /**
@@ -128,20 +130,29 @@ export interface Alert {
   readonly description: string;
 }
 
+/** Where rendered alerts belong and what they carry besides their own fields. */
+export interface AlertRendering {
+  /** The namespace every expression selects: each alert carries it as its `namespace` label, which Alertmanager groups and inhibits by. */
+  readonly namespace: string;
+  /** Base URL of the runbooks, when alerts link to them. */
+  readonly runbookBaseUrl?: string;
+  /** Labels of every rule, e.g. the name of the watched object for routing; `severity` and `namespace` are always the alert's own. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 /**
- * Alerts as prometheus-operator rules: a `severity` label, `summary` and `description`
+ * Alerts as prometheus-operator rules: `severity` and `namespace` labels, `summary` and `description`
  * annotations and, when a runbook base URL is given, a `runbook_url` of `<base>/<alert name in lowercase>`.
- * `labels` go on every rule, e.g. the name of the watched object for routing; `severity` is always the alert's own.
+ * The `namespace` label is set on the rule because an aggregation (`count(...)`, `max(...)`) drops it from
+ * the series, and kube-prometheus-stack's Alertmanager groups and inhibits by it.
  */
-export function renderAlerts(
-  alerts: readonly Alert[], runbookBaseUrl?: string, labels: Readonly<Record<string, string>> = {},
-): PrometheusRuleSpecGroupsRules[] {
-  const base = runbookBaseUrl?.replace(/\/+$/, '');
+export function renderAlerts(alerts: readonly Alert[], rendering: AlertRendering): PrometheusRuleSpecGroupsRules[] {
+  const base = rendering.runbookBaseUrl?.replace(/\/+$/, '');
   return alerts.map((alert) => ({
     alert: alert.name,
     expr: PrometheusRuleSpecGroupsRulesExpr.fromString(alert.expr),
     for: prometheusDuration(alert.for),
-    labels: { ...labels, severity: alert.severity },
+    labels: { ...rendering.labels, namespace: rendering.namespace, severity: alert.severity },
     annotations: {
       summary: alert.summary,
       description: alert.description,

@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { checkAbsolutePath } from '../core/validate';
-import { NetworkPeer } from '../network/network-peer';
 import { checkLabelName, checkMetricName, checkRunbookBaseUrl } from './alerting';
+import { Prometheus, checkPrometheus } from './prometheus';
 
 /** When the alerts of an app fire, and where their runbooks are. */
 export interface AppAlertOptions {
@@ -25,8 +25,12 @@ export interface MetricsOptions {
   readonly path?: string;
   /** Scrape interval. @default Duration.seconds(30) */
   readonly interval?: Duration;
-  /** Who scrapes: the NetworkPolicy admits them to the metrics port. @default NetworkPeer.namespace('monitoring') */
-  readonly scraper?: NetworkPeer;
+  /**
+   * The Prometheus that scrapes the app and loads its alerts: the ServiceMonitor and the PrometheusRule
+   * carry the labels it selects, and the NetworkPolicy admits its pods to the metrics port.
+   * @default Prometheus.kubePrometheusStack() - release kube-prometheus-stack in namespace monitoring
+   */
+  readonly prometheus?: Prometheus;
   /** Counter of the HTTP requests the app handled, labelled with the status code. @default 'http_requests_total' */
   readonly requestsMetric?: string;
   /** Label of `requestsMetric` that holds the HTTP status code. @default 'code' */
@@ -61,6 +65,7 @@ export class AppMetrics {
       alerts.latencyQuantile ?? 0.99,
       alerts.maxLatency ?? Duration.seconds(1),
       alerts.runbookBaseUrl,
+      options.prometheus ?? Prometheus.kubePrometheusStack(),
     );
     if (options.path !== undefined) {
       checkAbsolutePath(scope, 'metrics.path', options.path);
@@ -79,6 +84,7 @@ export class AppMetrics {
     if (metrics.runbookBaseUrl !== undefined) {
       checkRunbookBaseUrl(scope, 'metrics.alerts.runbookBaseUrl', metrics.runbookBaseUrl);
     }
+    checkPrometheus(scope, 'metrics.prometheus', metrics.prometheus);
     return metrics;
   }
 
@@ -101,5 +107,7 @@ export class AppMetrics {
     public readonly maxLatency: Duration,
     /** Base URL of the runbooks, when alerts link to them. */
     public readonly runbookBaseUrl: string | undefined,
+    /** The Prometheus that scrapes the app and loads its alerts. */
+    public readonly prometheus: Prometheus,
   ) {}
 }

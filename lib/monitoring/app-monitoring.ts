@@ -4,6 +4,7 @@ import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { Alert, AlertSeverity, prometheusDuration, renderAlerts } from './alerting';
 import { AppMetrics } from './app-metrics';
 import { DashboardPanel, GrafanaDashboard, PanelUnit } from './grafana-dashboard';
+import { declareClusterMetrics, declarePrometheus, selectedLabels } from './prometheus';
 
 /** Props of {@link AppMonitoring}: plain values of the workload it watches. */
 export interface AppMonitoringProps {
@@ -17,7 +18,7 @@ export interface AppMonitoringProps {
   readonly deploymentName: string;
   /** Labels of the PrometheusRule and the dashboard ConfigMap: the workload's recommended labels. */
   readonly labels: Record<string, string>;
-  /** The workload's metrics and alert thresholds. */
+  /** The workload's metrics, alert thresholds and the Prometheus that loads the alerts. */
   readonly metrics: AppMetrics;
 }
 
@@ -88,9 +89,11 @@ export class AppMonitoring extends Construct {
         description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had unavailable replicas for 15 minutes: it runs with less capacity and redundancy than it asks for.',
       },
     ];
+    declarePrometheus(this, metrics.prometheus);
+    declareClusterMetrics(this, metrics.prometheus);
     this.alerts = new PrometheusRule(this, 'Alerts', {
-      metadata: { name, namespace, labels },
-      spec: { groups: [{ name, rules: renderAlerts(alerts, metrics.runbookBaseUrl) }] },
+      metadata: { name, namespace, labels: selectedLabels(metrics.prometheus, labels) },
+      spec: { groups: [{ name, rules: renderAlerts(alerts, { namespace, runbookBaseUrl: metrics.runbookBaseUrl }) }] },
     });
 
     const rate = (selector: string) => `rate(${requests}{${selector}}[$__rate_interval])`;

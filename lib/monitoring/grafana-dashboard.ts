@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
 import { resolveNamespace } from '../core/names';
+import { Prerequisite } from '../core/prerequisites';
 import { checkDnsSubdomain, checkLabels } from '../core/validate';
 
 /** The label the Grafana dashboard sidecar watches for ConfigMaps to load. */
@@ -141,6 +142,10 @@ export class GrafanaDashboard extends Construct {
       panels: props.panels.map(renderPanel),
     };
 
+    Prerequisite.declare(this, Prerequisite.controllerSetting('Grafana dashboard sidecar',
+      `loads ConfigMaps labelled ${GRAFANA_DASHBOARD_LABEL}=1 from every namespace (kube-prometheus-stack's defaults: grafana.sidecar.dashboards.enabled true, `
+      + `label ${GRAFANA_DASHBOARD_LABEL}, labelValue "1", searchNamespace ALL)`,
+      'the dashboards are ConfigMaps in the namespace of what they show'));
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels },
       data: { [`${this.name}.json`]: `${JSON.stringify(model, undefined, 2)}\n` },

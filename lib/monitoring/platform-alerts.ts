@@ -6,6 +6,7 @@ import { recommendedLabels } from '../core/labels';
 import { resolveNamespace } from '../core/names';
 import { checkDnsSubdomain, checkInteger } from '../core/validate';
 import { Alert, AlertCondition, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alerting';
+import { Prometheus, checkPrometheus, declareClusterMetrics, declarePrometheus, declareVolumeStats, selectedLabels } from './prometheus';
 
 /** Props of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
@@ -22,31 +23,41 @@ export interface PlatformAlertsProps {
   /** Share of a PersistentVolumeClaim's capacity, in percent, above which `PersistentVolumeFillingUp` fires. @default 80 */
   readonly volumeUsagePercent?: number;
   /**
-   * When the database is unhealthy (`DatabaseUnhealthy`, critical). Use `AlertCondition.none()` when
-   * the database brings its own rules, as `HaPostgres` does for CloudNativePG.
-   * @default AlertCondition.gaugeIsZero('pg_up') - postgres_exporter cannot reach PostgreSQL
+   * The Prometheus that loads the alerts: the PrometheusRule carries the labels it selects.
+   * @default Prometheus.kubePrometheusStack() - release kube-prometheus-stack in namespace monitoring
+   */
+  readonly prometheus?: Prometheus;
+  /**
+   * When the database is unhealthy (`DatabaseUnhealthy`, critical), e.g. `AlertCondition.gaugeIsZero('pg_up')`
+   * where postgres_exporter runs. `HaPostgres` brings its own rules on CloudNativePG's metrics instead.
+   * @default AlertCondition.none() - no alert: an alert exists only when the exporter it reads is deployed
    */
   readonly database?: AlertCondition;
   /**
-   * When the cache or task queue is unhealthy (`CacheUnhealthy`, high).
-   * @default AlertCondition.gaugeIsZero('redis_up') - redis_exporter cannot reach Redis
+   * When the cache or task queue is unhealthy (`CacheUnhealthy`, critical), e.g. `AlertCondition.gaugeIsZero('redis_up')`
+   * where redis_exporter runs.
+   * @default AlertCondition.none() - no alert: an alert exists only when the exporter it reads is deployed
    */
   readonly cache?: AlertCondition;
   /**
-   * When background tasks fail more than usual (`TaskFailuresRising`, warning).
-   * @default AlertCondition.counterIncrease('celery_task_failed_total', 5, Duration.minutes(15)) - more than 5 Celery task failures in 15 minutes (celery-exporter)
+   * When background tasks fail more than usual (`TaskFailuresRising`, warning), e.g.
+   * `AlertCondition.counterIncrease('celery_task_failed_total', 5, Duration.minutes(15))` where celery-exporter runs.
+   * @default AlertCondition.none() - no alert: an alert exists only when the exporter it reads is deployed
    */
   readonly taskFailures?: AlertCondition;
 }
 
 /**
  * The alerts every production namespace needs, from Aileron's production checklist, as one
- * prometheus-operator `PrometheusRule`: a crash-looping pod (critical), an unhealthy database
- * (critical), an unhealthy cache (high), a volume over 80% full and rising task failures (warning).
+ * prometheus-operator `PrometheusRule`: a crash-looping pod (critical) and a volume over 80% full
+ * (warning) always; an unhealthy database or cache (critical) and rising task failures (warning) when
+ * their condition is given. Aileron's "High" (an unhealthy cache: the task queue is down) is an
+ * outage, and kube-prometheus-stack's routing pages on `critical`, so it is `critical` here.
  *
  * Pod and volume alerts read kube-state-metrics and the kubelet's volume stats; the database, cache
- * and task alerts read the exporters named by their conditions. Every expression selects the
- * namespace, so one rule per namespace never alerts on another's workloads.
+ * and task alerts read the exporters named by their conditions, so they exist only when a condition
+ * names one. Every expression selects the namespace, so one rule per namespace never alerts on
+ * another's workloads, and every alert carries the `namespace` label.
  *
  * @see https://prometheus-operator.dev/docs/developer/alerting/
  * @see https://github.com/kubernetes/kube-state-metrics/tree/main/docs/metrics
@@ -65,15 +76,17 @@ export class PlatformAlerts extends Construct {
     this.name = props.name ?? 'platform-alerts';
     this.namespace = resolveNamespace(this, 'PlatformAlerts', props.namespace, 'the alerts watch one namespace');
     const volumeUsagePercent = props.volumeUsagePercent ?? 80;
-    const database = props.database ?? AlertCondition.gaugeIsZero('pg_up');
-    const cache = props.cache ?? AlertCondition.gaugeIsZero('redis_up');
-    const taskFailures = props.taskFailures ?? AlertCondition.counterIncrease('celery_task_failed_total', 5, Duration.minutes(15));
+    const prometheus = props.prometheus ?? Prometheus.kubePrometheusStack();
+    const database = props.database ?? AlertCondition.none();
+    const cache = props.cache ?? AlertCondition.none();
+    const taskFailures = props.taskFailures ?? AlertCondition.none();
 
     checkDnsSubdomain(this, 'name', this.name);
     if (props.runbookBaseUrl !== undefined) {
       checkRunbookBaseUrl(this, 'runbookBaseUrl', props.runbookBaseUrl);
     }
     checkInteger(this, 'volumeUsagePercent', volumeUsagePercent, 1, 99);
+    checkPrometheus(this, 'prometheus', prometheus);
     for (const [prop, condition] of Object.entries({ database, cache, taskFailures })) {
       const problem = condition.problem();
       check(problem === undefined, this, prop, condition.description, problem ?? '');
@@ -117,7 +130,7 @@ export class PlatformAlerts extends Construct {
         name: 'CacheUnhealthy',
         expr: cacheExpr,
         for: Duration.minutes(5),
-        severity: AlertSeverity.HIGH,
+        severity: AlertSeverity.CRITICAL,
         summary: 'The cache of {{ $labels.namespace }} is unhealthy',
         description: 'The cache and task queue of namespace {{ $labels.namespace }} have been unhealthy for 5 minutes: background tasks are not running.',
       });
@@ -134,13 +147,16 @@ export class PlatformAlerts extends Construct {
       });
     }
 
+    declarePrometheus(this, prometheus);
+    declareClusterMetrics(this, prometheus);
+    declareVolumeStats(this);
     this.rule = new PrometheusRule(this, 'Resource', {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: recommendedLabels({ name: this.name, instance: this.name, component: 'alerting' }),
+        labels: selectedLabels(prometheus, recommendedLabels({ name: this.name, instance: this.name, component: 'alerting' })),
       },
-      spec: { groups: [{ name: this.name, rules: renderAlerts(alerts, props.runbookBaseUrl) }] },
+      spec: { groups: [{ name: this.name, rules: renderAlerts(alerts, { namespace: this.namespace, runbookBaseUrl: props.runbookBaseUrl }) }] },
     });
   }
 }

@@ -3,9 +3,10 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { clusterScoped } from '../core/names';
+import { keepOnPrune } from '../core/protection';
 import { cpuMillis, cpuQuantity, sizeQuantity } from '../core/quantities';
 import { checkInteger, checkLabels, checkNamespaceName } from '../core/validate';
-import { DNS_PORTS, NetworkPeer } from '../network/network-peer';
+import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
 import { ContainerResources, checkResources, resourceQuantities } from '../workload/resources';
 
@@ -43,8 +44,12 @@ export interface NamespaceBaselineProps {
    * @default - cpu 100m/500m, memory 128Mi/256Mi, ephemeral storage 128Mi/1Gi (request/limit)
    */
   readonly containerDefaults?: ContainerResources;
-  /** Where cluster DNS runs: every pod of the namespace may reach it. @default NetworkPeer.clusterDns() */
-  readonly dns?: NetworkPeer;
+  /**
+   * Where the namespace's pods resolve names: every pod may reach it on 53/UDP and 53/TCP. Give the
+   * workloads of the namespace the same value, for their own NetworkPolicies.
+   * @default ClusterDns.kubeDns() - the kube-dns pods in kube-system
+   */
+  readonly dns?: ClusterDns;
   /** Additional labels of the namespace. @default - none */
   readonly labels?: Record<string, string>;
 }
@@ -58,7 +63,9 @@ const DEFAULT_CONTAINER: ContainerResources = {
 /**
  * A namespace ready for production workloads: Pod Security `restricted` enforced (and audited and
  * warned), a ResourceQuota, a LimitRange with container defaults, a default-deny NetworkPolicy for
- * all traffic, and one exception every pod needs: DNS.
+ * all traffic, and one exception every pod needs: DNS. The Namespace carries the Argo CD and Flux
+ * annotations that keep it when the manifests are pruned or their Application is deleted: deleting
+ * it deletes every object in it, the database's volumes included.
  */
 export class NamespaceBaseline extends Construct {
   /** Name of the namespace. */
@@ -73,16 +80,20 @@ export class NamespaceBaseline extends Construct {
   public readonly defaultDeny: k8s.KubeNetworkPolicy;
   /** The NetworkPolicy that lets every pod resolve names. */
   public readonly allowDns: NetworkPolicyRules;
+  /** Where the namespace's pods resolve names. */
+  public readonly dns: ClusterDns;
 
   public constructor(scope: Construct, id: string, props: NamespaceBaselineProps) {
     super(scope, id);
     this.name = props.name;
+    this.dns = props.dns ?? ClusterDns.kubeDns();
     const defaults = props.containerDefaults ?? DEFAULT_CONTAINER;
     const quota = props.quota;
 
     checkNamespaceName(this, 'name', this.name);
     checkLabels(this, 'labels', props.labels ?? {});
     checkResources(this, 'containerDefaults', defaults);
+    checkClusterDns(this, 'dns', this.dns);
     check(cpuMillis(quota.requestsCpu) <= cpuMillis(quota.limitsCpu), this, 'quota.requestsCpu', cpuQuantity(quota.requestsCpu),
       `must not exceed 'quota.limitsCpu' (${cpuQuantity(quota.limitsCpu)})`);
     check(quota.requestsMemory.toKibibytes() <= quota.limitsMemory.toKibibytes(), this, 'quota.requestsMemory', sizeQuantity(quota.requestsMemory),
@@ -107,6 +118,8 @@ export class NamespaceBaseline extends Construct {
       },
     });
     clusterScoped(this.namespace);
+    // Deleting the Namespace deletes everything in it, the database's volumes included.
+    keepOnPrune(this.namespace);
 
     this.quota = new k8s.KubeResourceQuota(this, 'Quota', {
       metadata,
@@ -149,7 +162,7 @@ export class NamespaceBaseline extends Construct {
       labels,
       policyTypes: [PolicyType.EGRESS],
     });
-    this.allowDns.allowEgress(props.dns ?? NetworkPeer.clusterDns(), DNS_PORTS);
+    this.dns.allowFrom(this.allowDns);
 
     for (const child of [this.quota, this.limitRange, this.defaultDeny, this.allowDns]) {
       child.node.addDependency(this.namespace);

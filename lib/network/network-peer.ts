@@ -28,7 +28,8 @@ export const DNS_PORTS: readonly NetworkPort[] = [
 export class NetworkPeer {
   /** Pods with `labels` in `namespace` (the protected pods' own namespace when omitted). */
   public static pods(labels: Record<string, string>, namespace?: string): NetworkPeer {
-    return new NetworkPeer(`pods:${namespace ?? ''}:${stableKey(labels)}`, (from) => ({
+    return new NetworkPeer(`pods:${namespace ?? ''}:${stableKey(labels)}`,
+      `pods with ${describeLabels(labels)}${namespace !== undefined ? ` in namespace ${namespace}` : ''}`, (from) => ({
       podSelector: { matchLabels: { ...labels } },
       ...(namespace !== undefined && namespace !== from ? { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } } : {}),
     }));
@@ -41,12 +42,14 @@ export class NetworkPeer {
 
   /** Every pod in the namespaces with `labels`. */
   public static namespaces(labels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer(`namespaces:${stableKey(labels)}`, () => ({ namespaceSelector: { matchLabels: { ...labels } } }));
+    return new NetworkPeer(`namespaces:${stableKey(labels)}`, `every pod in the namespaces with ${describeLabels(labels)}`,
+      () => ({ namespaceSelector: { matchLabels: { ...labels } } }));
   }
 
   /** Pods with `podLabels` in the namespaces with `namespaceLabels`. */
   public static podsInNamespaces(podLabels: Record<string, string>, namespaceLabels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer(`pods-in:${stableKey(namespaceLabels)}:${stableKey(podLabels)}`, () => ({
+    return new NetworkPeer(`pods-in:${stableKey(namespaceLabels)}:${stableKey(podLabels)}`,
+      `pods with ${describeLabels(podLabels)} in the namespaces with ${describeLabels(namespaceLabels)}`, () => ({
       podSelector: { matchLabels: { ...podLabels } },
       namespaceSelector: { matchLabels: { ...namespaceLabels } },
     }));
@@ -54,7 +57,8 @@ export class NetworkPeer {
 
   /** Addresses in `cidr`, less those in `except`: for endpoints outside the cluster. */
   public static ipBlock(cidr: string, except: string[] = []): NetworkPeer {
-    return new NetworkPeer(`ip:${cidr}:${except.join(',')}`, () => ({
+    return new NetworkPeer(`ip:${cidr}:${except.join(',')}`,
+      `addresses in ${cidr}${except.length > 0 ? ` except ${except.join(', ')}` : ''}`, () => ({
       ipBlock: { cidr, ...(except.length > 0 ? { except: [...except] } : {}) },
     }));
   }
@@ -67,6 +71,8 @@ export class NetworkPeer {
   private constructor(
     /** Identifies the peer, so that the same rule added twice renders once. */
     public readonly key: string,
+    /** The peer in words, for messages and the prerequisites file: `addresses in 10.0.0.0/20`. */
+    public readonly description: string,
     private readonly render: (fromNamespace: string | undefined) => k8s.NetworkPolicyPeer,
   ) {}
 
@@ -78,4 +84,9 @@ export class NetworkPeer {
 
 function stableKey(labels: Record<string, string>): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+}
+
+function describeLabels(labels: Record<string, string>): string {
+  const pairs = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`);
+  return pairs.length > 0 ? pairs.join(', ') : 'any labels';
 }

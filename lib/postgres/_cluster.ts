@@ -5,7 +5,8 @@ import {
 } from '../../imports/postgresql.cnpg.io';
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { kib, sizeQuantity } from '../core/quantities';
-import { DNS_PORTS, NetworkPeer } from '../network/network-peer';
+import { ClusterDns } from '../network/cluster-dns';
+import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { NodePool, SpreadPolicy, nodePoolPlacement, zoneSpread } from '../workload/placement';
 import { ContainerResources, renderResources } from '../workload/resources';
@@ -59,10 +60,9 @@ export interface ClusterSettings {
 export function clusterSpec(settings: ClusterSettings): ClusterSpec {
   const { archive, recovery, resources } = settings;
   const walSize = settings.storage.walSize;
-  const serviceAccountAnnotations = {
-    ...archive?.options.credentials.serviceAccountAnnotations,
-    ...recovery?.options.credentials.serviceAccountAnnotations,
-  };
+  const identities = [archive?.options.credentials.identity, recovery?.options.credentials.identity];
+  const serviceAccountAnnotations = Object.assign({}, ...identities.map((identity) => identity?.serviceAccountAnnotations));
+  const podLabels = Object.assign({}, ...identities.map((identity) => identity?.podLabels));
   const placement = nodePoolPlacement(settings.nodePool);
   return {
     instances: settings.instances,
@@ -112,8 +112,16 @@ export function clusterSpec(settings: ClusterSettings): ClusterSpec {
     topologySpreadConstraints: [zoneSpread(settings.instanceLabels, settings.zoneSpread)],
     certificates: settings.poolerService !== undefined ? { serverAltDnsNames: serviceNames(settings.poolerService, settings.namespace) } : undefined,
     serviceAccountTemplate: Object.keys(serviceAccountAnnotations).length > 0 ? { metadata: { annotations: serviceAccountAnnotations } } : undefined,
+    // The operator copies these labels to the instance pods (and the Cluster's other objects), where identity webhooks select by them.
+    inheritedMetadata: Object.keys(podLabels).length > 0 ? { labels: podLabels } : undefined,
   };
 }
+
+/**
+ * The operator's pods as its release manifest and Helm chart label them (`app.kubernetes.io/name: cloudnative-pg`),
+ * in the namespace its documentation installs it in.
+ */
+export const OPERATOR_PODS = NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { [NAMESPACE_NAME_LABEL]: 'cnpg-system' });
 
 /** What the instances' NetworkPolicy opens. */
 export interface ClusterNetwork {
@@ -126,11 +134,13 @@ export interface ClusterNetwork {
   /** The instance pods. */
   readonly instances: NetworkPeer;
   /** The CloudNativePG operator's pods. */
-  readonly operator?: NetworkPeer;
+  readonly operator: NetworkPeer;
   /** Where the Kubernetes API server answers. */
   readonly kubernetesApi: { readonly peer: NetworkPeer; readonly port: number };
   /** The object stores the instances archive to and recover from. */
   readonly objectStores: readonly ObjectStoreLocation[];
+  /** Where the instances resolve names. */
+  readonly dns: ClusterDns;
 }
 
 /**
@@ -150,13 +160,15 @@ export function addClusterNetworkPolicy(scope: Construct, network: ClusterNetwor
   const clusterPods = NetworkPeer.pods({ [CLUSTER_LABEL]: network.name }, network.namespace);
   policy.allowIngress(clusterPods, [{ port: POSTGRES_PORT }]);
   policy.allowIngress(network.instances, [{ port: STATUS_PORT }]);
-  policy.allowIngress(network.operator ?? NetworkPeer.podsInNamespaces(
-    { 'app.kubernetes.io/name': 'cloudnative-pg' }, { [NAMESPACE_NAME_LABEL]: 'cnpg-system' }), [{ port: STATUS_PORT }, { port: POSTGRES_PORT }]);
+  policy.allowIngress(network.operator, [{ port: STATUS_PORT }, { port: POSTGRES_PORT }]);
   policy.allowEgress(network.instances, [{ port: POSTGRES_PORT }, { port: STATUS_PORT }]);
-  policy.allowEgress(NetworkPeer.clusterDns(), DNS_PORTS);
+  network.dns.allowFrom(policy);
   policy.allowEgress(network.kubernetesApi.peer, [{ port: network.kubernetesApi.port }]);
   for (const location of network.objectStores) {
     policy.allowEgress(objectStorePeer(location), [{ port: location.endpointPort ?? 443 }]);
+    for (const endpoint of location.credentials.identity?.tokenEndpoints ?? []) {
+      policy.allowEgress(endpoint.peer, [{ port: endpoint.port }]);
+    }
   }
   return policy;
 }

@@ -64,13 +64,16 @@ export function alertRules(ctx: AlertContext): Alert[] {
   }
   if (ctx.replication.isSynchronous) {
     const blocking = ctx.replication.durability === DataDurability.REQUIRED;
+    const standbys = ctx.replication.standbys;
+    // CloudNativePG 1.30 exports the requested count only (cnpg_collector_sync_replicas{value="observed"}): count the
+    // standbys streaming from the primary (the instance not in recovery) against the declared number instead.
     alerts.push({
       name: 'PostgresSynchronousStandbysMissing',
-      expr: `max(cnpg_collector_sync_replicas{${pods}, value="observed"}) < max(cnpg_collector_sync_replicas{${pods}, value="expected"})`,
+      expr: `max(cnpg_pg_replication_streaming_replicas{${pods}} and on (pod) (cnpg_pg_replication_in_recovery{${pods}} == 0)) < ${standbys}`,
       for: Duration.minutes(5),
       severity: blocking ? AlertSeverity.CRITICAL : AlertSeverity.WARNING,
       summary: `PostgreSQL ${where}: fewer synchronous standbys than required`,
-      description: `Fewer than ${ctx.replication.standbys} synchronous standbys are streaming: commits on ${where} `
+      description: `Only {{ $value }} standbys stream from the primary of ${where}, fewer than the ${standbys} a commit waits for: commits `
         + (blocking ? 'wait, and writes stop until a standby returns.' : 'are not replicated until a standby returns.'),
     });
   }

@@ -95,11 +95,11 @@ export class PostgresBackup {
 }
 
 /**
- * Checks the backups: a reason when there are none; otherwise the object store, the retention
- * (whole days), the schedule, the age alert and the folder name.
+ * Checks the backups of a database in `namespace`: a reason when there are none; otherwise the object
+ * store and its credentials, the retention (whole days), the schedule, the age alert and the folder name.
  * @internal
  */
-export function checkBackup(scope: IConstruct, backup: PostgresBackup): void {
+export function checkBackup(scope: IConstruct, backup: PostgresBackup, namespace: string): void {
   if (backup.suppressionReason !== undefined) {
     check(backup.suppressionReason.trim() !== '', scope, 'backup.reason', backup.suppressionReason,
       'must explain why the database runs without backups: the reason is recorded on the Cluster');
@@ -108,7 +108,7 @@ export function checkBackup(scope: IConstruct, backup: PostgresBackup): void {
   if (archive === undefined) {
     return;
   }
-  checkObjectStore(scope, 'backup', archive);
+  checkObjectStore(scope, 'backup', archive, namespace);
   const retention = archive.retention ?? Duration.days(30);
   const days = retention.toSeconds() / 86400;
   check(Number.isInteger(days) && days >= 1, scope, 'backup.retention', `${retention.toSeconds()}s`,

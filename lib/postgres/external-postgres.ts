@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { nameFromId } from '../core/names';
-import { checkDnsLabel, checkDnsSubdomain, checkPort } from '../core/validate';
+import { checkDnsLabel, checkPort } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
+import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
 import { IWorkload } from '../workload/workload';
 import { POSTGRES_PORT, SECRET_KEY } from './_cnpg';
 import { bindConnection } from './_connection';
@@ -10,8 +11,8 @@ import { ACCEPTED_SSL_MODES, IPostgresDatabase, PostgresRootCertificate, Postgre
 
 /** Where an {@link ExternalPostgres} keeps the application credentials. */
 export interface ExternalPostgresCredentials {
-  /** The Secret, in the namespace of the apps that connect, holding the credentials (e.g. written by a secrets binding). */
-  readonly secretName: string;
+  /** The Secret with the user name and password: a `SecretsBinding` in the namespace of the apps that connect. */
+  readonly secret: ISecretProducer;
   /** Key of the user name. @default 'username' */
   readonly usernameKey?: string;
   /** Key of the password. @default 'password' */
@@ -68,7 +69,7 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
     this.host = props.host;
     this.port = props.port ?? POSTGRES_PORT;
     this.databaseName = props.databaseName;
-    this.credentialsSecretName = props.credentials.secretName;
+    this.credentialsSecretName = props.credentials.secret.name;
     this.sslMode = props.sslMode ?? PostgresSslMode.VERIFY_FULL;
 
     checkDnsLabel(this, 'name', this.name, 50);
@@ -80,35 +81,39 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
       `must be one of ${ACCEPTED_SSL_MODES.join(', ')}: a managed database is reached over networks the platform does not control`);
     check(this.sslMode === PostgresSslMode.REQUIRE || props.rootCertificate !== undefined, this, 'rootCertificate', undefined,
       `is required with sslMode '${this.sslMode}': the client checks the server certificate against it`);
-    checkDnsSubdomain(this, 'credentials.secretName', props.credentials.secretName);
-    for (const [prop, key] of [['usernameKey', props.credentials.usernameKey], ['passwordKey', props.credentials.passwordKey]] as const) {
-      if (key !== undefined) {
-        check(SECRET_KEY.test(key), this, `credentials.${prop}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
-      }
+    for (const [prop, key] of Object.entries(this.credentialKeys())) {
+      check(SECRET_KEY.test(key), this, `credentials.${prop}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
     }
+    checkSecretProducer(this, 'credentials', props.credentials.secret, undefined, this.credentialKeys(), 'a pod');
     if (props.rootCertificate) {
-      checkDnsSubdomain(this, 'rootCertificate.name', props.rootCertificate.name);
       check(SECRET_KEY.test(props.rootCertificate.key), this, 'rootCertificate.key', props.rootCertificate.key,
         'must be a key: letters, digits, \'-\', \'_\' and \'.\'');
     }
   }
 
-  /** Gives `workload` its connection and opens the egress path from its pods to the database, and nothing else. */
+  /**
+   * Gives `workload` its connection and opens the egress path from its pods to the database, and nothing
+   * else. The credentials Secret (and a CA certificate's Secret or ConfigMap) must be in the workload's namespace.
+   */
   public grantConnection(workload: IWorkload): void {
+    const secret = this.props.credentials.secret;
+    checkSecretProducer(this, 'credentials', secret, workload.namespace, {}, `the app ${workload.node.path}`);
+    this.props.rootCertificate?.resolveFor(this, workload.namespace);
     workload.allowTo(this.props.endpoint, [{ port: this.port }]);
     bindConnection(workload, {
       name: this.name,
       host: this.host,
       port: this.port,
       database: this.databaseName,
-      credentials: {
-        secretName: this.credentialsSecretName,
-        usernameKey: this.props.credentials.usernameKey ?? 'username',
-        passwordKey: this.props.credentials.passwordKey ?? 'password',
-      },
+      credentials: { secretName: secret.name, ...this.credentialKeys() },
       sslMode: this.sslMode,
       rootCertificate: this.props.rootCertificate,
     });
+    workload.node.addDependency(secret);
+  }
+
+  private credentialKeys(): { usernameKey: string; passwordKey: string } {
+    return { usernameKey: this.props.credentials.usernameKey ?? 'username', passwordKey: this.props.credentials.passwordKey ?? 'password' };
   }
 }
 

@@ -8,17 +8,20 @@ import { check } from '../core/errors';
 import { recordException } from '../core/exceptions';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
-import { kib, sizeQuantity } from '../core/quantities';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkPort } from '../core/validate';
+import { keepOnPrune } from '../core/protection';
+import { checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
+import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
+import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { Image } from '../workload/image';
 import { NodePool, SpreadPolicy } from '../workload/placement';
 import { ContainerResources, checkResources } from '../workload/resources';
 import { IWorkload } from '../workload/workload';
-import { addClusterNetworkPolicy, clusterSpec } from './_cluster';
-import { CLUSTER_LABEL, METRICS_PORT, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
+import { OPERATOR_PODS, addClusterNetworkPolicy, clusterSpec } from './_cluster';
+import { declareClusterPrerequisites } from './_prerequisites';
+import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
 import { bindConnection } from './_connection';
 import {
   BACKUPS_SUPPRESSED_ANNOTATION, BACKUP_RULE_IDS, ObjectStoreBackupOptions, PostgresBackup, addScheduledBackup, checkBackup, retentionPolicy,
@@ -29,24 +32,7 @@ import { IPostgresDatabase, PostgresRootCertificate, PostgresSslMode } from './p
 import { PostgresMonitoringOptions, addPostgresMonitoring } from './postgres-monitoring';
 import { ObjectStoreRecoveryOptions, PostgresRecovery, checkRecovery } from './recovery';
 import { PostgresReplication, checkReplication } from './replication';
-
-/** Storage of each PostgreSQL instance. */
-export interface PostgresStorage {
-  /** Capacity of each instance's data volume (PGDATA). */
-  readonly size: Size;
-  /**
-   * StorageClass of the data and WAL volumes. Prefer one with `reclaimPolicy: Retain` and volume
-   * expansion, so that deleting the Cluster does not delete the data and volumes can grow in place.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
-   * Capacity of each instance's separate WAL volume: a burst of writes or a lagging standby then
-   * fills the WAL volume, never the data volume.
-   * @default - a quarter of `size`, and at least 2Gi
-   */
-  readonly walSize?: Size;
-}
+import { PostgresStorage, resolveStorage } from './storage';
 
 /**
  * Where the Kubernetes API server answers, as a NetworkPolicy sees it: the `kubernetes` Service is
@@ -107,8 +93,10 @@ export interface HaPostgresProps {
   readonly parameters?: Record<string, string>;
   /** A PgBouncer pooler; connected apps then go through it. @default - apps connect to the primary directly */
   readonly pooler?: PostgresPoolerOptions;
-  /** Prometheus scraping and alerts. @default - a PodMonitor and alerts, scraped from the `monitoring` namespace */
+  /** Prometheus scraping and alerts. @default - a PodMonitor and alerts for the Prometheus of `Prometheus.kubePrometheusStack()` */
   readonly monitoring?: PostgresMonitoringOptions;
+  /** Where the instances and poolers resolve names: their NetworkPolicies admit DNS to it. Give the namespace baseline's value. @default ClusterDns.kubeDns() */
+  readonly dns?: ClusterDns;
   /**
    * The CloudNativePG operator's pods: the NetworkPolicy admits them to the status and PostgreSQL ports.
    * @default NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' })
@@ -126,8 +114,6 @@ const DEFAULT_RESOURCES: ContainerResources = {
   memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
   ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
 };
-const MIN_DATA_SIZE = Size.gibibytes(1);
-const MIN_WAL_SIZE = Size.gibibytes(2);
 /** Roles the operator manages itself; the application owner must be another one. */
 const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
 const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -217,7 +203,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     const metadata = { name: this.name, namespace: this.namespace, labels };
     const monitoring = props.monitoring ?? {};
     const monitoringEnabled = monitoring.enabled ?? true;
-    const scraper = monitoring.scraper ?? NetworkPeer.namespace('monitoring');
+    const prometheus = monitoring.prometheus ?? Prometheus.kubePrometheusStack();
+    const dns = props.dns ?? ClusterDns.kubeDns();
     const scrapeInterval = `${(monitoring.interval ?? Duration.seconds(30)).toSeconds()}s`;
     const kubernetesApi = { peer: props.kubernetesApi.peer, port: props.kubernetesApi.port ?? 443 };
     const poolerName = `${this.name}-pooler`;
@@ -255,15 +242,13 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     this.scheduledBackup = archive ? addScheduledBackup(this, 'ScheduledBackup', metadata, this.name, archive) : undefined;
 
-    this.networkPolicy = addClusterNetworkPolicy(this, {
-      name: this.name,
-      namespace: this.namespace,
-      labels,
-      instances: this.peer,
-      operator: props.operator,
-      kubernetesApi,
-      objectStores: [archive, recovery].filter((location): location is ObjectStoreLocation => location !== undefined),
-    });
+    const objectStores = [archive, recovery].filter((location): location is ObjectStoreLocation => location !== undefined);
+    const operator = props.operator ?? OPERATOR_PODS;
+    this.networkPolicy = addClusterNetworkPolicy(this, { name: this.name, namespace: this.namespace, labels, instances: this.peer, operator, kubernetesApi, objectStores, dns });
+    // The Cluster owns the volumes; the ObjectStore and its credentials serve the WAL archive of a kept Cluster.
+    [this.cluster, this.objectStore].forEach((object) => object && keepOnPrune(object));
+    archive?.credentials.secret?.producer.keepOnPrune();
+    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores });
 
     if (props.pooler) {
       const pooler = addPooler(this, props.pooler, {
@@ -272,7 +257,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         instances: this.peer,
         kubernetesApi,
         nodePool: props.nodePool,
-        monitoring: monitoringEnabled ? { scraper, interval: scrapeInterval } : undefined,
+        dns,
+        monitoring: monitoringEnabled ? { prometheus, interval: scrapeInterval } : undefined,
       });
       this.pooler = pooler.pooler;
       this.poolerNetworkPolicy = pooler.networkPolicy;
@@ -280,8 +266,9 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
 
     if (monitoringEnabled) {
-      this.networkPolicy.allowIngress(scraper, [{ port: METRICS_PORT }]);
       const watched = addPostgresMonitoring(this, monitoring, {
+        prometheus,
+        networkPolicy: this.networkPolicy,
         metadata,
         instanceLabels: settings.instanceLabels,
         interval: scrapeInterval,
@@ -322,7 +309,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
       user: this.owner,
       credentials: { secretName: this.credentialsSecretName, usernameKey: 'username', passwordKey: 'password' },
       sslMode: this.sslMode,
-      rootCertificate: PostgresRootCertificate.fromSecret(this.caSecretName, 'ca.crt'),
+      rootCertificate: PostgresRootCertificate.ofOperator(this.caSecretName, 'ca.crt'),
     });
   }
 
@@ -331,7 +318,6 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     const replication = props.replication ?? (this.instances > 1 ? PostgresReplication.synchronous() : PostgresReplication.asynchronous());
     const image = props.image ?? DEFAULT_IMAGE;
     const resources = props.resources ?? DEFAULT_RESOURCES;
-    const walSize = props.storage.walSize ?? largest(MIN_WAL_SIZE, Size.kibibytes(Math.ceil(kib(props.storage.size) / 4)));
     const apiPort = props.kubernetesApi.port ?? 443;
     const monitoring = props.monitoring ?? {};
 
@@ -343,12 +329,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     check(imageProblem === undefined, this, 'image', image.reference, imageProblem ?? '');
     checkInteger(this, 'instances', this.instances, 1);
     checkReplication(this, replication, this.instances);
-    check(kib(props.storage.size) >= kib(MIN_DATA_SIZE), this, 'storage.size', sizeQuantity(props.storage.size), 'must be at least 1Gi');
-    check(kib(walSize) >= kib(MIN_WAL_SIZE), this, 'storage.walSize', sizeQuantity(walSize),
-      'must be at least 2Gi: the WAL volume holds max_wal_size (1GB) between checkpoints plus the WAL kept for standbys');
-    if (props.storage.storageClassName !== undefined) {
-      checkDnsSubdomain(this, 'storage.storageClassName', props.storage.storageClassName);
-    }
+    const walSize = resolveStorage(this, props.storage);
     checkResources(this, 'resources', resources);
     checkIdentifier(this, 'databaseName', this.databaseName);
     checkIdentifier(this, 'owner', this.owner);
@@ -361,11 +342,11 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     check(props.backup !== undefined, this, 'backup', undefined,
       'is required: WAL archiving and base backups are what recovers data after a lost volume or a bad migration; '
       + 'declare PostgresBackup.none({ reason }) to go without on purpose');
-    checkBackup(this, props.backup);
+    checkBackup(this, props.backup, this.namespace);
     const archive = props.backup.objectStore;
     const recovery = props.recovery?.source;
     if (recovery) {
-      checkRecovery(this, recovery, archive, this.name);
+      checkRecovery(this, recovery, archive, this.name, this.namespace);
     }
     if (props.pooler) {
       checkPooler(this, props.pooler);
@@ -375,6 +356,12 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     if (monitoring.runbookBaseUrl !== undefined) {
       checkRunbookBaseUrl(this, 'monitoring.runbookBaseUrl', monitoring.runbookBaseUrl);
+    }
+    if (monitoring.prometheus !== undefined) {
+      checkPrometheus(this, 'monitoring.prometheus', monitoring.prometheus);
+    }
+    if (props.dns !== undefined) {
+      checkClusterDns(this, 'dns', props.dns);
     }
     return {
       replication,
@@ -393,8 +380,4 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
 function checkIdentifier(scope: Construct, prop: string, value: string): void {
   check(POSTGRES_IDENTIFIER.test(value), scope, prop, value,
     'must be a PostgreSQL identifier of at most 63 characters: lowercase letters, digits and \'_\', not starting with a digit');
-}
-
-function largest(a: Size, b: Size): Size {
-  return kib(a) >= kib(b) ? a : b;
 }

@@ -6,15 +6,16 @@ import {
   ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests,
 } from '../../imports/barmancloud.cnpg.io';
 import { check } from '../core/errors';
-import { checkDnsSubdomain, checkPort } from '../core/validate';
+import { checkPort } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { ContainerResources, renderResources } from '../workload/resources';
+import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
 import { SECRET_KEY } from './_cnpg';
 
-/** Keys of an S3 credentials Secret. */
+/** Options of {@link ObjectStoreCredentials.s3}: an access key pair in a Secret the manifests produce. */
 export interface S3CredentialsOptions {
-  /** The Secret, in the database's namespace, that holds the access key. */
-  readonly secretName: string;
+  /** The Secret that holds the access key: a `SecretsBinding` in the database's namespace, holding every key named here. */
+  readonly secret: ISecretProducer;
   /** Key of the access key id. @default 'ACCESS_KEY_ID' */
   readonly accessKeyIdKey?: string;
   /** Key of the secret access key. @default 'ACCESS_SECRET_KEY' */
@@ -23,45 +24,138 @@ export interface S3CredentialsOptions {
   readonly regionKey?: string;
 }
 
+/** Options of {@link ObjectStoreCredentials.googleCloud}: a service-account key in a Secret the manifests produce. */
+export interface GoogleCloudCredentialsOptions {
+  /** The Secret that holds the key: a `SecretsBinding` in the database's namespace. */
+  readonly secret: ISecretProducer;
+  /** Key of the service-account key (JSON). @default 'credentials.json' */
+  readonly key?: string;
+}
+
+/** Options of {@link ObjectStoreCredentials.azure}: a storage account name and key in a Secret the manifests produce. */
+export interface AzureCredentialsOptions {
+  /** The Secret that holds them: a `SecretsBinding` in the database's namespace. */
+  readonly secret: ISecretProducer;
+  /** Key of the storage account name. @default 'AZURE_STORAGE_ACCOUNT' */
+  readonly storageAccountKey?: string;
+  /** Key of the storage account key. @default 'AZURE_STORAGE_KEY' */
+  readonly storageKeyKey?: string;
+}
+
+/** A cloud identity the Cluster's ServiceAccount assumes: what the ServiceAccount and the pods carry, and what the cloud must grant. */
+export interface CloudIdentity {
+  /** The provider's name for the identity, in the prerequisites file, e.g. `AWS IAM role`. */
+  readonly provider: string;
+  /** The identity: a role ARN, a Google service account, an Azure client id. */
+  readonly id: string;
+  /** Annotations of the Cluster's ServiceAccount (`serviceAccountTemplate`). */
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  /** Labels of the instance pods (`inheritedMetadata`), for identity webhooks that select pods by label. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** How the identity trusts the ServiceAccount, in words. */
+  readonly trust: string;
+  /** Where the pods fetch the identity's tokens besides the object store, when elsewhere. */
+  readonly tokenEndpoints: ReadonlyArray<{ readonly peer: NetworkPeer; readonly port: number }>;
+  /** The admission webhook that hands the pods their token, when one must run in the cluster. */
+  readonly webhook?: string;
+}
+
 /**
- * How the backup sidecar authenticates to the object store. Credentials always come from a Secret
- * (created by a secrets binding, never in plain text here) or from the cloud's workload identity.
+ * How the backup sidecar authenticates to the object store: with keys in a Secret that a
+ * `SecretsBinding` of the manifests produces (never a Secret name, which nothing would produce), or
+ * with the cloud's workload identity through the Cluster's ServiceAccount.
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/object_stores/
  */
 export class ObjectStoreCredentials {
   /** An access key pair in a Secret, for AWS S3 and S3-compatible stores. */
   public static s3(options: S3CredentialsOptions): ObjectStoreCredentials {
-    const accessKeyIdKey = options.accessKeyIdKey ?? 'ACCESS_KEY_ID';
-    const secretAccessKeyKey = options.secretAccessKeyKey ?? 'ACCESS_SECRET_KEY';
-    const ref = (key: string) => ({ name: options.secretName, key });
+    const keys: Record<string, string> = {
+      accessKeyIdKey: options.accessKeyIdKey ?? 'ACCESS_KEY_ID',
+      secretAccessKeyKey: options.secretAccessKeyKey ?? 'ACCESS_SECRET_KEY',
+      ...options.regionKey !== undefined ? { regionKey: options.regionKey } : {},
+    };
+    const ref = (key: string) => ({ name: options.secret.name, key });
     return new ObjectStoreCredentials('S3', 's3://', {
       s3Credentials: {
-        accessKeyId: ref(accessKeyIdKey),
-        secretAccessKey: ref(secretAccessKeyKey),
+        accessKeyId: ref(keys.accessKeyIdKey),
+        secretAccessKey: ref(keys.secretAccessKeyKey),
         region: options.regionKey !== undefined ? ref(options.regionKey) : undefined,
       },
-    }, options.secretName, { accessKeyIdKey, secretAccessKeyKey, ...(options.regionKey !== undefined ? { regionKey: options.regionKey } : {}) });
+    }, { producer: options.secret, keys });
   }
 
-  /** The IAM role `roleArn`, assumed through EKS workload identity (IRSA) by the cluster's ServiceAccount. */
+  /**
+   * The IAM role `roleArn`, assumed through EKS IAM roles for service accounts (IRSA): the Cluster's
+   * ServiceAccount carries `eks.amazonaws.com/role-arn`, and the role must trust it.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
+   */
   public static awsIamRole(roleArn: string): ObjectStoreCredentials {
-    return new ObjectStoreCredentials('S3', 's3://', { s3Credentials: { inheritFromIamRole: true } }, undefined, {}, roleArn);
+    return new ObjectStoreCredentials('S3', 's3://', { s3Credentials: { inheritFromIamRole: true } }, undefined, {
+      provider: 'AWS IAM role',
+      id: roleArn,
+      serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': roleArn },
+      podLabels: {},
+      trust: 'its trust policy admits the ServiceAccount through the cluster\'s OIDC provider (IRSA), and it may write the bucket',
+      // AWS STS answers on public addresses, port 443, as the default object store peer allows.
+      tokenEndpoints: [],
+    }, (scope, prop) => check(IAM_ROLE_ARN.test(roleArn), scope, `${prop}.roleArn`, roleArn, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'));
   }
 
-  /** A Google Cloud service-account key (JSON) under `key` in a Secret. */
-  public static googleCloud(secretName: string, key = 'credentials.json'): ObjectStoreCredentials {
+  /** A Google Cloud service-account key (JSON) in a Secret. */
+  public static googleCloud(options: GoogleCloudCredentialsOptions): ObjectStoreCredentials {
+    const key = options.key ?? 'credentials.json';
     return new ObjectStoreCredentials('Google Cloud Storage', 'gs://',
-      { googleCredentials: { applicationCredentials: { name: secretName, key } } }, secretName, { key });
+      { googleCredentials: { applicationCredentials: { name: options.secret.name, key } } }, { producer: options.secret, keys: { key } });
+  }
+
+  /**
+   * The Google service account `serviceAccount` (`name@project.iam.gserviceaccount.com`), assumed through
+   * GKE Workload Identity: the Cluster's ServiceAccount carries `iam.gke.io/gcp-service-account`, and the
+   * Google service account grants it `roles/iam.workloadIdentityUser`.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
+   */
+  public static gkeWorkloadIdentity(serviceAccount: string): ObjectStoreCredentials {
+    return new ObjectStoreCredentials('Google Cloud Storage', 'gs://', { googleCredentials: { gkeEnvironment: true } }, undefined, {
+      provider: 'Google service account',
+      id: serviceAccount,
+      serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': serviceAccount },
+      podLabels: {},
+      trust: 'it grants the ServiceAccount roles/iam.workloadIdentityUser (GKE Workload Identity), and it may write the bucket',
+      // The GKE metadata server, which hands out the tokens, answers on the node at the metadata address, over HTTP.
+      tokenEndpoints: [{ peer: NetworkPeer.ipBlock('169.254.169.254/32'), port: 80 }],
+    }, (scope, prop) => check(GOOGLE_SERVICE_ACCOUNT.test(serviceAccount), scope, `${prop}.serviceAccount`, serviceAccount,
+      'must be a Google service account: <name>@<project>.iam.gserviceaccount.com'));
   }
 
   /** An Azure storage account name and key in a Secret. */
-  public static azure(secretName: string, storageAccountKey = 'AZURE_STORAGE_ACCOUNT', storageKeyKey = 'AZURE_STORAGE_KEY'): ObjectStoreCredentials {
+  public static azure(options: AzureCredentialsOptions): ObjectStoreCredentials {
+    const keys = { storageAccountKey: options.storageAccountKey ?? 'AZURE_STORAGE_ACCOUNT', storageKeyKey: options.storageKeyKey ?? 'AZURE_STORAGE_KEY' };
     return new ObjectStoreCredentials('Azure Blob Storage', 'https://', {
       azureCredentials: {
-        storageAccount: { name: secretName, key: storageAccountKey },
-        storageKey: { name: secretName, key: storageKeyKey },
+        storageAccount: { name: options.secret.name, key: keys.storageAccountKey },
+        storageKey: { name: options.secret.name, key: keys.storageKeyKey },
       },
-    }, secretName, { storageAccountKey, storageKeyKey });
+    }, { producer: options.secret, keys });
+  }
+
+  /**
+   * The Microsoft Entra application or managed identity `clientId`, assumed through Azure Workload
+   * Identity (`inheritFromAzureAD`): the Cluster's ServiceAccount carries `azure.workload.identity/client-id`,
+   * the instance pods the label `azure.workload.identity/use: "true"` that the identity webhook selects
+   * by, and the identity has a federated credential for the ServiceAccount.
+   * @see https://azure.github.io/azure-workload-identity/docs/
+   */
+  public static azureWorkloadIdentity(clientId: string): ObjectStoreCredentials {
+    return new ObjectStoreCredentials('Azure Blob Storage', 'https://', { azureCredentials: { inheritFromAzureAd: true } }, undefined, {
+      provider: 'Azure managed identity (client id)',
+      id: clientId,
+      serviceAccountAnnotations: { 'azure.workload.identity/client-id': clientId },
+      podLabels: { 'azure.workload.identity/use': 'true' },
+      trust: 'it has a federated credential for the ServiceAccount (Azure Workload Identity, whose webhook runs in the cluster), and it may write the container',
+      // Microsoft Entra ID answers on public addresses, port 443, as the default object store peer allows.
+      tokenEndpoints: [],
+      webhook: 'Azure Workload Identity webhook (the AKS add-on or the azure-workload-identity chart)',
+    }, (scope, prop) => check(UUID.test(clientId), scope, `${prop}.clientId`, clientId, 'must be the client id of the identity: a UUID'));
   }
 
   private constructor(
@@ -71,17 +165,26 @@ export class ObjectStoreCredentials {
     public readonly destinationScheme: string,
     /** The credentials part of the ObjectStore configuration. */
     public readonly configuration: Partial<ObjectStoreSpecConfiguration>,
-    /** The Secret the credentials come from, when they come from one. */
-    public readonly secretName: string | undefined,
-    /** Keys read from the Secret, by the option that named them. */
-    public readonly secretKeys: Readonly<Record<string, string>>,
-    /** The IAM role assumed through workload identity, when one is. */
-    public readonly roleArn?: string,
+    /** The Secret the credentials come from, and the keys read from it by the option that named them, when they come from one. */
+    public readonly secret: { readonly producer: ISecretProducer; readonly keys: Readonly<Record<string, string>> } | undefined,
+    /** The cloud identity the Cluster's ServiceAccount assumes, when credentials come from one. */
+    public readonly identity?: CloudIdentity,
+    private readonly checkIdentity?: (scope: IConstruct, prop: string) => void,
   ) {}
 
-  /** Annotations the cluster's ServiceAccount needs for workload identity. */
-  public get serviceAccountAnnotations(): Record<string, string> {
-    return this.roleArn !== undefined ? { 'eks.amazonaws.com/role-arn': this.roleArn } : {};
+  /**
+   * Checks the credentials given to `scope` as `prop`, for a database in `namespace`: a Secret in that
+   * namespace holding every key named, or a well-formed identity.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string, namespace: string): void {
+    if (this.secret !== undefined) {
+      for (const [option, key] of Object.entries(this.secret.keys)) {
+        check(SECRET_KEY.test(key), scope, `${prop}.${option}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
+      }
+      checkSecretProducer(scope, prop, this.secret.producer, namespace, this.secret.keys, 'the backup plugin');
+    }
+    this.checkIdentity?.(scope, prop);
   }
 }
 
@@ -103,6 +206,8 @@ export interface ObjectStoreLocation {
 }
 
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
+const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 /** The backup sidecar compresses and uploads; it needs little CPU but room for barman-cloud's buffers. */
 const SIDECAR_RESOURCES: ContainerResources = {
@@ -112,10 +217,11 @@ const SIDECAR_RESOURCES: ContainerResources = {
 };
 
 /**
- * Checks where an object store is (`prop` is `backup` or `recovery`) and the credentials that reach it.
+ * Checks where an object store is (`prop` is `backup` or `recovery`) and the credentials that reach it
+ * from a database in `namespace`.
  * @internal
  */
-export function checkObjectStore(scope: IConstruct, prop: string, location: ObjectStoreLocation): void {
+export function checkObjectStore(scope: IConstruct, prop: string, location: ObjectStoreLocation, namespace: string): void {
   const credentials = location.credentials;
   check(location.destinationPath.startsWith(credentials.destinationScheme) && location.destinationPath.length > credentials.destinationScheme.length,
     scope, `${prop}.destinationPath`, location.destinationPath, `must start with ${credentials.destinationScheme} for ${credentials.provider} credentials`);
@@ -123,16 +229,7 @@ export function checkObjectStore(scope: IConstruct, prop: string, location: Obje
     check(/^https:\/\/[^\s/]+/.test(location.endpointUrl), scope, `${prop}.endpointUrl`, location.endpointUrl,
       'must be an https:// URL: backups carry every row of the database');
   }
-  if (credentials.secretName !== undefined) {
-    checkDnsSubdomain(scope, `${prop}.credentials.secretName`, credentials.secretName);
-  }
-  for (const [option, key] of Object.entries(credentials.secretKeys)) {
-    check(SECRET_KEY.test(key), scope, `${prop}.credentials.${option}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
-  }
-  if (credentials.roleArn !== undefined) {
-    check(IAM_ROLE_ARN.test(credentials.roleArn), scope, `${prop}.credentials.roleArn`, credentials.roleArn,
-      'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>');
-  }
+  credentials.check(scope, `${prop}.credentials`, namespace);
   if (location.endpointPort !== undefined) {
     checkPort(scope, `${prop}.endpointPort`, location.endpointPort);
   }

@@ -6,7 +6,9 @@ import {
   Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits, PoolerSpecTemplateSpecContainersResourcesRequests, PoolerSpecType,
 } from '../../imports/postgresql.cnpg.io';
 import { checkInteger } from '../core/validate';
-import { DNS_PORTS, NetworkPeer } from '../network/network-peer';
+import { Prometheus, admitScraper, selectedLabels } from '../monitoring/prometheus';
+import { ClusterDns } from '../network/cluster-dns';
+import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addDisruptionBudget } from '../workload/_pod-template';
 import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from '../workload/placement';
@@ -58,8 +60,10 @@ export interface PoolerContext {
   readonly kubernetesApi: { readonly peer: NetworkPeer; readonly port: number };
   /** Node pool of the pooler pods. */
   readonly nodePool?: NodePool;
-  /** Who scrapes the pooler's metrics, and how often; unset when monitoring is off. */
-  readonly monitoring?: { readonly scraper: NetworkPeer; readonly interval: string };
+  /** Where the pooler resolves names. */
+  readonly dns: ClusterDns;
+  /** The Prometheus that scrapes the pooler's metrics, and how often; unset when monitoring is off. */
+  readonly monitoring?: { readonly prometheus: Prometheus; readonly interval: string };
 }
 
 /**
@@ -118,11 +122,15 @@ export function addPooler(scope: Construct, options: PostgresPoolerOptions, cont
   });
   // The cluster's ingress rule for its own pods on 5432 already admits the pooler, which carries the cluster label.
   networkPolicy.allowEgress(context.instances, [{ port: POSTGRES_PORT }]);
-  networkPolicy.allowEgress(NetworkPeer.clusterDns(), DNS_PORTS);
+  context.dns.allowFrom(networkPolicy);
   networkPolicy.allowEgress(context.kubernetesApi.peer, [{ port: context.kubernetesApi.port }]);
   if (context.monitoring) {
-    new PodMonitor(scope, 'PoolerPodMonitor', { metadata, spec: podMonitorSpec(podLabels, metadata.namespace, context.monitoring.interval) });
-    networkPolicy.allowIngress(context.monitoring.scraper, [{ port: POOLER_METRICS_PORT }]);
+    const { prometheus, interval } = context.monitoring;
+    new PodMonitor(scope, 'PoolerPodMonitor', {
+      metadata: { ...metadata, labels: selectedLabels(prometheus, metadata.labels) },
+      spec: podMonitorSpec(podLabels, metadata.namespace, interval),
+    });
+    admitScraper(networkPolicy, prometheus, [{ port: POOLER_METRICS_PORT }]);
   }
   return { pooler, networkPolicy, peer: NetworkPeer.pods(podLabels, metadata.namespace) };
 }

@@ -1,4 +1,9 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { Prerequisite } from '../core/prerequisites';
+import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
 import { IConnectable } from '../workload/workload';
 
 /**
@@ -44,16 +49,50 @@ export enum PostgresSslMode {
 export const ACCEPTED_SSL_MODES = [PostgresSslMode.REQUIRE, PostgresSslMode.VERIFY_CA, PostgresSslMode.VERIFY_FULL];
 
 
-/** Where a client finds the CA certificate that signed the database server's certificate. */
+/**
+ * Where a client finds the CA certificate that signed the database server's certificate: an object of
+ * the manifests, or a ConfigMap produced outside them (declared as a prerequisite), never a bare
+ * Secret name that nothing produces.
+ */
 export class PostgresRootCertificate {
-  /** `key` of the ConfigMap `name`, e.g. a cloud provider's public CA bundle. */
-  public static fromConfigMap(name: string, key: string): PostgresRootCertificate {
-    return new PostgresRootCertificate(name, key, (items) => ({ configMap: { name, items, defaultMode: 0o444 } }));
+  /** `key` of the Secret a `SecretsBinding` of the manifests produces, in the namespace of the apps that connect; only that key is mounted. */
+  public static fromSecret(secret: ISecretProducer, key: string): PostgresRootCertificate {
+    return new PostgresRootCertificate(secret.name, key, (items) => ({ secret: { secretName: secret.name, items, defaultMode: 0o444 } }),
+      (scope, namespace) => checkSecretProducer(scope, 'rootCertificate', secret, namespace, { key }, 'a pod'));
   }
 
-  /** `key` of the Secret `name`; only that key is mounted. */
-  public static fromSecret(name: string, key: string): PostgresRootCertificate {
-    return new PostgresRootCertificate(name, key, (items) => ({ secret: { secretName: name, items, defaultMode: 0o444 } }));
+  /**
+   * `key` of a ConfigMap of the manifests (e.g. a cloud provider's public CA bundle, which is no secret),
+   * in the namespace of the apps that connect.
+   */
+  public static fromConfigMap(configMap: ApiObject, key: string): PostgresRootCertificate {
+    return new PostgresRootCertificate(configMap.name, key, (items) => ({ configMap: { name: configMap.name, items, defaultMode: 0o444 } }),
+      (scope, namespace) => {
+        check(configMap.kind === 'ConfigMap', scope, 'rootCertificate', `${configMap.kind} ${configMap.name}`, 'must be a ConfigMap');
+        check(configMap.metadata.namespace === namespace, scope, 'rootCertificate', configMap.name,
+          `must be a ConfigMap in namespace '${namespace}', where the pods that connect mount it, not '${configMap.metadata.namespace}'`);
+        const rendered = configMap.toJson();
+        const keys = Object.keys({ ...rendered.data, ...rendered.binaryData });
+        check(keys.includes(key), scope, 'rootCertificate.key', key, `is not a key of ConfigMap '${configMap.name}' (${keys.join(', ')})`);
+      });
+  }
+
+  /**
+   * `key` of the ConfigMap `name` that something outside the manifests writes into the namespace of the
+   * apps that connect (e.g. a trust-manager `Bundle`). The database construct declares it as a prerequisite.
+   */
+  public static existingConfigMap(name: string, key: string): PostgresRootCertificate {
+    return new PostgresRootCertificate(name, key, (items) => ({ configMap: { name, items, defaultMode: 0o444 } }),
+      (scope, namespace) => Prerequisite.declare(scope, Prerequisite.object('ConfigMap', namespace, name,
+        `holds the CA certificate (key ${key}) that signed the database server's certificate; the pods that connect mount it`)));
+  }
+
+  /**
+   * `key` of the Secret `name` an operator writes for the database (CloudNativePG's `<cluster>-ca`).
+   * @internal
+   */
+  public static ofOperator(name: string, key: string): PostgresRootCertificate {
+    return new PostgresRootCertificate(name, key, (items) => ({ secret: { secretName: name, items, defaultMode: 0o444 } }), () => undefined);
   }
 
   private constructor(
@@ -62,10 +101,20 @@ export class PostgresRootCertificate {
     /** Key of the certificate in it. */
     public readonly key: string,
     private readonly source: (items: k8s.KeyToPath[]) => Omit<k8s.Volume, 'name'>,
+    private readonly resolveIn: (scope: IConstruct, namespace: string) => void,
   ) {}
 
   /** The volume source that mounts the certificate as `ca.crt`. */
   public volumeSource(): Omit<k8s.Volume, 'name'> {
     return this.source([{ key: this.key, path: 'ca.crt' }]);
+  }
+
+  /**
+   * Checks that pods in `namespace` can mount the certificate, and declares on `scope` what the cluster
+   * must provide for it.
+   * @internal
+   */
+  public resolveFor(scope: IConstruct, namespace: string): void {
+    this.resolveIn(scope, namespace);
   }
 }

@@ -2,8 +2,9 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodMonitor, PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { renderAlerts } from '../monitoring/alerting';
-import { NetworkPeer } from '../network/network-peer';
-import { podMonitorSpec } from './_cnpg';
+import { Prometheus, admitScraper, declareClusterMetrics, declarePrometheus, declareVolumeStats, selectedLabels } from '../monitoring/prometheus';
+import { NetworkPolicyRules } from '../network/network-policy-rules';
+import { METRICS_PORT, podMonitorSpec } from './_cnpg';
 import { alertRules } from './_postgres-alerts';
 import { PostgresReplication } from './replication';
 
@@ -11,8 +12,12 @@ import { PostgresReplication } from './replication';
 export interface PostgresMonitoringOptions {
   /** Whether a PodMonitor and a PrometheusRule are created. @default true */
   readonly enabled?: boolean;
-  /** Who scrapes: the NetworkPolicy admits them to the metrics ports. @default NetworkPeer.namespace('monitoring') */
-  readonly scraper?: NetworkPeer;
+  /**
+   * The Prometheus that scrapes the instances and the pooler and loads the alerts: the PodMonitors and
+   * the PrometheusRule carry the labels it selects, and the NetworkPolicies admit its pods to the metrics ports.
+   * @default Prometheus.kubePrometheusStack() - release kube-prometheus-stack in namespace monitoring
+   */
+  readonly prometheus?: Prometheus;
   /** Scrape interval. @default Duration.seconds(30) */
   readonly interval?: Duration;
   /** Replay lag of a standby above which `PostgresReplicationLagging` fires. @default Duration.seconds(30) */
@@ -32,6 +37,10 @@ export interface PostgresMonitoringOptions {
  * @internal
  */
 export interface WatchedCluster {
+  /** The Prometheus that scrapes and alerts. */
+  readonly prometheus: Prometheus;
+  /** The instances' NetworkPolicy, which admits the Prometheus pods to the metrics port. */
+  readonly networkPolicy: NetworkPolicyRules;
   /** Name, namespace and labels of the PodMonitor and the PrometheusRule; the name is the cluster's. */
   readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
   /** Labels of the instance pods. */
@@ -47,13 +56,18 @@ export interface WatchedCluster {
 }
 
 /**
- * A PodMonitor of the instances and the cluster's alerts (see `alertRules`), labelled with the
- * cluster's name for routing and linked to the runbooks.
+ * A PodMonitor of the instances and the cluster's alerts (see `alertRules`), labelled for the
+ * Prometheus that selects them, the alerts with the cluster's name for routing and linked to the runbooks.
  * @internal
  */
 export function addPostgresMonitoring(scope: Construct, options: PostgresMonitoringOptions, cluster: WatchedCluster):
 { podMonitor: PodMonitor; alerts: PrometheusRule } {
-  const { metadata } = cluster;
+  const { prometheus } = cluster;
+  const metadata = { ...cluster.metadata, labels: selectedLabels(prometheus, cluster.metadata.labels) };
+  declarePrometheus(scope, prometheus);
+  declareClusterMetrics(scope, prometheus);
+  declareVolumeStats(scope);
+  admitScraper(cluster.networkPolicy, prometheus, [{ port: METRICS_PORT }]);
   const podMonitor = new PodMonitor(scope, 'PodMonitor', { metadata, spec: podMonitorSpec(cluster.instanceLabels, metadata.namespace, cluster.interval) });
   const alerts = new PrometheusRule(scope, 'Alerts', {
     metadata,
@@ -68,7 +82,7 @@ export function addPostgresMonitoring(scope: Construct, options: PostgresMonitor
           backupMaxAge: cluster.backupMaxAge,
           maxReplicationLag: options.maxReplicationLag ?? Duration.seconds(30),
           storageUsagePercent: options.storageUsagePercent ?? 80,
-        }), options.runbookBaseUrl, { cnpg_cluster: metadata.name }),
+        }), { namespace: metadata.namespace, runbookBaseUrl: options.runbookBaseUrl, labels: { cnpg_cluster: metadata.name } }),
       }],
     },
   });

@@ -30,15 +30,21 @@ export class PostgresRecovery {
 
 /**
  * Checks the source of a recovery, and that a cluster recovered into the store it came from
- * archives into another folder (`cluster` is the recovered cluster's name).
+ * archives into another folder (`cluster` is the recovered cluster's name, in `namespace`).
  * @internal
  */
-export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOptions, archive: ObjectStoreBackupOptions | undefined, cluster: string): void {
-  checkObjectStore(scope, 'recovery', recovery);
+export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOptions, archive: ObjectStoreBackupOptions | undefined,
+  cluster: string, namespace: string): void {
+  checkObjectStore(scope, 'recovery', recovery, namespace);
   check(BARMAN_SERVER_NAME.test(recovery.serverName), scope, 'recovery.serverName', recovery.serverName,
     'must be the folder name of the source cluster\'s backups: letters, digits, \'-\', \'_\' and \'.\'');
   if (recovery.targetTime !== undefined) {
     check(!Number.isNaN(recovery.targetTime.getTime()), scope, 'recovery.targetTime', String(recovery.targetTime), 'must be a valid date');
+  }
+  const [backupIdentity, recoveryIdentity] = [archive?.credentials.identity, recovery.credentials.identity];
+  if (backupIdentity !== undefined && recoveryIdentity !== undefined) {
+    check(backupIdentity.id === recoveryIdentity.id, scope, 'recovery.credentials', recoveryIdentity.id,
+      `must assume the identity of the backups ('${backupIdentity.id}'): the Cluster has one ServiceAccount, which names one identity`);
   }
   if (archive && archive.destinationPath === recovery.destinationPath) {
     check((archive.serverName ?? cluster) !== recovery.serverName, scope, 'backup.serverName', archive.serverName ?? cluster,

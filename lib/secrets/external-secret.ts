@@ -5,6 +5,7 @@ import {
 } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
 import { checkNoSecretLiteral } from '../core/leaks';
+import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkDnsSubdomain, checkSecretKey } from '../core/validate';
 import { BoundSecretSource, SecretBindingScope } from './bound-secret';
 import { SecretStoreKind, SecretStoreRef } from './secret-store';
@@ -158,6 +159,15 @@ export function bindExternalSecret(binding: SecretBindingScope, options: Externa
     metadata: { name: binding.name, namespace: binding.namespace, labels: binding.labels },
     spec,
   });
+  const store = options.store;
+  const storeName = store.qualifiedName(binding.namespace);
+  const reads = `ExternalSecret ${binding.namespace}/${binding.name} reads it`;
+  Prerequisite.declare(binding,
+    Prerequisite.operator(Operator.EXTERNAL_SECRETS, 'syncs the ExternalSecrets into Secrets'),
+    ...store.prerequisites(binding.namespace),
+    ...data.map(([secretKey, ref]) => Prerequisite.secretStoreKey(store.kind, storeName, ref.key, `${reads} into key ${secretKey}`, ref.property)),
+    ...extractions.map(({ from, keys: properties }) => Prerequisite.secretStoreKey(store.kind, storeName, from.key,
+      `${reads}: a JSON object with the properties ${properties.join(', ')}`, from.property)));
   return { keys, resource, spec };
 }
 
@@ -187,6 +197,7 @@ export function bindPlaceholders(binding: SecretBindingScope, values: Record<str
     metadata: { name: binding.name, namespace: binding.namespace, labels: binding.labels },
     spec,
   });
+  Prerequisite.declare(binding, Prerequisite.operator(Operator.EXTERNAL_SECRETS, 'serves the placeholder values through its fake provider'));
   return { keys: entries.map(([key]) => key), resource, spec: { spec, values: Object.fromEntries(entries) } };
 }
 

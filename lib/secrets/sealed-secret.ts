@@ -1,5 +1,6 @@
 import { SealedSecret } from '../../imports/bitnami.com';
 import { check } from '../core/errors';
+import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkSecretKey } from '../core/validate';
 import { BoundSecretSource, SecretBindingScope } from './bound-secret';
 
@@ -60,5 +61,9 @@ export function bindSealedSecret(binding: SecretBindingScope, options: SealedSec
     metadata: { name: binding.name, namespace: binding.namespace, labels: binding.labels, annotations },
     spec,
   });
+  Prerequisite.declare(binding,
+    Prerequisite.operator(Operator.SEALED_SECRETS, 'unseals the SealedSecrets into Secrets'),
+    Prerequisite.controllerSetting('Sealed Secrets controller', 'holds the private key whose certificate sealed the values (kubeseal --fetch-cert of this cluster)',
+      `only that key decrypts SealedSecret ${binding.namespace}/${binding.name}`));
   return { keys: entries.map(([key]) => key), resource, spec };
 }

@@ -1,9 +1,10 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   SecretStore as SecretStoreResource, SecretStoreSpecProvider, SecretStoreSpecProviderAwsService, SecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
 import { nameFromId, resolveNamespace } from '../core/names';
+import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkDnsSubdomain } from '../core/validate';
 
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -32,12 +33,45 @@ export class SecretStoreRef {
     return new SecretStoreRef(name, SecretStoreKind.CLUSTER_SECRET_STORE);
   }
 
+  /**
+   * The store `store` declares in the manifests.
+   * @internal
+   */
+  public static declaredBy(store: IConstruct & { readonly name: string }): SecretStoreRef {
+    return new SecretStoreRef(store.name, SecretStoreKind.SECRET_STORE, store);
+  }
+
   private constructor(
     /** Name of the store. */
     public readonly name: string,
     /** Kind of the store. */
     public readonly kind: SecretStoreKind,
+    /** The construct that declares the store in the manifests, when one does. */
+    public readonly declaredIn?: IConstruct,
   ) {}
+
+  /**
+   * What the cluster must provide for ExternalSecrets in `namespace` to read this store: nothing when
+   * the manifests declare it, otherwise the store itself.
+   * @internal
+   */
+  public prerequisites(namespace: string): Prerequisite[] {
+    if (this.declaredIn !== undefined) {
+      return [];
+    }
+    const reason = 'the ExternalSecrets read their values through it';
+    return [this.kind === SecretStoreKind.CLUSTER_SECRET_STORE
+      ? Prerequisite.clusterObject(this.kind, this.name, `${reason}; it admits namespace ${namespace}`)
+      : Prerequisite.object(this.kind, namespace, this.name, reason)];
+  }
+
+  /**
+   * How the prerequisites file names the store whose backend holds a key.
+   * @internal
+   */
+  public qualifiedName(namespace: string): string {
+    return this.kind === SecretStoreKind.CLUSTER_SECRET_STORE ? this.name : `${namespace}/${this.name}`;
+  }
 }
 
 /** A provider a {@link SecretStore} connects to. */
@@ -51,7 +85,7 @@ export class SecretStoreProvider {
     return new SecretStoreProvider((store) => {
       check(AWS_REGION.test(options.region), store, 'provider.region', options.region, 'must be an AWS region such as eu-west-1');
       if (options.serviceAccountName !== undefined) {
-        checkDnsSubdomain(store, 'provider.serviceAccountName', options.serviceAccountName);
+        useServiceAccount(store, options.serviceAccountName);
       }
       if (options.role !== undefined) {
         check(options.role.startsWith('arn:'), store, 'provider.role', options.role, 'must be the ARN of an IAM role');
@@ -81,7 +115,7 @@ export class SecretStoreProvider {
         'must be the mount path of a KV v2 engine, without a leading \'/\'');
       check(options.role.length > 0, store, 'provider.role', options.role, 'must name the Vault role bound to the ServiceAccount');
       if (options.serviceAccountName !== undefined) {
-        checkDnsSubdomain(store, 'provider.serviceAccountName', options.serviceAccountName);
+        useServiceAccount(store, options.serviceAccountName);
       }
       return {
         vault: {
@@ -109,7 +143,7 @@ export class SecretStoreProvider {
       check(GCP_PROJECT.test(options.projectId), store, 'provider.projectId', options.projectId,
         'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and \'-\', starting with a letter');
       if (options.serviceAccountName !== undefined) {
-        checkDnsSubdomain(store, 'provider.serviceAccountName', options.serviceAccountName);
+        useServiceAccount(store, options.serviceAccountName);
       }
       return {
         gcpsm: {
@@ -128,6 +162,13 @@ export class SecretStoreProvider {
   public render(store: SecretStore): SecretStoreSpecProvider {
     return this.renderer(store);
   }
+}
+
+/** Checks the ServiceAccount a store authenticates as, and declares it: the manifests do not create it. */
+function useServiceAccount(store: SecretStore, serviceAccountName: string): void {
+  checkDnsSubdomain(store, 'provider.serviceAccountName', serviceAccountName);
+  Prerequisite.declare(store, Prerequisite.object('ServiceAccount', store.namespace, serviceAccountName,
+    'the SecretStore authenticates to its backend as this ServiceAccount (its cloud identity or Vault role)'));
 }
 
 /** Options of {@link SecretStoreProvider.awsSecretsManager}. */
@@ -194,10 +235,11 @@ export class SecretStore extends Construct {
     this.namespace = resolveNamespace(this, 'SecretStore', props.namespace, 'a SecretStore is namespaced');
     const provider = props.provider.render(this);
 
-    this.ref = SecretStoreRef.namespaced(this.name);
+    this.ref = SecretStoreRef.declaredBy(this);
     this.resource = new SecretStoreResource(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: { provider },
     });
+    Prerequisite.declare(this, Prerequisite.operator(Operator.EXTERNAL_SECRETS, 'serves the SecretStore'));
   }
 }

@@ -5,8 +5,10 @@ import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
+import { keepOnPrune } from '../core/protection';
 import { checkAbsolutePath, checkDnsLabel } from '../core/validate';
 import { EnvValue } from '../workload/env-value';
+import { ISecretProducer } from '../workload/secret-producer';
 import { IWorkload } from '../workload/workload';
 import { SecretMount } from './secret-mount';
 import { SecretSource } from './secret-source';
@@ -32,9 +34,11 @@ const CHECKSUM_ANNOTATION = 'secrets.cdk8s-golden-path';
  * Secrets that never sit in git, bound into workloads: a Secret produced in the cluster by the
  * External Secrets Operator or Sealed Secrets, mounted into a workload (a `ProductionApp`, or any
  * {@link IWorkload}) as files or environment variables with `bindTo`. Keys a workload asks for that the source does not provide
- * fail at synth, and pods roll when the binding changes.
+ * fail at synth, and pods roll when the binding changes. It is also the {@link ISecretProducer} the constructs
+ * that read a Secret take (a database's backup credentials, a managed database's password), and it declares
+ * the operator, the store and every key it reads as prerequisites.
  */
-export class SecretsBinding extends Construct {
+export class SecretsBinding extends Construct implements ISecretProducer {
   /** Name of the Secret. */
   public readonly name: string;
   /** Namespace of the Secret. */
@@ -60,6 +64,15 @@ export class SecretsBinding extends Construct {
     this.keys = bound.keys;
     this.resource = bound.resource;
     this.checksum = shortHash(JSON.stringify(bound.spec), 16);
+  }
+
+  /**
+   * Keeps the ExternalSecret or SealedSecret when the manifests are pruned or their Application is
+   * deleted (Argo CD and Flux annotations), and with it the Secret it owns: for a Secret that something
+   * kept reads, such as the backup credentials of a database.
+   */
+  public keepOnPrune(): void {
+    keepOnPrune(this.resource);
   }
 
   /**

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { checkNoSecretLiteral } from '../core/leaks';
+import { Prerequisite } from '../core/prerequisites';
 import { sizeQuantity } from '../core/quantities';
 import { checkAbsolutePath, checkDnsLabel, checkEnvName } from '../core/validate';
 import { EnvValue } from './env-value';
@@ -37,6 +38,8 @@ export interface OwnVolume {
 
 /** What a hardened pod runs: one container, its identity, its probes and where it is placed. */
 export interface HardenedPodTemplateProps {
+  /** Namespace of the pods. */
+  readonly namespace: string;
   /** Labels of the pods. */
   readonly labels: Record<string, string>;
   /** Labels that select the pods (a subset of `labels`), for anti-affinity and spread. */
@@ -93,9 +96,15 @@ export class HardenedPodTemplate {
   private readonly annotations = new Map<string, string>();
   private readonly reservedVolumeNames: readonly string[];
 
-  /** `scope` is the workload: errors name it. */
+  /** `scope` is the workload: errors name it, and it declares the objects of the cluster that the pods name. */
   public constructor(private readonly scope: IConstruct, private readonly props: HardenedPodTemplateProps) {
     this.reservedVolumeNames = ['tmp', ...props.reservedVolumeNames ?? []];
+    if (props.placement.priorityClassName !== undefined) {
+      Prerequisite.declare(scope, Prerequisite.clusterObject('PriorityClass', props.placement.priorityClassName, 'the pods run at its priority'));
+    }
+    for (const secretName of props.imagePullSecrets ?? []) {
+      Prerequisite.declare(scope, Prerequisite.object('Secret', props.namespace, secretName, 'the kubelet pulls the image with these registry credentials'));
+    }
   }
 
   /** Adds an environment variable to the container; names are unique, and a literal must not hold a credential. */

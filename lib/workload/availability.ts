@@ -2,6 +2,7 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Prerequisite } from '../core/prerequisites';
 import { checkInteger } from '../core/validate';
 
 /** Horizontal pod autoscaling of a workload. */
@@ -85,6 +86,8 @@ export interface AutoscalerSpec {
  * @internal
  */
 export function addAutoscaler(scope: Construct, id: string, metadata: ApiObjectMetadata, spec: AutoscalerSpec): k8s.KubeHorizontalPodAutoscalerV2 {
+  Prerequisite.declare(scope, Prerequisite.clusterObject('APIService', 'v1beta1.metrics.k8s.io',
+    'the HorizontalPodAutoscalers scale on CPU and memory utilization, which they read from the resource metrics API (metrics-server serves it)'));
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, id, {
     metadata,
     spec: {

@@ -1,6 +1,8 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Prerequisite } from '../core/prerequisites';
+import { keepOnPrune } from '../core/protection';
 import { sizeQuantity } from '../core/quantities';
 import { checkAbsolutePath, checkDnsSubdomain } from '../core/validate';
 import { OwnVolume } from './_pod-template';
@@ -35,19 +37,21 @@ export function checkPersistentVolume(scope: Construct, options: PersistentVolum
 }
 
 /**
- * Claims the volume: a PersistentVolumeClaim `<name>-data` of `metadata`, and its mount as the pod's `data` volume.
+ * Claims the volume: a PersistentVolumeClaim `<name>-data` of `metadata`, kept when the manifests are
+ * pruned (it holds the app's data), and its mount as the pod's `data` volume.
  * @internal
  */
 export function addPersistentVolume(scope: Construct, metadata: { name: string; namespace: string; labels: Record<string, string> },
   options: PersistentVolumeOptions): { claim: k8s.KubePersistentVolumeClaim; volume: OwnVolume } {
-  const claim = new k8s.KubePersistentVolumeClaim(scope, 'Data', {
+  Prerequisite.declare(scope, Prerequisite.clusterObject('StorageClass', options.storageClassName, `provisions the volume of PersistentVolumeClaim ${metadata.namespace}/${metadata.name}-data`));
+  const claim = keepOnPrune(new k8s.KubePersistentVolumeClaim(scope, 'Data', {
     metadata: { ...metadata, name: `${metadata.name}-data` },
     spec: {
       accessModes: [options.accessMode ?? AccessMode.READ_WRITE_ONCE],
       storageClassName: options.storageClassName,
       resources: { requests: { storage: k8s.Quantity.fromString(sizeQuantity(options.size)) } },
     },
-  });
+  }));
   return {
     claim,
     volume: {

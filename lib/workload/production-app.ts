@@ -9,7 +9,9 @@ import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkPort 
 import { addServiceMonitor } from '../monitoring/_service-monitor';
 import { AppMetrics, MetricsOptions } from '../monitoring/app-metrics';
 import { AppMonitoring } from '../monitoring/app-monitoring';
-import { DNS_PORTS, NetworkPeer } from '../network/network-peer';
+import { admitScraper } from '../monitoring/prometheus';
+import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
+import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addAppConfig, checkAppConfig } from './_app-config';
 import { HardenedPodTemplate, OwnVolume, addDisruptionBudget, checkRunAs } from './_pod-template';
@@ -70,10 +72,12 @@ export interface ProductionAppProps {
   readonly liveness?: Probe;
   /** Startup probe: holds the other probes back until the app has started. @default - the liveness check, every 5s, for up to 150s */
   readonly startup?: Probe;
-  /** Prometheus metrics: a ServiceMonitor and a network path for the scraper. @default - no metrics */
+  /** Prometheus metrics: a ServiceMonitor, alerts and a dashboard, labelled for the Prometheus that scrapes them, and a network path for its pods. @default - no metrics */
   readonly metrics?: MetricsOptions;
   /** Peers allowed to connect to the app's port. @default - nobody (add with `allowFrom`, `connectTo` or an ingress) */
   readonly allowFrom?: NetworkPeer[];
+  /** Where the pods resolve names: the NetworkPolicy admits DNS to it. Give the namespace baseline's value. @default ClusterDns.kubeDns() */
+  readonly dns?: ClusterDns;
   /** User id of the container process (at least 10000, outside the host's user range). @default 10001 */
   readonly runAsUser?: number;
   /** Group id of the container process and of mounted volumes (at least 10000). @default 10001 */
@@ -244,7 +248,7 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
       podSelector: this.selectorLabels,
       labels: this.labels,
     });
-    this.networkPolicy.allowEgress(NetworkPeer.clusterDns(), DNS_PORTS);
+    (props.dns ?? ClusterDns.kubeDns()).allowFrom(this.networkPolicy);
     for (const peer of props.allowFrom ?? []) {
       this.allowFrom(peer);
     }
@@ -256,7 +260,7 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
         portName: this.metricsPort === this.port ? HTTP_PORT_NAME : METRICS_PORT_NAME,
         metrics: settings.metrics,
       });
-      this.networkPolicy.allowIngress(props.metrics?.scraper ?? NetworkPeer.namespace('monitoring'), [{ port: this.metricsPort }]);
+      admitScraper(this.networkPolicy, settings.metrics.prometheus, [{ port: this.metricsPort }]);
       this.monitoring = new AppMonitoring(this, 'Monitoring', {
         name: this.name,
         namespace: this.namespace,
@@ -284,6 +288,9 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
     checkPort(this, 'servicePort', this.servicePort);
     if (props.metrics?.port !== undefined) {
       checkPort(this, 'metrics.port', props.metrics.port);
+    }
+    if (props.dns !== undefined) {
+      checkClusterDns(this, 'dns', props.dns);
     }
     const metrics = props.metrics !== undefined ? AppMetrics.resolve(this, props.metrics) : undefined;
     checkInteger(this, 'replicas', this.replicas, 1);
@@ -329,6 +336,7 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
       ports.push({ name: METRICS_PORT_NAME, port: this.metricsPort });
     }
     return new HardenedPodTemplate(this, {
+      namespace: this.namespace,
       labels: this.labels,
       selectorLabels: this.selectorLabels,
       serviceAccountName: this.serviceAccount.name,

@@ -50,6 +50,19 @@ describe('stage apps', () => {
     expect(securityOf(synthStage(DEV))).toEqual(securityOf(synthStage(PROD)));
   });
 
+  test('the Secret the backups authenticate with is produced by the stage: an ExternalSecret with the keys the ObjectStore reads', () => {
+    // plugin-barman-cloud v0.14.0 reads the Secrets named in ObjectStore.spec.configuration from the Cluster's namespace
+    // (internal/cnpgi/operator/specs/secrets.go, CollectSecretNamesFromCredentials; config/config.go).
+    const prod = synthStage(PROD);
+    const credentials = one(prod, 'ObjectStore', 'aishell-db').spec.configuration.s3Credentials;
+    const refs = [credentials.accessKeyId, credentials.secretAccessKey];
+    const externalSecret = one(prod, 'ExternalSecret', refs[0].name);
+    expect(externalSecret.metadata.namespace).toBe(PROD.namespace);
+    expect(externalSecret.spec.target.name).toBe(refs[0].name);
+    expect(refs.map((ref: any) => ref.name)).toEqual([refs[0].name, refs[0].name]);
+    expect(refs.map((ref: any) => ref.key).every((key: string) => externalSecret.spec.data.some((d: any) => d.secretKey === key))).toBe(true);
+  });
+
   test('dev runs one database instance without backups; prod three synchronous instances backed up to the stage\'s store', () => {
     const devCluster = one(synthStage(DEV), 'Cluster', 'aishell-db');
     expect(devCluster.spec.instances).toBe(1);
@@ -62,8 +75,7 @@ describe('stage apps', () => {
     expect(prodCluster.spec.postgresql.synchronous).toMatchObject({ method: 'any', number: 1, dataDurability: 'required' });
     expect(prodCluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'aishell-db' } }]);
     const store = one(prod, 'ObjectStore', 'aishell-db').spec;
-    expect(store.configuration.destinationPath).toBe(PROD.database.backup.objectStore?.destinationPath);
-    expect(store.configuration.s3Credentials.secretAccessKey.name).toBe(PROD.database.backup.objectStore?.credentials.secretName);
+    expect(store.configuration.destinationPath).toBe('s3://aishell-prod-backups/postgres');
     expect(one(prod, 'ScheduledBackup', 'aishell-db').spec.method).toBe('plugin');
     expect(ofKind(prod, 'PrometheusRule').map((r) => r.metadata.name)).toContain('aishell-db');
   });
@@ -108,9 +120,9 @@ describe('stage apps', () => {
   });
 
   test('each stage reads the credentials through ExternalSecrets from the store named in its config', () => {
-    for (const stage of [DEV, PROD]) {
+    for (const [stage, names] of [[DEV, ['aishell-app-secrets', 'aishell-llm-keys']], [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys']]] as const) {
       const externalSecrets = ofKind(synthStage(stage), 'ExternalSecret');
-      expect(externalSecrets.map((es) => es.metadata.name).sort()).toEqual(['aishell-app-secrets', 'aishell-llm-keys']);
+      expect(externalSecrets.map((es) => es.metadata.name).sort()).toEqual(names);
       for (const es of externalSecrets) {
         expect(es.spec.secretStoreRef).toEqual({ kind: stage.secrets.store.kind, name: stage.secrets.store.name });
         for (const entry of es.spec.data) {
@@ -210,5 +222,21 @@ describe('stage apps', () => {
       const apiRule = one(manifests, 'NetworkPolicy', 'aishell').spec.ingress.find((rule: any) => isDeepStrictEqual(rule.from[0], controller));
       expect(apiRule.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
     }
+  });
+
+  test('keeps what holds data when the manifests are pruned: the objects the README tells kubectl users to leave out of a delete', () => {
+    // argo-cd v3.5.0 docs/user-guide/sync-options.md (Prune=false,Delete=false); kustomize-controller v1.9.4
+    // docs/spec/v1/kustomizations.md (kustomize.toolkit.fluxcd.io/prune: disabled), both in lib/core/protection.ts.
+    const kept = (stage: StageConfig) => synthStage(stage)
+      .filter((m) => m.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled')
+      .map((m) => {
+        expect(m.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+        return `${m.kind} ${m.metadata.name}`;
+      });
+    expect(kept(DEV)).toEqual(['Namespace aishell-dev', 'Cluster aishell-db']);
+    expect(kept(PROD)).toEqual(['Namespace aishell', 'ExternalSecret aishell-db-backup-credentials', 'ObjectStore aishell-db', 'Cluster aishell-db']);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain('In this repository\'s prod stage they are the Namespace `aishell`, the `Cluster` and the `ObjectStore`\n`aishell-db`, '
+      + 'and the `ExternalSecret` `aishell-db-backup-credentials`; in the dev stage, the\nNamespace `aishell-dev` and the `Cluster` `aishell-db`.');
   });
 });

@@ -37,6 +37,7 @@ describe('Prerequisite', () => {
       Prerequisite.secretStoreKey('ClusterSecretStore', 'aws', 'app/jwt', 'r', 'value'),
       Prerequisite.dnsRecord('api.example.com', 'the ingress controller\'s load balancer', 'r'),
       Prerequisite.network('the API server answers in 10.0.0.0/20 on 443', 'r'),
+      Prerequisite.cloudIdentity('AWS IAM role', 'arn:aws:iam::123456789012:role/backup', 'prod', 'db', 'r'),
     ].map((p) => [p.kind, p.title])).toEqual([
       [PrerequisiteKind.KUBERNETES, 'Kubernetes 1.34 to 1.36'],
       [PrerequisiteKind.OPERATOR, 'cert-manager 1.21'],
@@ -46,7 +47,10 @@ describe('Prerequisite', () => {
       [PrerequisiteKind.SECRET_STORE_KEY, 'ClusterSecretStore aws: app/jwt (property value)'],
       [PrerequisiteKind.DNS_RECORD, 'api.example.com -> the ingress controller\'s load balancer'],
       [PrerequisiteKind.NETWORK, 'the API server answers in 10.0.0.0/20 on 443'],
+      [PrerequisiteKind.CLOUD_IDENTITY, 'AWS IAM role arn:aws:iam::123456789012:role/backup trusts ServiceAccount prod/db'],
     ]);
+    // Two constructs that need different Kubernetes ranges both appear: the cluster must satisfy each.
+    expect(Prerequisite.kubernetesVersions('1.34', '1.36', 'r').key).not.toBe(Prerequisite.kubernetesVersions('1.33', '1.36', 'r').key);
     expect(Prerequisite.secretStoreKey('SecretStore', 's', 'k', 'r').key).not.toBe(Prerequisite.secretStoreKey('SecretStore', 's', 'k', 'r', 'p').key);
   });
 
@@ -77,7 +81,7 @@ describe('Prerequisite', () => {
     expect(json.title).toBe('dev');
     expect(json.prerequisites.map((p: any) => p.kind)).toEqual(['kubernetes', 'dns-record']);
     expect(json.prerequisites[0]).toEqual({
-      kind: 'kubernetes', key: 'kubernetes', title: 'Kubernetes 1.34 to 1.36', reason: 'CNPG', details: { min: '1.34', max: '1.36' }, requiredBy: ['stage'],
+      kind: 'kubernetes', key: 'kubernetes:1.34-1.36', title: 'Kubernetes 1.34 to 1.36', reason: 'CNPG', details: { min: '1.34', max: '1.36' }, requiredBy: ['stage'],
     });
   });
 

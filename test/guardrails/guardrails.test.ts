@@ -184,6 +184,8 @@ describe('Guardrails', () => {
     ]);
     const cluster = Testing.synth(chart).find((o) => o.kind === 'Cluster');
     expect(cluster.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
       'cdk8s-golden-path/backups-suppressed': reason,
       [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-wal-archive`]: reason,
       [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-scheduled-backup`]: reason,

@@ -1,8 +1,12 @@
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Duration, Include, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AcmeServer, CertificateIssuer, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController,
-  NetworkPeer, PathMatch, ProductionApp, TrafficFeature,
+  AcmeServer, CertificateIssuer, Guardrails, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController, NamespaceBaseline,
+  NetworkPeer, PathMatch, Prerequisite, ProductionApp, TrafficFeature,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -20,6 +24,17 @@ function ingress(chart: Chart, props: Partial<HardenedIngressProps> = {}): Harde
 
 function gatewayApi(chart: Chart, props: Partial<HardenedIngressProps> = {}): HardenedIngress {
   return ingress(chart, { controller: IngressController.gatewayApi({ name: 'public', gatewayClassName: 'eg', peer: ENVOY }), ...props });
+}
+
+/** Includes `objects` in `chart`, as cdk8s includes a manifest file. */
+function include(chart: Chart, objects: object[]): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'objects-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'objects.yaml'), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+    new Include(chart, 'Objects', { url: path.join(dir, 'objects.yaml') });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function annotationsOf(manifests: Manifest[], name = 'ingress'): Record<string, string> {
@@ -73,6 +88,8 @@ describe('HardenedIngress', () => {
         { hosts: ['admin.example.com'], secretName: 'wildcard-example-com' },
       ]);
       expect(ofKind(manifests, 'Certificate').map((c) => c.spec.dnsNames)).toEqual([[HOST], ['www.example.com']]);
+      // Nothing in the manifests produces the existing Secret: the cluster must hold it.
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContain('Secret test/wildcard-example-com');
     });
 
     test('HAProxy: redirects to HTTPS on port 443, sets HSTS, rate limits per client with 429, and answers CORS', () => {
@@ -260,9 +277,91 @@ describe('HardenedIngress', () => {
         server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
         email: 'ops@example.com',
         privateKeySecretRef: { name: 'letsencrypt-staging-account-key' },
-        solvers: [{ http01: { ingress: { ingressClassName: 'haproxy' } } }],
+        solvers: [{ http01: { ingress: { ingressClassName: 'haproxy', serviceType: 'ClusterIP' } } }],
       });
       expect(one(manifests, 'Certificate').spec.issuerRef.name).toBe('letsencrypt-staging');
+    });
+
+    test('the HTTP-01 solver Service is a ClusterIP, which a namespace without node ports admits', () => {
+      // cert-manager v1.21.1 creates the solver Service as NodePort unless the solver sets serviceType
+      // (pkg/issuer/acme/http/service.go, buildService; http.go getServiceType reads ingress.serviceType, else
+      // gatewayHTTPRoute.serviceType), and ResourceQuota counts every port of a NodePort Service against
+      // services.nodeports (kubernetes pkg/quota/v1/evaluator/core/services.go): with the baseline's 0 it is refused.
+      // GIVEN
+      const chart = testChart();
+      new NamespaceBaseline(chart, 'Namespace', { name: 'test', quota: { requestsCpu: Cpu.units(1), requestsMemory: Size.gibibytes(1), limitsCpu: Cpu.units(1), limitsMemory: Size.gibibytes(1) } });
+      const issuer = CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' });
+
+      // WHEN
+      ingress(chart, { issuer });
+
+      // THEN
+      const manifests = synth(chart);
+      expect(one(manifests, 'ResourceQuota').spec.hard['services.nodeports']).toBe(0);
+      expect(one(manifests, 'ClusterIssuer').spec.acme.solvers.map((solver: any) => solver.http01.ingress.serviceType)).toEqual(['ClusterIP']);
+    });
+
+    test('the solver pod cert-manager creates is admitted in the baseline namespace: Pod Security restricted and the quota', () => {
+      // The pod cert-manager v1.21.1 builds for an HTTP-01 challenge (pkg/issuer/acme/http/pod.go l.197-273, buildDefaultPod; default
+      // resources from internal/apis/config/controller/v1alpha1/defaults.go l.95-99), in the namespace of the certificate.
+      const chart = testChart();
+      new NamespaceBaseline(chart, 'Namespace', { name: 'test', quota: { requestsCpu: Cpu.units(1), requestsMemory: Size.gibibytes(1), limitsCpu: Cpu.units(1), limitsMemory: Size.gibibytes(1) } });
+      ingress(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }) });
+      const solver = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'cm-acme-http-solver-x7k2p', namespace: 'test', labels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          restartPolicy: 'OnFailure',
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'acmesolver',
+            image: 'quay.io/jetstack/cert-manager-acmesolver:v1.21.1',
+            args: ['--listen-port=8089'],
+            ports: [{ name: 'http', containerPort: 8089 }],
+            resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+            securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      };
+      const manifests = synth(chart);
+
+      // Pod Security restricted, as the namespace enforces it (the pss-* rules follow the Pod Security Standards' checks).
+      const app = Testing.app();
+      include(new Chart(app, 'solver'), [solver]);
+      expect(Guardrails.apply(app).evaluate().findings.filter((f) => f.rule.id.startsWith('pss-')).map((f) => f.message)).toEqual([]);
+      // A quota on requests.cpu, requests.memory, limits.cpu or limits.memory admits only containers that set them
+      // (kubernetes pkg/quota/v1/evaluator/core/pods.go, Constraints); ephemeral storage is not required, and the LimitRange defaults it.
+      const tracked = Object.keys(one(manifests, 'ResourceQuota').spec.hard).filter((r) => /^(requests|limits)\.(cpu|memory)$/.test(r));
+      expect(tracked.sort()).toEqual(['limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory']);
+      for (const resource of tracked) {
+        const [kind, name] = resource.split('.');
+        expect((solver.spec.containers[0].resources as any)[kind][name]).toBeDefined();
+      }
+      expect(one(manifests, 'NetworkPolicy', 'ingress-acme-http01-solver').spec.podSelector.matchLabels).toEqual({ 'acme.cert-manager.io/http01-solver': 'true' });
+    });
+
+    test('declares cert-manager and how it must run the solver pods, and an existing ClusterIssuer or Issuer', () => {
+      for (const [issuer, expected] of [
+        [CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }),
+          expect.stringMatching(/^cert-manager: runs the ACME HTTP-01 solver pods with its defaults: non-root/)],
+        [CertificateIssuer.clusterIssuer('corporate-ca'), 'ClusterIssuer corporate-ca'],
+        [CertificateIssuer.issuer('internal-ca'), 'Issuer test/internal-ca'],
+      ] as const) {
+        // GIVEN
+        const chart = testChart();
+
+        // WHEN
+        ingress(chart, { issuer });
+
+        // THEN
+        const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+        expect(titles).toContain('cert-manager 1.21');
+        expect(titles).toContainEqual(expected);
+        expect(titles).toContain('IngressClass haproxy');
+      }
     });
 
     test('lets the controller reach the ACME HTTP-01 solver pods', () => {
@@ -382,8 +481,45 @@ describe('HardenedIngress', () => {
 
       // THEN
       expect(one(synth(chart), 'ClusterIssuer').spec.acme.solvers).toEqual([{
-        http01: { gatewayHTTPRoute: { parentRefs: [{ kind: 'Gateway', name: 'public', namespace: 'test', sectionName: 'http' }] } },
+        http01: { gatewayHTTPRoute: { serviceType: 'ClusterIP', parentRefs: [{ kind: 'Gateway', name: 'public', namespace: 'test', sectionName: 'http' }] } },
       }]);
+    });
+
+    test('declares the Gateway API CRDs, the GatewayClass, and cert-manager\'s Gateway API flag, which is off by default', () => {
+      // cert-manager v1.21.1: --enable-gateway-api (cmd/controller/app/options/options.go) or gatewayAPI.enabled in the controller
+      // configuration (pkg/apis/config/controller/v1alpha1/types.go), default false; without it Present() fails "gateway api is not enabled".
+      // GIVEN
+      const chart = testChart();
+
+      // WHEN
+      gatewayApi(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }) }).route(HOST, '/', app(chart));
+
+      // THEN
+      const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+      expect(titles).toEqual(expect.arrayContaining([
+        'Gateway API (standard channel) and an implementation 1.6',
+        'GatewayClass eg',
+        'cert-manager: Gateway API support on: --enable-gateway-api, or gatewayAPI.enabled: true in its controller configuration (off by default)',
+        'api.example.com -> the address of Gateway test/public',
+      ]));
+    });
+
+    test('an Ingress rendering needs no Gateway API flag of cert-manager; every routed host needs its DNS record', () => {
+      // GIVEN
+      const chart = testChart();
+
+      // WHEN
+      const routes = ingress(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }) });
+      routes.route(HOST, '/', app(chart));
+      routes.route('www.example.com', '/', app(chart, 'Web'));
+
+      // THEN
+      const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+      expect(titles.filter((t) => t.includes('Gateway API'))).toEqual([]);
+      expect(titles).toEqual(expect.arrayContaining([
+        'api.example.com -> the load balancer of the HAProxy ingress controller (IngressClass haproxy)',
+        'www.example.com -> the load balancer of the HAProxy ingress controller (IngressClass haproxy)',
+      ]));
     });
 
     test('attaches to the listeners of an existing Gateway, which holds the certificates', () => {
@@ -400,6 +536,7 @@ describe('HardenedIngress', () => {
       expect(one(manifests, 'HTTPRoute', 'ingress-https-redirect').spec.parentRefs).toEqual([{ name: 'shared', namespace: 'gateways', sectionName: 'web' }]);
       expect(ofKind(manifests, 'Gateway')).toHaveLength(0);
       expect(ofKind(manifests, 'Certificate')).toHaveLength(0);
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContain('Gateway gateways/shared');
     });
 
     test('tells which rules it cannot enforce', () => {

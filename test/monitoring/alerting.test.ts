@@ -56,28 +56,36 @@ describe('renderAlerts', () => {
     description: 'Something broke for 5 minutes.',
   };
 
-  test('writes the severity label, the annotations and the for duration', () => {
-    expect(JSON.parse(JSON.stringify(renderAlerts([alert]).map((rule) => ({ ...rule, expr: rule.expr.value }))))).toEqual([{
+  test('writes the severity and namespace labels, the annotations and the for duration', () => {
+    expect(JSON.parse(JSON.stringify(renderAlerts([alert], { namespace: 'shop' }).map((rule) => ({ ...rule, expr: rule.expr.value }))))).toEqual([{
       alert: 'SomethingBroke',
       expr: 'up == 0',
       for: '5m',
-      labels: { severity: 'warning' },
+      // kube-prometheus-stack 88.5.3's Alertmanager inhibits with equal: [namespace, alertname] (values.yaml, alertmanager.config):
+      // an alert whose expression aggregates the namespace away still carries it.
+      labels: { namespace: 'shop', severity: 'warning' },
       annotations: { summary: 'Something broke', description: 'Something broke for 5 minutes.' },
     }]);
   });
 
   test('links the runbook of each alert under the base URL, without doubling a trailing slash', () => {
-    expect(renderAlerts([alert], 'https://runbooks.example.com/ops/')[0].annotations?.runbook_url)
+    expect(renderAlerts([alert], { namespace: 'shop', runbookBaseUrl: 'https://runbooks.example.com/ops/' })[0].annotations?.runbook_url)
       .toBe('https://runbooks.example.com/ops/somethingbroke');
   });
 
-  test('puts extra labels on every rule, without letting them override the severity', () => {
-    const rules = renderAlerts([alert, { ...alert, name: 'SomethingElseBroke', severity: AlertSeverity.CRITICAL }], undefined,
-      { cnpg_cluster: 'db', severity: 'info' });
+  test('puts extra labels on every rule, without letting them override the severity or the namespace', () => {
+    const rules = renderAlerts([alert, { ...alert, name: 'SomethingElseBroke', severity: AlertSeverity.CRITICAL }],
+      { namespace: 'shop', labels: { cnpg_cluster: 'db', severity: 'info', namespace: 'other' } });
     expect(rules.map((rule) => rule.labels)).toEqual([
-      { cnpg_cluster: 'db', severity: 'warning' },
-      { cnpg_cluster: 'db', severity: 'critical' },
+      { cnpg_cluster: 'db', namespace: 'shop', severity: 'warning' },
+      { cnpg_cluster: 'db', namespace: 'shop', severity: 'critical' },
     ]);
+  });
+
+  test('severities are the three kube-prometheus-stack routes and inhibits on', () => {
+    // kube-prometheus-stack 88.5.3: its rules use critical, warning and info (templates/prometheus/rules-1.14/*.yaml), and its
+    // default inhibit rules match severity = critical, warning and info (values.yaml, alertmanager.config.inhibit_rules).
+    expect(Object.values(AlertSeverity).sort()).toEqual(['critical', 'info', 'warning']);
   });
 });
 
@@ -89,5 +97,7 @@ test('prometheusDuration writes the largest whole unit', () => {
 test('the PromQL parser of the tests rejects broken expressions', () => {
   expect(parsePromql('sum(rate(x[5m])').errors).not.toEqual([]);
   expect(parsePromql('no_such_function(x)').errors).not.toEqual([]);
-  expect(parsePromql('sum by (le) (rate(a_bucket{b="c"}[$__rate_interval]))')).toEqual({ errors: [], metrics: ['a_bucket'] });
+  expect(parsePromql('sum by (le) (rate(a_bucket{b="c"}[$__rate_interval]))')).toEqual({
+    errors: [], metrics: ['a_bucket'], selectors: [{ metric: 'a_bucket', matchers: [{ label: 'b', op: '=', value: 'c' }] }], labels: ['le', 'b'],
+  });
 });

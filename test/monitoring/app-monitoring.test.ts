@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AppAlertOptions, Image, MetricsOptions, NetworkPeer, ProductionApp } from '../../lib';
+import { AppAlertOptions, Image, MetricsOptions, Prerequisite, ProductionApp, Prometheus } from '../../lib';
 import { parsePromql } from '../promql';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -44,6 +44,37 @@ describe('AppMonitoring', () => {
     expect(dashboard.metadata).toMatchObject({ namespace: 'shop', labels: { 'grafana_dashboard': '1', 'app.kubernetes.io/name': 'api' } });
     expect(app.monitoring?.alerts.name).toBe('api');
     expect(app.monitoring?.dashboard.name).toBe('api-dashboard');
+  });
+
+  test('the ServiceMonitor and the PrometheusRule carry the labels kube-prometheus-stack selects: release=<release>', () => {
+    // kube-prometheus-stack 88.5.3 (values.yaml l.4451-4504, templates/prometheus/prometheus.yaml l.193-285): with the chart's
+    // defaults (*SelectorNilUsesHelmValues true) its Prometheus selects ServiceMonitors, PodMonitors and rules labelled release=<release>.
+    for (const [metrics, release] of [[{}, 'kube-prometheus-stack'], [{ prometheus: Prometheus.kubePrometheusStack({ release: 'kps' }) }, 'kps']] as const) {
+      // WHEN
+      const { manifests } = appWith(metrics);
+
+      // THEN
+      for (const kind of ['ServiceMonitor', 'PrometheusRule']) {
+        expect(one(manifests, kind).metadata.labels).toMatchObject({ 'release': release, 'app.kubernetes.io/name': 'api' });
+      }
+    }
+  });
+
+  test('declares prometheus-operator, the selection the Prometheus must make and the cluster metrics the alerts read', () => {
+    // WHEN
+    const chart = testChart('shop');
+    new ProductionApp(chart, 'Api', { image: Image.pinned('ghcr.io/acme/api', '1.4.2'), metrics: { prometheus: Prometheus.kubePrometheusStack({ release: 'kps' }) } });
+
+    // THEN
+    const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+    expect(titles).toContain('prometheus-operator (kube-prometheus-stack 88) 0.93');
+    expect(titles).toContainEqual(expect.stringMatching(/^Prometheus: kube-prometheus-stack release kps in namespace monitoring selects .* labelled release=kps in every namespace/));
+    expect(titles).toContainEqual(expect.stringMatching(/^Prometheus: kube-prometheus-stack release kps scrapes kube-state-metrics 2.20 .* the kubelet/));
+    expect(titles).toContainEqual(expect.stringMatching(/^Grafana dashboard sidecar: loads ConfigMaps labelled grafana_dashboard=1 from every namespace/));
+  });
+
+  test('every alert carries the namespace label, which kube-prometheus-stack\'s Alertmanager groups and inhibits by', () => {
+    expect(rulesOf(appWith({}).manifests).map((r) => r.labels.namespace)).toEqual(['shop', 'shop', 'shop']);
   });
 
   test('a ProductionApp without metrics gets neither', () => {
@@ -174,7 +205,7 @@ describe('AppMonitoring', () => {
       port: 9090,
       path: '/internal/metrics',
       interval: Duration.seconds(15),
-      scraper: NetworkPeer.namespace('observability'),
+      prometheus: Prometheus.kubePrometheusStack({ release: 'observability', namespace: 'observability' }),
       requestsMetric: 'api_requests_total',
       statusCodeLabel: 'status',
       requestDurationMetric: 'api_request_duration_seconds',
@@ -200,6 +231,8 @@ describe('AppMonitoring', () => {
       ['the latency threshold is zero', { alerts: { maxLatency: Duration.seconds(0) } }, /'metrics.alerts.maxLatency' \('0 seconds'\) must be longer than zero/],
       ['the runbook base URL is not absolute', { alerts: { runbookBaseUrl: '/runbooks' } },
         /'metrics.alerts.runbookBaseUrl' \('\/runbooks'\) must be an absolute http or https URL/],
+      ['the Prometheus selects by a label value Kubernetes refuses', { prometheus: Prometheus.kubePrometheusStack({ release: 'my release' }) },
+        /\[test\/Api\] 'metrics.prometheus.selectorLabels.release' \('my release'\) is not a valid label value/],
     ])('%s', (_, metrics, message) => {
       expect(() => appWith(metrics)).toThrow(message);
     });

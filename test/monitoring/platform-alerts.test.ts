@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AlertCondition, PlatformAlerts, PlatformAlertsProps } from '../../lib';
+import { AlertCondition, PlatformAlerts, PlatformAlertsProps, Prometheus } from '../../lib';
 import { parsePromql } from '../promql';
 import { Manifest, one, synth, testChart } from '../util';
 
@@ -12,7 +12,7 @@ function ruleNamed(manifests: Manifest[], alert: string): any {
 }
 
 describe('PlatformAlerts', () => {
-  test('emits one PrometheusRule in the namespace with the alerts of the Aileron checklist and their severities', () => {
+  test('by default alerts only on what every cluster exports: crash loops and full volumes', () => {
     // GIVEN
     const chart = testChart('shop');
 
@@ -23,13 +23,53 @@ describe('PlatformAlerts', () => {
     const manifests = synth(chart);
     const rule = one(manifests, 'PrometheusRule');
     expect(rule.metadata).toMatchObject({ name: 'platform-alerts', namespace: 'shop' });
+    // No DatabaseUnhealthy, CacheUnhealthy or TaskFailuresRising: nothing guarantees that postgres_exporter, redis_exporter or
+    // celery-exporter runs, and an alert on a series nobody exports can never fire.
+    expect(rulesOf(manifests).map((r) => [r.alert, r.labels.severity])).toEqual([
+      ['PodCrashLooping', 'critical'],
+      ['PersistentVolumeFillingUp', 'warning'],
+    ]);
+  });
+
+  test('the dependency alerts exist when their condition is given, with the severities kube-prometheus-stack routes on', () => {
+    // GIVEN
+    const chart = testChart('shop');
+
+    // WHEN
+    new PlatformAlerts(chart, 'Alerts', {
+      database: AlertCondition.gaugeIsZero('pg_up'),
+      cache: AlertCondition.gaugeIsZero('redis_up'),
+      taskFailures: AlertCondition.counterIncrease('celery_task_failed_total', 5, Duration.minutes(15)),
+    });
+
+    // THEN
+    // Aileron rates an unhealthy Redis "High" (a task queue outage); kube-prometheus-stack 88.5.3 knows critical, warning and info
+    // (templates/prometheus/rules-1.14/*.yaml, values.yaml alertmanager.config), and an outage pages: critical.
+    const manifests = synth(chart);
     expect(rulesOf(manifests).map((r) => [r.alert, r.labels.severity])).toEqual([
       ['PodCrashLooping', 'critical'],
       ['PersistentVolumeFillingUp', 'warning'],
       ['DatabaseUnhealthy', 'critical'],
-      ['CacheUnhealthy', 'high'],
+      ['CacheUnhealthy', 'critical'],
       ['TaskFailuresRising', 'warning'],
     ]);
+    expect(ruleNamed(manifests, 'DatabaseUnhealthy').expr).toBe('pg_up{namespace="shop"} == 0');
+    expect(ruleNamed(manifests, 'CacheUnhealthy').expr).toBe('redis_up{namespace="shop"} == 0');
+    expect(ruleNamed(manifests, 'TaskFailuresRising').expr)
+      .toBe('sum by (namespace) (increase(celery_task_failed_total{namespace="shop"}[15m])) > 5');
+  });
+
+  test('the PrometheusRule carries the labels the Prometheus selects, and every alert the namespace label', () => {
+    // GIVEN
+    const chart = testChart('shop');
+
+    // WHEN
+    new PlatformAlerts(chart, 'Alerts', { prometheus: Prometheus.kubePrometheusStack({ release: 'kps' }), cache: AlertCondition.gaugeIsZero('redis_up') });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(one(manifests, 'PrometheusRule').metadata.labels).toMatchObject({ release: 'kps', 'app.kubernetes.io/component': 'alerting' });
+    expect(rulesOf(manifests).map((r) => r.labels.namespace)).toEqual(['shop', 'shop', 'shop']);
   });
 
   test('every alert is valid PromQL scoped to the namespace, with a for duration, a severity, a summary and a description', () => {
@@ -37,7 +77,7 @@ describe('PlatformAlerts', () => {
     const chart = testChart('shop');
 
     // WHEN
-    new PlatformAlerts(chart, 'Alerts');
+    new PlatformAlerts(chart, 'Alerts', { database: AlertCondition.gaugeIsZero('pg_up'), taskFailures: AlertCondition.counterIncrease('x_total', 1, Duration.hours(1)) });
 
     // THEN
     const rules = rulesOf(synth(chart));
@@ -45,7 +85,7 @@ describe('PlatformAlerts', () => {
       expect(parsePromql(rule.expr)).toMatchObject({ errors: [] });
       expect(rule.expr).toContain('namespace="shop"');
       expect(rule.for).toMatch(/^\d+[smh]$/);
-      expect(rule.labels.severity).toMatch(/^(critical|high|warning)$/);
+      expect(rule.labels.severity).toMatch(/^(critical|warning|info)$/);
       expect(rule.annotations.summary).not.toEqual('');
       expect(rule.annotations.description).not.toEqual('');
     }
@@ -69,22 +109,7 @@ describe('PlatformAlerts', () => {
     expect(volume.annotations.description).toContain('over 90% full');
   });
 
-  test('the database, cache and task alerts default to postgres_exporter, redis_exporter and celery-exporter metrics', () => {
-    // GIVEN
-    const chart = testChart('shop');
-
-    // WHEN
-    new PlatformAlerts(chart, 'Alerts');
-
-    // THEN
-    const manifests = synth(chart);
-    expect(ruleNamed(manifests, 'DatabaseUnhealthy').expr).toBe('pg_up{namespace="shop"} == 0');
-    expect(ruleNamed(manifests, 'CacheUnhealthy').expr).toBe('redis_up{namespace="shop"} == 0');
-    expect(ruleNamed(manifests, 'TaskFailuresRising').expr)
-      .toBe('sum by (namespace) (increase(celery_task_failed_total{namespace="shop"}[15m])) > 5');
-  });
-
-  test('conditions replace the defaults, and none leaves the alert to the construct that owns the dependency', () => {
+  test('conditions may be any query or counter, and none leaves the alert to the construct that owns the dependency', () => {
     // GIVEN
     const chart = testChart('shop');
 
@@ -131,6 +156,7 @@ describe('PlatformAlerts', () => {
       name: 'shop-alerts',
       runbookBaseUrl: 'https://runbooks.example.com/shop',
       volumeUsagePercent: 85,
+      prometheus: Prometheus.kubePrometheusStack({ release: 'observability', namespace: 'observability' }),
       database: AlertCondition.gaugeIsZero('cnpg_collector_up'),
       cache: AlertCondition.gaugeIsZero('valkey_up'),
       taskFailures: AlertCondition.counterIncrease('celery_task_failed_total', 10, Duration.minutes(30)),
@@ -151,6 +177,8 @@ describe('PlatformAlerts', () => {
       ['the cache query is empty', { cache: AlertCondition.query('') }, /'cache' \(''\) must have a PromQL expression/],
       ['the task failure threshold is negative', { taskFailures: AlertCondition.counterIncrease('x_total', -1, Duration.minutes(15)) },
         /'taskFailures' .* must have a threshold of at least 0/],
+      ['the Prometheus selects by a label key Kubernetes refuses', { prometheus: Prometheus.of({ selectorLabels: { 'team name': 'a' }, scraper: Prometheus.kubePrometheusStack().scraper, selection: 's' }) },
+        /'prometheus.selectorLabels.team name' \('team name'\) is not a valid label key/],
       ['the task failure window is under a minute', { taskFailures: AlertCondition.counterIncrease('x_total', 1, Duration.seconds(10)) },
         /'taskFailures' .* must have a window of whole seconds, at least one minute/],
     ])('%s', (_, props, message) => {

@@ -1,6 +1,6 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { NamespaceBaseline, NamespaceBaselineProps, NetworkPeer, NamespaceQuota } from '../../lib';
+import { ClusterDns, NamespaceBaseline, NamespaceBaselineProps, NamespaceQuota, Prerequisite } from '../../lib';
 import { one, synth, testChart } from '../util';
 
 const QUOTA: NamespaceQuota = {
@@ -38,7 +38,7 @@ describe('NamespaceBaseline', () => {
         memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
         ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
       },
-      dns: NetworkPeer.podsInNamespaces({ 'k8s-app': 'node-local-dns' }, { 'kubernetes.io/metadata.name': 'kube-system' }),
+      dns: ClusterDns.nodeLocalCache('169.254.20.10', { kubeDnsServiceIp: '10.96.0.10' }),
       labels: { team: 'payments' },
     };
     new NamespaceBaseline(chart, 'Namespace', all);
@@ -114,6 +114,40 @@ describe('NamespaceBaseline', () => {
     });
   });
 
+  test('with NodeLocal DNSCache, admits the cache\'s address as well as the kube-dns pods behind it', () => {
+    // The cache runs on the host network at a link-local address (169.254.20.10 in the Kubernetes docs, tasks/administer-cluster/
+    // nodelocaldns); a host-network pod matches no pod selector, and NetworkPolicy admits it by ipBlock only
+    // (concepts/services-networking/network-policies, "NetworkPolicy and hostNetwork pods"). kube-dns stays for the fallback.
+    const chart = testChart('shop');
+    baseline(chart, { dns: ClusterDns.nodeLocalCache() });
+    expect(one(synth(chart), 'NetworkPolicy', 'allow-dns').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      },
+    ]);
+  });
+
+  test('declares where DNS answers, which the policies are written for', () => {
+    const chart = testChart('shop');
+    baseline(chart, { dns: ClusterDns.nodeLocalCache() });
+    expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual([
+      expect.stringMatching(/^NodeLocal DNSCache answers on 169.254.20.10 \(53\/UDP and 53\/TCP\), and the cluster DNS pods/),
+    ]);
+  });
+
+  test('the Namespace is kept when Argo CD or Flux prune the manifests: deleting it deletes everything in it', () => {
+    // argo-cd v3.5.0 docs/user-guide/sync-options.md (Prune=false, Delete=false, comma-separated); kustomize-controller v1.9.4
+    // docs/spec/v1/kustomizations.md (kustomize.toolkit.fluxcd.io/prune: disabled).
+    const chart = testChart('shop');
+    baseline(chart);
+    expect(one(synth(chart), 'Namespace').metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+  });
+
   describe('validation', () => {
     const cases: Array<[string, Partial<NamespaceBaselineProps>, RegExp]> = [
       ['the name is not a DNS label', { name: 'Shop' }, /\[test\/Namespace\] 'name' \('Shop'\) must be a DNS-1123 label/],
@@ -131,6 +165,10 @@ describe('NamespaceBaseline', () => {
           ephemeralStorage: { request: Size.mebibytes(128), limit: Size.gibibytes(1) },
         },
       }, /'containerDefaults.cpu.request' \('1'\) must not exceed the limit \(500m\)/],
+      ['the DNS cache address is not an IP address', { dns: ClusterDns.nodeLocalCache('node-local-dns') },
+        /\[test\/Namespace\] 'dns' \('node-local-dns'\) must be an IP address: the address the DNS cache listens on/],
+      ['the kube-dns Service address is not an IP address', { dns: ClusterDns.nodeLocalCache('169.254.20.10', { kubeDnsServiceIp: 'kube-dns' }) },
+        /'dns' \('kube-dns'\) must be an IP address/],
     ];
 
     test.each(cases)('fails when %s', (_, props, message) => {

@@ -1,14 +1,35 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import {
-  BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, DataDurability, Guardrails, HaPostgres, HaPostgresProps, Image, NetworkPeer, NodePool,
-  ObjectStoreCredentials, PgBouncerPoolMode, PostgresBackup, PostgresRecovery, PostgresReplication, ProductionApp, SpreadPolicy,
-  SynchronousMethod, TaintEffect, Tier, setTier,
+  BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, ClusterDns, DataDurability, Guardrails, HaPostgres, HaPostgresProps, ISecretProducer, Image, NetworkPeer,
+  NodePool, ObjectStoreCredentials, PgBouncerPoolMode, PostgresBackup, PostgresRecovery, PostgresReplication, Prerequisite, ProductionApp, Prometheus,
+  SecretSource, SecretStoreRef, SecretsBinding, SpreadPolicy, SynchronousMethod, TaintEffect, Tier, setTier,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
+/**
+ * A Secret the manifests produce, as a SecretsBinding in namespace `test` would: a construct tree of its
+ * own, so that the databases of every test chart can read it.
+ */
+class ProducedSecret extends Construct implements ISecretProducer {
+  public kept = false;
+  public constructor(public readonly name: string, public readonly keys: readonly string[], public readonly namespace = 'test') {
+    super(undefined as unknown as Construct, name);
+  }
+  public keepOnPrune(): void {
+    this.kept = true;
+  }
+}
+
 const KUBERNETES_API = { peer: NetworkPeer.ipBlock('10.0.0.0/16') };
-const S3 = ObjectStoreCredentials.s3({ secretName: 'backup-credentials' });
+/** kube-prometheus-stack's Prometheus pods: app.kubernetes.io/name=prometheus (prometheus-operator v0.93.0), in its release namespace. */
+const PROMETHEUS_PODS = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+};
+const KEEP = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+const BACKUP_SECRET = new ProducedSecret('backup-credentials', ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY', 'REGION']);
+const S3 = ObjectStoreCredentials.s3({ secret: BACKUP_SECRET });
 const BACKUP = PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: S3 });
 /** What the development stage passes: no backups, for a reason recorded on the Cluster. */
 const NO_BACKUP = PostgresBackup.none({ reason: 'development tier' });
@@ -185,7 +206,7 @@ describe('HaPostgres', () => {
         backup: PostgresBackup.toObjectStore({
           destinationPath: 's3://backups/db',
           endpointUrl: 'https://minio.storage.svc:9000',
-          credentials: ObjectStoreCredentials.s3({ secretName: 'backup-credentials', regionKey: 'REGION' }),
+          credentials: ObjectStoreCredentials.s3({ secret: BACKUP_SECRET, regionKey: 'REGION' }),
           retention: Duration.days(14),
         }),
       }));
@@ -240,29 +261,96 @@ describe('HaPostgres', () => {
       expect(cluster(manifests).spec.plugins[0].parameters).toEqual({ barmanObjectName: 'db', serverName: 'db-v2' });
     });
 
+    // plugin-barman-cloud v0.14.0 web/docs/object_stores.md: IRSA through the Cluster's serviceAccountTemplate annotation
+    // (l.96-113), GKE Workload Identity with googleCredentials.gkeEnvironment and iam.gke.io/gcp-service-account (l.360-395),
+    // Azure with azureCredentials.inheritFromAzureAD (l.248-266; "Azure AD Workload Identity" in CNPG's v1.16 release notes).
     test.each([
-      ['an IAM role', ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/db-backup'), 's3://backups/db',
-        { s3Credentials: { inheritFromIAMRole: true } }, { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/db-backup' }],
-      ['a Google Cloud key', ObjectStoreCredentials.googleCloud('gcs-credentials'), 'gs://backups/db',
-        { googleCredentials: { applicationCredentials: { name: 'gcs-credentials', key: 'credentials.json' } } }, undefined],
-      ['an Azure storage key', ObjectStoreCredentials.azure('azure-credentials'), 'https://acme.blob.core.windows.net/backups/db',
+      ['an IAM role (IRSA)', ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/db-backup'), 's3://backups/db',
+        { s3Credentials: { inheritFromIAMRole: true } }, { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/db-backup' }, undefined],
+      ['a Google Cloud key', ObjectStoreCredentials.googleCloud({ secret: new ProducedSecret('gcs-credentials', ['credentials.json']) }), 'gs://backups/db',
+        { googleCredentials: { applicationCredentials: { name: 'gcs-credentials', key: 'credentials.json' } } }, undefined, undefined],
+      ['GKE Workload Identity', ObjectStoreCredentials.gkeWorkloadIdentity('db-backup@acme-prod.iam.gserviceaccount.com'), 'gs://backups/db',
+        { googleCredentials: { gkeEnvironment: true } }, { 'iam.gke.io/gcp-service-account': 'db-backup@acme-prod.iam.gserviceaccount.com' }, undefined],
+      ['an Azure storage key', ObjectStoreCredentials.azure({ secret: new ProducedSecret('azure-credentials', ['AZURE_STORAGE_ACCOUNT', 'AZURE_STORAGE_KEY']) }),
+        'https://acme.blob.core.windows.net/backups/db',
         { azureCredentials: {
           storageAccount: { name: 'azure-credentials', key: 'AZURE_STORAGE_ACCOUNT' },
           storageKey: { name: 'azure-credentials', key: 'AZURE_STORAGE_KEY' },
-        } }, undefined],
-    ])('authenticate with %s', (_, credentials, destinationPath, expected, serviceAccountAnnotations) => {
+        } }, undefined, undefined],
+      ['Azure Workload Identity', ObjectStoreCredentials.azureWorkloadIdentity('00000000-1111-2222-3333-444444444444'), 'https://acme.blob.core.windows.net/backups/db',
+        { azureCredentials: { inheritFromAzureAD: true } }, { 'azure.workload.identity/client-id': '00000000-1111-2222-3333-444444444444' },
+        { labels: { 'azure.workload.identity/use': 'true' } }],
+    ])('authenticate with %s', (_, credentials, destinationPath, expected, serviceAccountAnnotations, inheritedMetadata) => {
       const { chart } = database(productionProps({ backup: PostgresBackup.toObjectStore({ destinationPath, credentials }) }));
 
       const manifests = synth(chart);
       expect(one(manifests, 'ObjectStore', 'db').spec.configuration).toMatchObject(expected);
       expect(cluster(manifests).spec.serviceAccountTemplate?.metadata.annotations).toEqual(serviceAccountAnnotations);
+      // The Azure identity webhook selects pods by label; CloudNativePG 1.30 copies inheritedMetadata labels to the instance
+      // pods and jobs (internal/controller/cluster_create.go l.1309-1312 and l.1586, GetFixedInheritedLabels).
+      expect(cluster(manifests).spec.inheritedMetadata).toEqual(inheritedMetadata);
+    });
+
+    test('with a workload identity, declare the identity and what it must trust: the Cluster\'s ServiceAccount, named after it', () => {
+      // plugin-barman-cloud v0.14.0 internal/cnpgi/operator/specs/role.go binds its Role to ServiceAccount <cluster name>; CloudNativePG
+      // 1.30 names the instances' ServiceAccount after the Cluster unless serviceAccountName is set (api/v1/cluster_funcs.go).
+      const { chart } = database(productionProps({
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/db-backup') }),
+      }));
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title))
+        .toContain('AWS IAM role arn:aws:iam::123456789012:role/db-backup trusts ServiceAccount test/db');
+    });
+
+    test('with GKE Workload Identity, the instances reach the GKE metadata server that hands out the tokens', () => {
+      const { chart } = database(productionProps({
+        backup: PostgresBackup.toObjectStore({ destinationPath: 'gs://backups/db', credentials: ObjectStoreCredentials.gkeWorkloadIdentity('db-backup@acme-prod.iam.gserviceaccount.com') }),
+      }));
+      expect(one(synth(chart), 'NetworkPolicy', 'db').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: [{ port: 80, protocol: 'TCP' }] });
+    });
+
+    test('with Azure Workload Identity, declare the webhook that injects the token', () => {
+      const { chart } = database(productionProps({
+        backup: PostgresBackup.toObjectStore({ destinationPath: 'https://acme.blob.core.windows.net/backups/db',
+          credentials: ObjectStoreCredentials.azureWorkloadIdentity('00000000-1111-2222-3333-444444444444') }),
+      }));
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContainEqual(
+        expect.stringMatching(/^Azure Workload Identity webhook .*: injects the federated token into pods labelled azure.workload.identity\/use=true$/));
+    });
+
+    test('read their keys from a Secret a SecretsBinding of the manifests produces, which is kept with the database', () => {
+      // GIVEN
+      const chart = testChart();
+      const credentials = new SecretsBinding(chart, 'BackupCredentials', {
+        source: SecretSource.externalSecret({
+          store: SecretStoreRef.cluster('aws-secrets-manager'),
+          data: { ACCESS_KEY_ID: { key: 'db/backup/key-id' }, ACCESS_SECRET_KEY: { key: 'db/backup/secret-key' } },
+        }),
+      });
+
+      // WHEN
+      new HaPostgres(chart, 'Db', productionProps({
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: ObjectStoreCredentials.s3({ secret: credentials }) }),
+      }));
+
+      // THEN
+      const manifests = synth(chart);
+      expect(one(manifests, 'ObjectStore', 'db').spec.configuration.s3Credentials.secretAccessKey).toEqual({ name: 'backup-credentials', key: 'ACCESS_SECRET_KEY' });
+      // The kept Cluster archives through the ObjectStore at every WAL segment: pruning it, or the ExternalSecret that owns the
+      // Secret, would stop the archive of a database that is kept, and fill its WAL volume.
+      for (const [kind, name] of [['Cluster', 'db'], ['ObjectStore', 'db'], ['ExternalSecret', 'backup-credentials']]) {
+        expect(one(manifests, kind, name).metadata.annotations).toMatchObject({
+          'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+          'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+        });
+      }
+      expect(one(manifests, 'ScheduledBackup').metadata.annotations).toBeUndefined();
     });
 
     test('can be suppressed with a reason, which is recorded on the Cluster', () => {
       const { chart } = database(productionProps({ backup: PostgresBackup.none({ reason: 'scratch analytics copy, rebuilt nightly' }) }));
 
       const manifests = synth(chart);
-      expect(cluster(manifests).metadata.annotations).toEqual({ [BACKUPS_SUPPRESSED_ANNOTATION]: 'scratch analytics copy, rebuilt nightly' });
+      expect(cluster(manifests).metadata.annotations).toEqual({ [BACKUPS_SUPPRESSED_ANNOTATION]: 'scratch analytics copy, rebuilt nightly', ...KEEP });
       expect(cluster(manifests).spec.plugins).toBeUndefined();
       expect(ofKind(manifests, 'ObjectStore')).toHaveLength(0);
       expect(ofKind(manifests, 'ScheduledBackup')).toHaveLength(0);
@@ -272,7 +360,7 @@ describe('HaPostgres', () => {
       const { chart } = database(developmentProps());
 
       const manifests = synth(chart);
-      expect(cluster(manifests).metadata.annotations).toEqual({ [BACKUPS_SUPPRESSED_ANNOTATION]: 'development tier' });
+      expect(cluster(manifests).metadata.annotations).toEqual({ [BACKUPS_SUPPRESSED_ANNOTATION]: 'development tier', ...KEEP });
       expect(ofKind(manifests, 'ScheduledBackup')).toHaveLength(0);
     });
   });
@@ -337,7 +425,7 @@ describe('HaPostgres', () => {
         { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: tcp(443) },
       ]);
       expect(spec.ingress).toEqual([
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: tcp(9127) },
+        { from: [PROMETHEUS_PODS], ports: tcp(9127) },
       ]);
     });
   });
@@ -360,7 +448,7 @@ describe('HaPostgres', () => {
           }],
           ports: tcp(8000, 5432),
         },
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: tcp(9187) },
+        { from: [PROMETHEUS_PODS], ports: tcp(9187) },
       ]);
       expect(spec.egress).toEqual([
         { to: [INSTANCES], ports: tcp(5432, 8000) },
@@ -523,8 +611,33 @@ describe('HaPostgres', () => {
       expect(expr('PostgresStorageNearlyFull')).toContain('persistentvolumeclaim=~"db-[0-9]+(-wal)?"');
       for (const rule of rules) {
         expect(Object.keys(rule.annotations).sort()).toEqual(['description', 'summary']);
-        expect(rule.labels.cnpg_cluster).toBe('db');
+        expect(rule.labels).toMatchObject({ cnpg_cluster: 'db', namespace: 'test' });
       }
+    });
+
+    test('counts the standbys streaming from the primary against the declared synchronous standbys', () => {
+      // CloudNativePG v1.30.0 exports cnpg_collector_sync_replicas with value="observed" only, the requested count
+      // (pkg/management/postgres/webserver/metricserver/pg_collector.go, collectFromPrimarySynchronousStandbysNumber): a
+      // comparison with value="expected" never fires. cnpg_pg_replication_streaming_replicas counts pg_stat_replication on each
+      // instance (config/manager/default-monitoring.yaml, pg_replication), and in_recovery is 0 on the primary only.
+      const { chart } = database(productionProps({ instances: 5, replication: PostgresReplication.synchronous({ standbys: 2 }) }));
+
+      const rule = one(synth(chart), 'PrometheusRule', 'db').spec.groups[0].rules.find((r: any) => r.alert === 'PostgresSynchronousStandbysMissing');
+      expect(rule.expr).toBe('max(cnpg_pg_replication_streaming_replicas{namespace="test", pod=~"db-[0-9]+"}'
+        + ' and on (pod) (cnpg_pg_replication_in_recovery{namespace="test", pod=~"db-[0-9]+"} == 0)) < 2');
+      expect(rule.expr).not.toContain('sync_replicas');
+    });
+
+    test('the PodMonitors and the PrometheusRule carry the labels the Prometheus selects', () => {
+      const { chart } = database(productionProps({ pooler: {}, monitoring: { prometheus: Prometheus.kubePrometheusStack({ release: 'kps' }) } }));
+
+      const manifests = synth(chart);
+      for (const [kind, name] of [['PodMonitor', 'db'], ['PodMonitor', 'db-pooler'], ['PrometheusRule', 'db']]) {
+        expect(one(manifests, kind, name).metadata.labels).toMatchObject({ release: 'kps', 'app.kubernetes.io/name': 'db' });
+      }
+      // Its pods, and only them, reach the metrics ports of the instances and the pooler.
+      expect(policy(manifests, 'db').spec.ingress).toContainEqual({ from: [PROMETHEUS_PODS], ports: tcp(9187) });
+      expect(policy(manifests, 'db-pooler').spec.ingress).toContainEqual({ from: [PROMETHEUS_PODS], ports: tcp(9127) });
     });
 
     test('links every alert to its runbook under the base URL', () => {
@@ -555,6 +668,46 @@ describe('HaPostgres', () => {
     });
   });
 
+  describe('what the cluster must provide', () => {
+    test('the operator and its plugin, the Kubernetes versions they support, the StorageClass, the API server and the operator\'s pods', () => {
+      const { chart } = database(productionProps({ storage: { size: Size.gibibytes(10), storageClassName: 'gp3-retain' } }));
+
+      // CloudNativePG 1.30 supports Kubernetes 1.34 to 1.36 (cloudnative-pg v1.30.0 docs/src/supported_releases.md l.90-92).
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual(expect.arrayContaining([
+        'CloudNativePG 1.30',
+        'Kubernetes 1.34 to 1.36',
+        'StorageClass gp3-retain',
+        'the Kubernetes API server endpoints are addresses in 10.0.0.0/16, port 443',
+        'the CloudNativePG operator runs as pods with app.kubernetes.io/name=cloudnative-pg in the namespaces with kubernetes.io/metadata.name=cnpg-system',
+        'Barman Cloud plugin for CloudNativePG 0.14',
+      ]));
+    });
+
+    test('no plugin without backups, and the default StorageClass when none is named', () => {
+      const { chart } = database(developmentProps());
+
+      const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
+      expect(titles).not.toContain('Barman Cloud plugin for CloudNativePG 0.14');
+      expect(titles).toContain('StorageClass (the default StorageClass)');
+    });
+
+    test('the Cluster and its volumes are kept when Argo CD or Flux prune the manifests', () => {
+      // argo-cd v3.5.0 docs/user-guide/sync-options.md; kustomize-controller v1.9.4 docs/spec/v1/kustomizations.md.
+      const { chart } = database(developmentProps());
+
+      expect(cluster(synth(chart)).metadata.annotations).toMatchObject({
+        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
+    });
+
+    test('the Secret backups read is kept with the database', () => {
+      const secret = new ProducedSecret('kept-credentials', ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY']);
+      database(productionProps({ backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secret }) }) }));
+      expect(secret.kept).toBe(true);
+    });
+  });
+
   test('matches the snapshot with minimal props (development)', () => {
     const { chart } = database(developmentProps());
 
@@ -562,6 +715,7 @@ describe('HaPostgres', () => {
   });
 
   test('matches the snapshot with all props (production)', () => {
+    const ORDERS_BACKUP = new ProducedSecret('orders-backup', ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], 'orders');
     const props: Required<HaPostgresProps> = {
       kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/16'), port: 443 },
       storage: { size: Size.gibibytes(50), storageClassName: 'gp3-retain', walSize: Size.gibibytes(10) },
@@ -572,7 +726,7 @@ describe('HaPostgres', () => {
       replication: PostgresReplication.synchronous({ standbys: 1, durability: DataDurability.REQUIRED, method: SynchronousMethod.QUORUM }),
       backup: PostgresBackup.toObjectStore({
         destinationPath: 's3://acme-backups/orders',
-        credentials: ObjectStoreCredentials.s3({ secretName: 'orders-backup', accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' }),
+        credentials: ObjectStoreCredentials.s3({ secret: ORDERS_BACKUP, accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' }),
         endpointUrl: 'https://s3.eu-west-1.amazonaws.com',
         endpoint: NetworkPeer.ipBlock('0.0.0.0/0', ['10.0.0.0/8']),
         endpointPort: 443,
@@ -582,7 +736,7 @@ describe('HaPostgres', () => {
         serverName: 'orders-db-2026',
       }),
       recovery: PostgresRecovery.fromObjectStore({
-        destinationPath: 's3://acme-backups/orders', credentials: ObjectStoreCredentials.s3({ secretName: 'orders-backup' }), serverName: 'orders-db',
+        destinationPath: 's3://acme-backups/orders', credentials: ObjectStoreCredentials.s3({ secret: ORDERS_BACKUP, accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' }), serverName: 'orders-db',
       }),
       databaseName: 'orders',
       owner: 'orders_app',
@@ -600,7 +754,7 @@ describe('HaPostgres', () => {
       } },
       monitoring: {
         enabled: true,
-        scraper: NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'prometheus' }, { 'kubernetes.io/metadata.name': 'monitoring' }),
+        prometheus: Prometheus.kubePrometheusStack({ release: 'observability', namespace: 'observability' }),
         interval: Duration.seconds(15),
         maxReplicationLag: Duration.seconds(10),
         storageUsagePercent: 75,
@@ -609,6 +763,7 @@ describe('HaPostgres', () => {
       operator: NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' }),
       nodePool: NodePool.of({ labels: { pool: 'core' } }),
       zoneSpread: SpreadPolicy.REQUIRED,
+      dns: ClusterDns.nodeLocalCache(),
     };
     const chart = testChart('orders');
     const db = new HaPostgres(chart, 'Db', props);
@@ -684,12 +839,40 @@ describe('HaPostgres', () => {
         /'backup.destinationPath' \('gs:\/\/backups\/db'\) must start with s3:\/\/ for S3 credentials/],
       ['the object store endpoint is not HTTPS', { backup: s3('s3://backups/db', { endpointUrl: 'http://minio:9000' }) },
         /'backup.endpointUrl' \('http:\/\/minio:9000'\) must be an https:\/\/ URL/],
-      ['the credentials Secret name is invalid', {
-        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secretName: 'Backup_Creds' }) }),
-      }, /'backup.credentials.secretName' \('Backup_Creds'\) must be a DNS-1123 subdomain/],
+      ['the credentials Secret is produced in another namespace', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secret: new ProducedSecret('c', ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'], 'secrets') }) }),
+      }, /\[test\/Db\] 'backup.credentials.secret' \('c'\) must produce its Secret in namespace 'test', not 'secrets': the backup plugin reads Secrets of its own namespace only/],
+      ['the credentials Secret lacks the secret access key', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secret: new ProducedSecret('c', ['ACCESS_KEY_ID']) }) }),
+      }, /'backup.credentials.secretAccessKeyKey' \('ACCESS_SECRET_KEY'\) is not a key of Secret 'c' \(ACCESS_KEY_ID\): map it in the SecretsBinding's source/],
+      ['the credentials Secret lacks the region key', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secret: BACKUP_SECRET, regionKey: 'AWS_REGION' }) }),
+      }, /'backup.credentials.regionKey' \('AWS_REGION'\) is not a key of Secret 'backup-credentials'/],
+      ['the recovery credentials Secret lacks a key', {
+        recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://old/db', credentials: ObjectStoreCredentials.s3({ secret: new ProducedSecret('old', ['ACCESS_KEY_ID']) }), serverName: 'db' }),
+      }, /'recovery.credentials.secretAccessKeyKey' \('ACCESS_SECRET_KEY'\) is not a key of Secret 'old'/],
+      ['the Google Cloud key is not in the Secret', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 'gs://b/db', credentials: ObjectStoreCredentials.googleCloud({ secret: BACKUP_SECRET }) }),
+      }, /'backup.credentials.key' \('credentials.json'\) is not a key of Secret 'backup-credentials'/],
+      ['the Azure storage key is not in the Secret', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 'https://a.blob.core.windows.net/b', credentials: ObjectStoreCredentials.azure({ secret: BACKUP_SECRET }) }),
+      }, /'backup.credentials.storageAccountKey' \('AZURE_STORAGE_ACCOUNT'\) is not a key of Secret 'backup-credentials'/],
       ['a credentials key is invalid', {
-        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secretName: 'c', accessKeyIdKey: 'key id' }) }),
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.s3({ secret: BACKUP_SECRET, accessKeyIdKey: 'key id' }) }),
       }, /'backup.credentials.accessKeyIdKey' \('key id'\) must be a Secret key/],
+      ['the Google service account is not one', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 'gs://b/db', credentials: ObjectStoreCredentials.gkeWorkloadIdentity('db-backup') }),
+      }, /'backup.credentials.serviceAccount' \('db-backup'\) must be a Google service account: <name>@<project>.iam.gserviceaccount.com/],
+      ['the Azure client id is not a UUID', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 'https://a.blob.core.windows.net/b', credentials: ObjectStoreCredentials.azureWorkloadIdentity('db-backup') }),
+      }, /'backup.credentials.clientId' \('db-backup'\) must be the client id of the identity: a UUID/],
+      ['backups and recovery assume two different cloud identities', {
+        backup: PostgresBackup.toObjectStore({ destinationPath: 's3://new/db', credentials: ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/new') }),
+        recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://old/db', credentials: ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/old'), serverName: 'db' }),
+      }, /'recovery.credentials' \('arn:aws:iam::123456789012:role\/old'\) must assume the identity of the backups \('arn:aws:iam::123456789012:role\/new'\): the Cluster has one ServiceAccount/],
+      ['the DNS cache address is not an IP address', { dns: ClusterDns.nodeLocalCache('cache') }, /'dns' \('cache'\) must be an IP address/],
+      ['the Prometheus selects by an invalid label', { monitoring: { prometheus: Prometheus.kubePrometheusStack({ release: '-kps' }) } },
+        /'monitoring.prometheus.selectorLabels.release' \('-kps'\) is not a valid label value/],
       ['the IAM role is not a role ARN', {
         backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.awsIamRole('db-backup') }),
       }, /'backup.credentials.roleArn' \('db-backup'\) must be an IAM role ARN: arn:aws:iam::<account id>:role\/<name>/],

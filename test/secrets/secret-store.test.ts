@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { SecretSource, SecretStore, SecretStoreProps, SecretStoreProvider, SecretStoreRef, SecretsBinding } from '../../lib';
+import { Prerequisite, SecretSource, SecretStore, SecretStoreKind, SecretStoreProps, SecretStoreProvider, SecretStoreRef, SecretsBinding } from '../../lib';
 import { one, synth, testChart } from '../util';
 
 function external(store: SecretStoreRef): SecretSource {
@@ -15,7 +15,7 @@ describe('SecretStore', () => {
       provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccountName: 'external-secrets-reader' }),
     });
     // THEN
-    expect(store.ref).toEqual(SecretStoreRef.namespaced('aws'));
+    expect([store.ref.kind, store.ref.name]).toEqual([SecretStoreKind.SECRET_STORE, 'aws']);
     expect(one(synth(chart), 'SecretStore', 'aws').spec.provider).toEqual({
       aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets-reader' } } } },
     });
@@ -42,6 +42,28 @@ describe('SecretStore', () => {
     const store = new SecretStore(chart, 'Vault', { provider: SecretStoreProvider.vault({ server: 'https://vault:8200', path: 'kv', role: 'api' }) });
     new SecretsBinding(chart, 'ApiSecrets', { source: external(store.ref) });
     expect(one(synth(chart), 'ExternalSecret').spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault' });
+  });
+
+  test('a store of the manifests is no prerequisite; the keys in its backend and the ServiceAccount it logs in as are', () => {
+    // GIVEN
+    const chart = testChart();
+    const store = new SecretStore(chart, 'Aws', { provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccountName: 'reader' }) });
+    // WHEN
+    new SecretsBinding(chart, 'ApiSecrets', { source: external(store.ref) });
+    // THEN
+    expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual([
+      'ServiceAccount test/reader',
+      'External Secrets Operator 2.9',
+      'SecretStore test/aws: acme/prod/jwt-secret',
+    ]);
+  });
+
+  test('a store referenced by name is a prerequisite: a ClusterSecretStore, or a SecretStore in the binding\'s namespace', () => {
+    for (const [ref, title] of [[SecretStoreRef.cluster('vault'), 'ClusterSecretStore vault'], [SecretStoreRef.namespaced('vault'), 'SecretStore test/vault']] as const) {
+      const chart = testChart();
+      new SecretsBinding(chart, 'ApiSecrets', { source: external(ref) });
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContain(title);
+    }
   });
 
   test('matches the snapshot with all props', () => {

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
-  CreationPolicy, ExternalSecretOptions, Guardrails, Image, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStoreRef,
+  CreationPolicy, ExternalSecretOptions, Guardrails, Image, Prerequisite, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStoreRef,
   SecretsBinding, SecretsBindingProps, TemplateMergePolicy, Tier, setTier,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -61,6 +61,32 @@ describe('SecretsBinding', () => {
         ],
       });
       expect(ofKind(manifests, 'Secret')).toHaveLength(0);
+    });
+
+    test('declares the operator, the store and every key it reads in the store\'s backend', () => {
+      // GIVEN
+      const chart = testChart();
+      // WHEN
+      new SecretsBinding(chart, 'Api', { source: external({
+        dataFrom: [{ from: { key: 'acme/prod/db' }, keys: ['DB_USER', 'DB_PASSWORD'] }],
+      }) });
+      // THEN
+      expect(Prerequisite.declaredIn(chart).map((d) => [d.prerequisite.title, d.prerequisite.reason])).toEqual([
+        ['External Secrets Operator 2.9', 'syncs the ExternalSecrets into Secrets'],
+        ['ClusterSecretStore aws-secrets-manager', 'the ExternalSecrets read their values through it; it admits namespace test'],
+        ['ClusterSecretStore aws-secrets-manager: acme/prod/jwt-secret', 'ExternalSecret test/api reads it into key JWT_SECRET'],
+        ['ClusterSecretStore aws-secrets-manager: acme/prod/api (property token)', 'ExternalSecret test/api reads it into key API_TOKEN'],
+        ['ClusterSecretStore aws-secrets-manager: acme/prod/db', 'ExternalSecret test/api reads it: a JSON object with the properties DB_USER, DB_PASSWORD'],
+      ]);
+    });
+
+    test('keepOnPrune keeps the ExternalSecret, and with it the Secret it owns, when Argo CD or Flux prune the manifests', () => {
+      const chart = testChart();
+      new SecretsBinding(chart, 'Api', { source: external() }).keepOnPrune();
+      expect(one(synth(chart), 'ExternalSecret').metadata.annotations).toEqual({
+        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
     });
 
     test('references a namespaced SecretStore by kind', () => {
@@ -176,6 +202,15 @@ describe('SecretsBinding', () => {
       expect(sealed.spec.encryptedData).toEqual({ 'tls.key': SEALED });
       expect(sealed.spec.template.type).toBe('kubernetes.io/tls');
       expect(sealed.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('tls');
+    });
+
+    test('declares the controller and the key the values were sealed with', () => {
+      const chart = testChart();
+      new SecretsBinding(chart, 'Tls', { source: SecretSource.sealed({ encryptedData: { 'tls.key': SEALED } }) });
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual([
+        'Sealed Secrets 0.36',
+        'Sealed Secrets controller: holds the private key whose certificate sealed the values (kubeseal --fetch-cert of this cluster)',
+      ]);
     });
 
     test('marks a namespace-wide seal', () => {

@@ -1,7 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, EnvValue, Image, NetworkPeer, NodePool, ProductionApp, ProductionAppProps, Probe, Protocol, SpreadPolicy, TaintEffect,
+  AccessMode, ClusterDns, EnvValue, Image, NetworkPeer, NodePool, Prerequisite, ProductionApp, ProductionAppProps, Probe, Prometheus, Protocol, SpreadPolicy,
+  TaintEffect,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -48,8 +49,9 @@ describe('ProductionApp', () => {
       readiness: Probe.http('/ready', { period: Duration.seconds(5) }),
       liveness: Probe.http('/health', { timeout: Duration.seconds(5) }),
       startup: Probe.tcp({ failureThreshold: 60 }),
-      metrics: { port: 9090, path: '/prometheus', interval: Duration.seconds(15), scraper: NetworkPeer.namespace('observability') },
+      metrics: { port: 9090, path: '/prometheus', interval: Duration.seconds(15), prometheus: Prometheus.kubePrometheusStack({ release: 'observability', namespace: 'observability' }) },
       allowFrom: [NetworkPeer.namespace('ingress-nginx')],
+      dns: ClusterDns.nodeLocalCache(),
       runAsUser: 20000,
       runAsGroup: 20000,
       mountServiceAccountToken: true,
@@ -245,6 +247,17 @@ describe('ProductionApp', () => {
       expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }]);
       expect(spec.priorityClassName).toBe('platform');
     });
+
+    test('declares what the cluster must hold for its pods: the PriorityClass, the registry Secrets, the metrics API of the autoscaler', () => {
+      const chart = testChart();
+      appIn(chart, { priorityClassName: 'platform', imagePullSecrets: ['registry'] });
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual([
+        'PriorityClass platform',
+        'Secret test/registry',
+        'APIService v1beta1.metrics.k8s.io',
+        expect.stringMatching(/^cluster DNS answers from pods labelled k8s-app=kube-dns/),
+      ]);
+    });
   });
 
   describe('config', () => {
@@ -292,6 +305,17 @@ describe('ProductionApp', () => {
       expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'api-data' } });
     });
 
+    test('the data volume is kept when Argo CD or Flux prune the manifests, and its StorageClass is a prerequisite', () => {
+      // argo-cd v3.5.0 docs/user-guide/sync-options.md; kustomize-controller v1.9.4 docs/spec/v1/kustomizations.md.
+      const chart = testChart();
+      appIn(chart, { replicas: 1, autoscaling: { enabled: false }, persistentVolume: { mountPath: '/app/data', size: Size.gibibytes(1), storageClassName: 'standard' } });
+      expect(one(synth(chart), 'PersistentVolumeClaim').metadata.annotations).toEqual({
+        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toContain('StorageClass standard');
+    });
+
     test('extra volumes are mounted read-only unless told otherwise', () => {
       const chart = testChart();
       const app = appIn(chart);
@@ -315,6 +339,16 @@ describe('ProductionApp', () => {
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
         ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
       }]);
+    });
+
+    test('resolves names through the DNS the stage gives it: NodeLocal DNSCache by address, and the kube-dns pods', () => {
+      const chart = testChart();
+      appIn(chart, { dns: ClusterDns.nodeLocalCache('169.254.20.10') });
+      const dnsPorts = [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }];
+      expect(one(synth(chart), 'NetworkPolicy').spec.egress).toEqual([
+        { to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports: dnsPorts },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: dnsPorts },
+      ]);
     });
 
     test('admits nobody when no peer is declared', () => {
@@ -362,7 +396,7 @@ describe('ProductionApp', () => {
   });
 
   describe('metrics', () => {
-    test('a metrics port gets a ServiceMonitor and a path from the scraper', () => {
+    test('a metrics port gets a ServiceMonitor and a path from the Prometheus pods', () => {
       const chart = testChart();
       appIn(chart, { port: 8000, metrics: { port: 9090 } });
       const manifests = synth(chart);
@@ -374,8 +408,10 @@ describe('ProductionApp', () => {
         endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scheme: 'http' }],
       });
       expect(one(manifests, 'Service').spec.ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
+      // prometheus-operator v0.93.0 labels the Prometheus pods app.kubernetes.io/name: prometheus (pkg/prometheus/server/statefulset_test.go,
+      // expectedPodLabels); kube-prometheus-stack runs them in its release namespace.
       expect(one(manifests, 'NetworkPolicy').spec.ingress).toContainEqual({
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
         ports: [{ port: 9090, protocol: 'TCP' }],
       });
     });
@@ -418,6 +454,7 @@ describe('ProductionApp', () => {
       ['the service port is zero', { servicePort: 0 }, /'servicePort' \(0\) must be an integer port/],
       ['the metrics port is out of range', { metrics: { port: -1 } }, /'metrics.port' \(-1\) must be an integer port/],
       ['the metrics path is relative', { metrics: { path: 'metrics' } }, /'metrics.path' \('metrics'\) must be an absolute path/],
+      ['the DNS cache address is a name', { dns: ClusterDns.nodeLocalCache('nodelocaldns') }, /\[test\/Api\] 'dns' \('nodelocaldns'\) must be an IP address/],
       ['replicas is zero', { replicas: 0 }, /'replicas' \(0\) must be an integer of at least 1/],
       ['a PDB is enabled with one replica', { replicas: 1, autoscaling: { enabled: false }, disruptionBudget: { enabled: true } },
         /'replicas' \(1\) must be at least 2 when a PodDisruptionBudget is enabled/],

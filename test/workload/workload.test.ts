@@ -65,8 +65,11 @@ describe('the workload contract', () => {
     // GIVEN
     const chart = testChart();
     const worker = new RecordingWorkload(chart, 'Worker');
+    const credentials = new SecretsBinding(chart, 'OrdersDb', {
+      source: SecretSource.externalSecret({ store: SecretStoreRef.cluster('vault'), data: { username: { key: 'orders/user' }, password: { key: 'orders/password' } } }),
+    });
     const db = new ExternalPostgres(chart, 'Orders', {
-      host: 'orders.example.com', databaseName: 'orders', credentials: { secretName: 'orders-db' }, endpoint: NetworkPeer.ipBlock('10.0.32.0/20'),
+      host: 'orders.example.com', databaseName: 'orders', credentials: { secret: credentials }, endpoint: NetworkPeer.ipBlock('10.0.32.0/20'),
       sslMode: PostgresSslMode.REQUIRE,
     });
     const secrets = new SecretsBinding(chart, 'Keys', {
@@ -79,6 +82,6 @@ describe('the workload contract', () => {
     expect(worker.egress.map((e) => e.ports)).toEqual([[{ port: 5432 }]]);
     expect(worker.volumes.map((v) => v.name)).toEqual(['orders-credentials', 'keys']);
     expect([...worker.podAnnotations.keys()]).toEqual(['secrets.cdk8s-golden-path/keys']);
-    expect(worker.node.dependencies).toContain(secrets);
+    expect(worker.node.dependencies).toEqual(expect.arrayContaining([credentials, secrets]));
   });
 });

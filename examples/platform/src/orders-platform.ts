@@ -5,7 +5,7 @@ import {
   PostgresBackup, ProductionApp, Probe, SecretMount, SecretSource, SecretsBinding, setTier,
 } from 'cdk8s-golden-path';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from 'cdk8s-golden-path/imports/monitoring.coreos.com';
-import { BACKUP_RETENTION, StageConfig } from './stages';
+import { BACKUP_RETENTION, PROMETHEUS, StageConfig } from './stages';
 
 /** The orders platform of one stage: an API and a worker, their database, credentials and public entry, wired together. */
 export class OrdersPlatform extends Chart {
@@ -28,7 +28,7 @@ export class OrdersPlatform extends Chart {
       autoscaling: stage.replicas > 1 ? { maxReplicas: 10 } : { enabled: false },
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
-      metrics: { path: '/metrics' },
+      metrics: { path: '/metrics', prometheus: PROMETHEUS },
     });
     this.worker = new ProductionApp(this, 'Worker', {
       name: 'orders-worker',
@@ -42,16 +42,29 @@ export class OrdersPlatform extends Chart {
     });
     this.worker.connectTo(this.api);
 
+    // The backup plugin reads its access key from a Secret that an ExternalSecret of the stage's store writes.
+    const backupCredentials = stage.backupPath === undefined ? undefined : new SecretsBinding(this, 'BackupCredentials', {
+      source: SecretSource.externalSecret({
+        store: stage.secretStore,
+        data: {
+          ACCESS_KEY_ID: { key: `orders/${stage.name}/backup-access-key-id` },
+          ACCESS_SECRET_KEY: { key: `orders/${stage.name}/backup-secret-access-key` },
+        },
+      }),
+    });
     this.database = new HaPostgres(this, 'Database', {
       name: 'orders-db',
       instances: stage.databaseInstances,
       storage: { size: Size.gibibytes(20) },
+      monitoring: { prometheus: PROMETHEUS },
       kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/20'), port: 443 },
-      backup: stage.backupPath === undefined ? PostgresBackup.none({ reason: 'development stage: its data is disposable' }) : PostgresBackup.toObjectStore({
-        destinationPath: stage.backupPath,
-        credentials: ObjectStoreCredentials.s3({ secretName: 'orders-backup-credentials' }),
-        retention: BACKUP_RETENTION,
-      }),
+      backup: stage.backupPath === undefined || backupCredentials === undefined
+        ? PostgresBackup.none({ reason: 'development stage: its data is disposable' })
+        : PostgresBackup.toObjectStore({
+          destinationPath: stage.backupPath,
+          credentials: ObjectStoreCredentials.s3({ secret: backupCredentials }),
+          retention: BACKUP_RETENTION,
+        }),
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
@@ -72,8 +85,9 @@ export class OrdersPlatform extends Chart {
     ingress.route(stage.host, '/', this.api);
 
     // The team's own alert, written with the typed binding the library ships for prometheus-operator.
+    // It carries the labels the cluster's Prometheus selects, as the library's own rules do.
     new PrometheusRule(this, 'OrdersSlo', {
-      metadata: { name: 'orders-slo' },
+      metadata: { name: 'orders-slo', labels: { ...PROMETHEUS.selectorLabels } },
       spec: {
         groups: [{
           name: 'orders-slo',
@@ -81,15 +95,15 @@ export class OrdersPlatform extends Chart {
             alert: 'OrdersBacklogGrowing',
             expr: PrometheusRuleSpecGroupsRulesExpr.fromString(`sum(orders_queue_depth{namespace="${stage.namespace}"}) > 1000`),
             for: '15m',
-            labels: { severity: 'warning' },
+            labels: { severity: 'warning', namespace: stage.namespace },
             annotations: { summary: 'more than 1000 orders wait for the worker' },
           }],
         }],
       },
     });
 
-    for (const child of [this.api, this.worker, this.database, secrets, ingress]) {
-      child.node.addDependency(baseline);
+    for (const child of [this.api, this.worker, this.database, secrets, ingress, backupCredentials]) {
+      child?.node.addDependency(baseline);
     }
   }
 }

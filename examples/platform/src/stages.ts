@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { NamespaceQuota, SecretStoreRef, Tier } from 'cdk8s-golden-path';
+import { NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
 
 /** Everything that differs between the stages, as data: the constructs never ask which stage they are in. */
 export interface StageConfig {
@@ -54,3 +54,6 @@ export const STAGES: readonly StageConfig[] = [DEV, PROD];
 
 /** How long backups are kept. */
 export const BACKUP_RETENTION = Duration.days(30);
+
+/** The clusters' Prometheus: kube-prometheus-stack installed as release `kube-prometheus-stack` in namespace `monitoring`. */
+export const PROMETHEUS = Prometheus.kubePrometheusStack({ release: 'kube-prometheus-stack', namespace: 'monitoring' });
