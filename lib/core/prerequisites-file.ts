@@ -48,7 +48,7 @@ export function prerequisitesMarkdown(title: string, declared: readonly Declared
         if (Array.isArray(value) && value.length > 0) {
           lines.push(`  - ${field}: ${value.map((v) => `\`${v}\``).join(', ')}`);
         } else if (section.kind === PrerequisiteKind.OPERATOR && typeof value === 'string' && ['namespace', 'kubernetesVersions', 'docs'].includes(field)) {
-          lines.push(`  - ${field}: ${escape(value)}`);
+          lines.push(`  - ${field}: ${field === 'docs' ? `<${value}>` : escape(value)}`);
         }
       }
       lines.push(`  - required by: ${requiredBy.map((p) => `\`${p}\``).join(', ')}`);
