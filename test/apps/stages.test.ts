@@ -211,4 +211,38 @@ describe('stage apps', () => {
       expect(apiRule.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
     }
   });
+
+  test('the migrations run as a Job per release, connected to the database, written before the services they prepare', () => {
+    for (const stage of [DEV, PROD]) {
+      const manifests = synthStage(stage);
+      const job = one(manifests, 'Job');
+      expect(job.metadata.name).toMatch(/^aishell-migrate-[0-9a-f]{10}$/);
+      const pod = job.spec.template.spec;
+      expect(pod.containers[0].args).toEqual(['migrate']);
+      expect(pod.restartPolicy).toBe('Never');
+      expect(pod.containers[0].env.map((e: any) => e.name)).toContain('PGPASSWORD_FILE');
+      expect(one(manifests, 'NetworkPolicy', 'aishell-migrate').spec.ingress).toBeUndefined();
+      const order = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
+      expect(order.indexOf('Cluster/aishell-db')).toBeLessThan(order.indexOf(`Job/${job.metadata.name}`));
+      for (const service of ['Deployment/aishell', 'Deployment/aishell-worker']) {
+        expect(order.indexOf(`Job/${job.metadata.name}`)).toBeLessThan(order.indexOf(service));
+      }
+    }
+  });
+
+  test('a new image is a new migrations Job: a Job\'s pod template cannot change in place', () => {
+    const jobName = (imageTag: string) => one(synthStage({ ...PROD, imageTag }), 'Job').metadata.name;
+    expect(jobName('2.0.1')).not.toBe(jobName('2.0.0'));
+  });
+
+  test('a nightly CronJob deletes the audit records older than the stage keeps, one run at a time', () => {
+    for (const stage of [DEV, PROD]) {
+      const cronJob = one(synthStage(stage), 'CronJob', 'aishell-audit-prune');
+      expect(cronJob.spec).toMatchObject({ schedule: '30 3 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 300 });
+      const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+      expect(container.args).toEqual(['audit', 'prune', '--older-than-days', String(stage.jobs.auditRetentionDays)]);
+      expect(container.env.map((e: any) => e.name)).toContain('PGHOST');
+    }
+    expect([DEV.jobs.auditRetentionDays, PROD.jobs.auditRetentionDays]).toEqual([30, 365]);
+  });
 });
