@@ -90,6 +90,8 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
       AccessMode.READ_WRITE_ONCE, 'needs exactly one replica without autoscaling or a PodDisruptionBudget: '
         + 'a ReadWriteOnce volume attaches to one node; use READ_WRITE_MANY to share it, or a StatefulApp for a volume per replica');
       checkPersistentVolume(this, props.persistentVolume);
+      check(props.persistentVolume.mountPath !== props.configMountPath, this, 'persistentVolume.mountPath', props.persistentVolume.mountPath,
+        'must differ from configMountPath: a container mounts one volume at a path');
     }
     this.name = settings.name;
     this.namespace = settings.namespace;

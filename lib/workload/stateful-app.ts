@@ -150,7 +150,7 @@ export class StatefulApp extends WorkloadBase implements IConnectable {
       nameReason: 'the StatefulSet controller labels each pod \'<name>-<10-character revision hash>\', within 63',
     });
     const serving = resolveServing(this, props, { enabled: false });
-    checkClaims(this, props.volumeClaims);
+    checkClaims(this, props.volumeClaims, props.configMountPath);
     this.name = settings.name;
     this.namespace = settings.namespace;
     this.selectorLabels = settings.selectorLabels;
@@ -232,16 +232,16 @@ export class StatefulApp extends WorkloadBase implements IConnectable {
   }
 }
 
-/** Checks the claim templates: at least one, valid and unique names and paths, a StorageClass and a size. */
-function checkClaims(scope: Construct, claims: readonly VolumeClaimOptions[]): void {
+/** Checks the claim templates: at least one, valid and unique names and paths (the config's included), a StorageClass and a size. */
+function checkClaims(scope: Construct, claims: readonly VolumeClaimOptions[], configMountPath: string | undefined): void {
   check(claims.length > 0, scope, 'volumeClaims', claims, 'must hold at least one volume: a StatefulApp keeps data per replica (a stateless service is a ProductionApp)');
   const names = new Set<string>();
-  const paths = new Set<string>();
+  const paths = new Set<string>(configMountPath !== undefined ? [configMountPath] : []);
   for (const claim of claims) {
     checkDnsLabel(scope, 'volumeClaims.name', claim.name);
     check(!['tmp', 'config'].includes(claim.name) && !names.has(claim.name), scope, 'volumeClaims.name', claim.name, 'must be unique and not tmp or config');
     checkAbsolutePath(scope, `volumeClaims.${claim.name}.mountPath`, claim.mountPath);
-    check(claim.mountPath !== '/tmp' && !paths.has(claim.mountPath), scope, `volumeClaims.${claim.name}.mountPath`, claim.mountPath, 'must be unique and not /tmp');
+    check(claim.mountPath !== '/tmp' && !paths.has(claim.mountPath), scope, `volumeClaims.${claim.name}.mountPath`, claim.mountPath, 'must be unique in the container (configMountPath included) and not /tmp');
     checkDnsSubdomain(scope, `volumeClaims.${claim.name}.storageClassName`, claim.storageClassName);
     check(kib(claim.size) > 0, scope, `volumeClaims.${claim.name}.size`, sizeQuantity(claim.size), 'must be greater than zero');
     names.add(claim.name);

@@ -492,6 +492,10 @@ describe('ProductionApp', () => {
         persistentVolume: { mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'Fast SSD', accessMode: AccessMode.READ_WRITE_MANY },
       }, /'persistentVolume.storageClassName' \('Fast SSD'\) must be a DNS-1123 subdomain/],
       ['the config is mounted without config', { configMountPath: '/etc/app' }, /'configMountPath' \('\/etc\/app'\) needs 'config' to mount/],
+      ['the data volume mounts where the config is', {
+        config: { A: 'b' }, configMountPath: '/data',
+        persistentVolume: { mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'efs', accessMode: AccessMode.READ_WRITE_MANY },
+      }, /'persistentVolume.mountPath' \('\/data'\) must differ from configMountPath: a container mounts one volume at a path/],
       ['a config key is not an environment variable name', { config: { '1BAD': 'x' } }, /'config.1BAD' \('1BAD'\) must be an environment variable name/],
       ['an env name is invalid', { env: { 'MY VAR': 'x' } }, /'env.MY VAR' \('MY VAR'\) must be an environment variable name/],
       ['the priority class is invalid', { priorityClassName: 'High_Priority' }, /'priorityClassName' \('High_Priority'\) must be a DNS-1123 subdomain/],

@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, Guardrails, Image, NamespaceBaseline, NetworkPeer, NodePool, PodManagement, PreStop, Prerequisite, ProductionApp, Probe, RetentionAction,
+  AccessMode, CertificateIssuer, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool, PodManagement, PreStop, Prerequisite, ProductionApp, Probe, RetentionAction,
   SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps,
 } from '../../lib';
 import { ofKind, one, synth, testChart } from '../util';
@@ -208,6 +208,15 @@ describe('StatefulApp', () => {
     expect(rules[2].expr).toBe('kube_statefulset_status_replicas_ready{namespace="test", statefulset="search"} < kube_statefulset_replicas{namespace="test", statefulset="search"}');
   });
 
+  test('an ingress routes to its client Service', () => {
+    const chart = testChart();
+    const search = appIn(chart);
+    const ingress = new HardenedIngress(chart, 'Ingress', { controller: IngressController.haproxy(), issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod') });
+    ingress.route('search.example.com', '/', search);
+    const rule = one(synth(chart), 'Ingress').spec.rules[0];
+    expect(rule.http.paths[0].backend).toEqual({ service: { name: 'search', port: { number: 80 } } });
+  });
+
   test('declares the StorageClasses of its claims as prerequisites', () => {
     const chart = testChart();
     appIn(chart);
@@ -232,8 +241,10 @@ describe('StatefulApp', () => {
       ['a volume is named config', { volumeClaims: [{ ...INDEX, name: 'config' }] }, /'volumeClaims.name' \('config'\) must be unique and not tmp or config/],
       ['a volume name is not a DNS label', { volumeClaims: [{ ...INDEX, name: 'Index' }] }, /'volumeClaims.name' \('Index'\) must be a DNS label/],
       ['a mount path is relative', { volumeClaims: [{ ...INDEX, mountPath: 'data' }] }, /'volumeClaims.index.mountPath' \('data'\) must be an absolute path/],
-      ['a volume mounts over /tmp', { volumeClaims: [{ ...INDEX, mountPath: '/tmp' }] }, /'volumeClaims.index.mountPath' \('\/tmp'\) must be unique and not \/tmp/],
+      ['a volume mounts over /tmp', { volumeClaims: [{ ...INDEX, mountPath: '/tmp' }] }, /'volumeClaims.index.mountPath' \('\/tmp'\) must be unique in the container \(configMountPath included\) and not \/tmp/],
       ['two volumes share a mount path', { volumeClaims: [INDEX, { ...INDEX, name: 'wal' }] }, /'volumeClaims.wal.mountPath' \('\/var\/lib\/search'\) must be unique/],
+      ['a volume mounts where the config is', { config: { A: 'b' }, configMountPath: '/var/lib/search' },
+        /'volumeClaims.index.mountPath' \('\/var\/lib\/search'\) must be unique in the container \(configMountPath included\)/],
       ['the StorageClass is not a valid name', { volumeClaims: [{ ...INDEX, storageClassName: 'Fast SSD' }] }, /'volumeClaims.index.storageClassName' \('Fast SSD'\) must be a DNS-1123 subdomain/],
       ['a volume has no size', { volumeClaims: [{ ...INDEX, size: Size.gibibytes(0) }] }, /'volumeClaims.index.size' \('0Ki'\) must be greater than zero/],
       ['the name leaves no room for the revision hash', { name: 'a'.repeat(53) }, /'name' \('a{53}'\) must be at most 52 characters: the StatefulSet controller labels each pod/],
