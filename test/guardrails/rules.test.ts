@@ -230,6 +230,14 @@ describe('job and StatefulSet rules', () => {
     expect(findingsOf('statefulset-claims-retained', statefulSet({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' } }))).toEqual([]);
   });
 
+  test('network-policy-coverage looks at the pods of a CronJob\'s job template, and a disruption budget does not count a Job\'s pods as replicas', () => {
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x' }, spec: { podSelector: { matchLabels: { app: 'x' } }, policyTypes: ['Ingress', 'Egress'] } };
+    expect(findingsOf('network-policy-coverage', cronJob({}))).toEqual(['pods have no NetworkPolicy restricting ingress and egress']);
+    expect(findingsOf('network-policy-coverage', cronJob({}), policy)).toEqual([]);
+    const budget = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'x' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'x' } } } };
+    expect(findingsOf('pdb-allows-drain', job({ ttlSecondsAfterFinished: 60 }), budget)).toEqual([]);
+  });
+
   test('probes, replicas and spreading leave Jobs and CronJobs alone: they run to completion, one pod at a time', () => {
     for (const rule of ['probes', 'replicas', 'replicated-spread']) {
       expect(findingsOf(rule, job({ ttlSecondsAfterFinished: 60 }), cronJob({}))).toEqual([]);
