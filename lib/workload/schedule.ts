@@ -74,7 +74,8 @@ export class Schedule {
   public problem(): string | undefined {
     const expression = this.expression.trim();
     if (expression.includes('TZ')) {
-      // kubernetes validateScheduleFormat refuses TZ and CRON_TZ in the schedule of a new CronJob.
+      // kubernetes validateScheduleFormat refuses TZ and CRON_TZ in the schedule of a new CronJob from 1.29
+      // (kubernetes/kubernetes#116252; 1.28 warns), and timeZone is the supported way (GA in 1.27).
       return 'must not set TZ or CRON_TZ: the API server refuses them in a new CronJob; set the time zone with timeZone';
     }
     if (expression.startsWith('@')) {

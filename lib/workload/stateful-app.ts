@@ -19,7 +19,10 @@ import { SpreadPolicy } from './placement';
 import { IConnectable, IWorkload, WorkloadPort } from './workload';
 import { ServingProps } from './workload-props';
 
-/** The StatefulSet controller labels each pod with its revision, `<name>-<10-character hash>` (`controller-revision-hash`), within 63 characters. */
+/**
+ * The StatefulSet controller labels each pod with its revision, `<name>-<10-character hash>`
+ * (`controller-revision-hash`), which must fit a label value's 63 characters (kubernetes/kubernetes#64023).
+ */
 const MAX_NAME_LENGTH = 52;
 
 /** A volume of each replica: a claim template of the StatefulSet, one PersistentVolumeClaim per pod. */
