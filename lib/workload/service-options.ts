@@ -11,9 +11,10 @@ const MAX_AFFINITY_SECONDS = 86400;
 
 /**
  * Whether the Service sends a client's connections to the same pod. kube-proxy applies it to
- * traffic through the Service's ClusterIP only: ingress controllers (HAProxy, Envoy Gateway,
- * ingress-nginx) send requests to the pods' endpoints directly, so stickiness for browser traffic
- * is a cookie at the ingress, not this.
+ * traffic through the Service's ClusterIP, seen from the client's pod IP: an ingress controller that
+ * sends requests to the pods' endpoints itself (ingress-nginx does, unless `service-upstream` is
+ * set) bypasses it, and one that goes through the ClusterIP is a handful of client IPs. Stickiness
+ * for browser traffic is a cookie at the ingress; this is for clients inside the cluster.
  * @see https://kubernetes.io/docs/reference/networking/virtual-ips/#session-affinity
  */
 export class SessionAffinity {
