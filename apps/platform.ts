@@ -1,8 +1,8 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Prerequisite, Probe,
-  ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
+  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts, PostgresBackup, Prerequisite,
+  Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
 
@@ -36,6 +36,10 @@ export class Platform extends Chart {
   public readonly database: HaPostgres;
   /** The access key of the database's backups, when it has any. */
   public readonly backupCredentials?: SecretsBinding;
+  /** The database migrations of the release, run before the services roll out. */
+  public readonly migrations: OneOffJob;
+  /** The nightly maintenance: deletes the audit records older than the stage keeps. */
+  public readonly maintenance: ScheduledJob;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -132,7 +136,39 @@ export class Platform extends Chart {
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
 
-    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database]) {
+    // The image's entrypoint takes a subcommand, as for the worker: `migrate` applies the schema
+    // migrations of the release (idempotent: at the latest revision it does nothing). A new image is a
+    // new Job (its name carries a hash of its spec); it is written after the database and before the
+    // services it prepares.
+    this.migrations = new OneOffJob(this, 'Migrations', {
+      name: 'aishell-migrate',
+      component: 'migrations',
+      partOf: PART_OF,
+      image,
+      args: ['migrate'],
+      resources: stage.jobs.resources,
+      activeDeadline: Duration.minutes(30),
+      dns,
+    });
+    this.migrations.connectTo(this.database);
+    this.migrations.node.addDependency(this.database);
+    this.migrations.prepares(this.api, this.worker);
+
+    // Audit logging is on (AUDIT_ENABLED): without a retention the audit records grow without bound.
+    this.maintenance = new ScheduledJob(this, 'Maintenance', {
+      name: 'aishell-audit-prune',
+      component: 'maintenance',
+      partOf: PART_OF,
+      image,
+      args: ['audit', 'prune', '--older-than-days', String(stage.jobs.auditRetentionDays)],
+      resources: stage.jobs.resources,
+      schedule: stage.jobs.maintenanceSchedule,
+      dns,
+    });
+    this.maintenance.connectTo(this.database);
+
+    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database,
+      this.migrations, this.maintenance]) {
       namespaced?.node.addDependency(this.baseline);
     }
   }

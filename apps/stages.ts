@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
-  NamespaceQuota, NetworkPeer, PostgresBackup, PostgresStorage, Prometheus, SecretStoreRef, Tier,
+  NamespaceQuota, NetworkPeer, PostgresBackup, PostgresStorage, Prometheus, Schedule, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -13,6 +13,16 @@ export interface ServiceStageConfig {
   readonly autoscaling: AutoscalingOptions;
   /** Requests and limits. */
   readonly resources: ContainerResources;
+}
+
+/** How the platform's jobs run in a stage: the migrations before each release, and the nightly maintenance. */
+export interface JobsStageConfig {
+  /** Requests and limits of each job's pod. */
+  readonly resources: ContainerResources;
+  /** When the maintenance job runs, in UTC. */
+  readonly maintenanceSchedule: Schedule;
+  /** Days audit records are kept: the maintenance job deletes older ones. */
+  readonly auditRetentionDays: number;
 }
 
 /** Where the platform's credentials come from in a stage. */
@@ -84,6 +94,8 @@ export interface StageConfig {
   readonly api: ServiceStageConfig;
   /** The background worker. */
   readonly worker: ServiceStageConfig;
+  /** The database migrations and the nightly maintenance. */
+  readonly jobs: JobsStageConfig;
   /** Application settings (non-secret) given to the services. */
   readonly appConfig: Record<string, string>;
   /** Credentials (LLM provider keys, application secret key, JWT secret). */
@@ -140,6 +152,15 @@ export const DEV: StageConfig = {
       memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
       ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
     },
+  },
+  jobs: {
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+    },
+    maintenanceSchedule: Schedule.cron('30 3 * * *'),
+    auditRetentionDays: 30,
   },
   appConfig: {
     APP_ENV: 'development',
@@ -221,6 +242,16 @@ export const PROD: StageConfig = {
       memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
       ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
     },
+  },
+  jobs: {
+    resources: {
+      cpu: { request: Cpu.millis(250), limit: Cpu.units(1) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+      ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+    },
+    maintenanceSchedule: Schedule.cron('30 3 * * *'),
+    // The AI-Shell guide keeps audit logging on (AUDIT_ENABLED); a year of records, then they go.
+    auditRetentionDays: 365,
   },
   appConfig: {
     APP_ENV: 'production',

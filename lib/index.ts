@@ -30,9 +30,14 @@ export type { KubePrometheusStackOptions, PrometheusOptions } from './monitoring
 export { PlatformAlerts } from './monitoring/platform-alerts';
 export type { PlatformAlertsProps } from './monitoring/platform-alerts';
 
-// Workloads: the contract every workload kind offers, its value classes, and ProductionApp.
+// Workloads: the contract every workload kind offers, its value classes, and the kinds: ProductionApp,
+// StatefulApp, OneOffJob and ScheduledJob.
 export type { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workload/workload';
 export type { ISecretProducer } from './workload/secret-producer';
+export type { ServingProps, WorkloadProps } from './workload/workload-props';
+export { PreStop } from './workload/container';
+export type { ContainerMount, WorkloadContainer } from './workload/container';
+export { SessionAffinity } from './workload/service-options';
 export { EnvValue } from './workload/env-value';
 export { Image } from './workload/image';
 export { Probe } from './workload/probe';
@@ -45,6 +50,15 @@ export { AccessMode } from './workload/persistent-volume';
 export type { PersistentVolumeOptions } from './workload/persistent-volume';
 export { ProductionApp } from './workload/production-app';
 export type { ProductionAppProps } from './workload/production-app';
+export { PodManagement, RetentionAction, StatefulApp } from './workload/stateful-app';
+export type { ClaimRetentionOptions, StatefulAppProps, VolumeClaimOptions } from './workload/stateful-app';
+export { JobRestartPolicy } from './workload/job-run';
+export type { JobRunProps } from './workload/job-run';
+export { JobCleanup, OneOffJob } from './workload/one-off-job';
+export type { OneOffJobProps } from './workload/one-off-job';
+export { Schedule } from './workload/schedule';
+export { ConcurrencyPolicy, ScheduledJob } from './workload/scheduled-job';
+export type { ScheduledJobProps } from './workload/scheduled-job';
 
 // Namespaces.
 export { NamespaceBaseline } from './namespace/namespace-baseline';

@@ -9,6 +9,7 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A name Kubernetes accepts for a Service, Namespace or container: a DNS-1035 label, at most `max` characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: string, max = 63): void {
@@ -39,6 +40,30 @@ export function checkLabels(scope: IConstruct, prop: string, labels: Record<stri
     check(typeof value === 'string' && LABEL_VALUE.test(value) && value.length <= 63, scope, `${prop}.${key}`, value,
       'is not a valid label value: at most 63 alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric');
   }
+}
+
+/**
+ * Annotation keys as the API server validates them (the same form as label keys); values may be any
+ * string.
+ */
+export function checkAnnotations(scope: IConstruct, prop: string, annotations: Record<string, string>): void {
+  for (const [key, value] of Object.entries(annotations)) {
+    const [prefix, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
+    const validKey = (prefix === undefined || (DNS1123_SUBDOMAIN.test(prefix) && prefix.length <= 253))
+      && LABEL_NAME.test(name) && name.length <= 63;
+    check(validKey, scope, `${prop}.${key}`, key,
+      'is not a valid annotation key: an optional DNS subdomain prefix and \'/\', then at most 63 alphanumerics, \'-\', \'_\' or \'.\'');
+    check(typeof value === 'string', scope, `${prop}.${key}`, value, 'must be a string');
+  }
+}
+
+/**
+ * A container port name (IANA_SVC_NAME): at most 15 lowercase letters, digits and '-', with a
+ * letter, no '--', and no '-' at either end. Services and probes refer to ports by these names.
+ */
+export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+  check(PORT_NAME.test(value) && value.length <= 15 && /[a-z]/.test(value) && !value.includes('--'), scope, prop, value,
+    'must be a port name of at most 15 lowercase letters, digits and \'-\', with at least one letter, without \'--\' or a \'-\' at either end');
 }
 
 /** A TCP/UDP port number. */

@@ -9,6 +9,12 @@ export interface ServiceMonitorTarget {
   readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
   /** Labels of the workload's Services. */
   readonly selector: Record<string, string>;
+  /**
+   * A label of the workload's Services that must not be scraped, e.g. the governing headless Service of a
+   * StatefulSet, whose endpoints are the same pods: scraped through both Services, each series would come twice.
+   * @default - every Service with the selector's labels
+   */
+  readonly excludeLabel?: string;
   /** Name of the Service port that serves the metrics. */
   readonly portName: string;
   /** Path and interval of the scrape. */
@@ -26,7 +32,10 @@ export function addServiceMonitor(scope: Construct, id: string, target: ServiceM
   return new ServiceMonitor(scope, id, {
     metadata: { ...target.metadata, labels: selectedLabels(prometheus, target.metadata.labels) },
     spec: {
-      selector: { matchLabels: target.selector },
+      selector: {
+        matchLabels: target.selector,
+        matchExpressions: target.excludeLabel !== undefined ? [{ key: target.excludeLabel, operator: 'DoesNotExist' }] : undefined,
+      },
       namespaceSelector: { matchNames: [target.metadata.namespace] },
       endpoints: [{
         port: target.portName,

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
+import { check } from '../core/errors';
 import { Alert, AlertSeverity, prometheusDuration, renderAlerts } from './alerting';
 import { AppMetrics } from './app-metrics';
 import { DashboardPanel, GrafanaDashboard, PanelUnit } from './grafana-dashboard';
@@ -14,8 +15,10 @@ export interface AppMonitoringProps {
   readonly namespace: string;
   /** The Service whose ServiceMonitor targets carry the HTTP metrics (their `service` label). */
   readonly serviceName: string;
-  /** The Deployment whose unavailable replicas `DeploymentReplicasUnavailable` watches. */
-  readonly deploymentName: string;
+  /** The Deployment whose unavailable replicas `DeploymentReplicasUnavailable` watches; give it or `statefulSetName`. @default - the workload is a StatefulSet */
+  readonly deploymentName?: string;
+  /** The StatefulSet whose unready replicas `StatefulSetReplicasUnavailable` watches; give it or `deploymentName`. @default - the workload is a Deployment */
+  readonly statefulSetName?: string;
   /** Labels of the PrometheusRule and the dashboard ConfigMap: the workload's recommended labels. */
   readonly labels: Record<string, string>;
   /** The workload's metrics, alert thresholds and the Prometheus that loads the alerts. */
@@ -49,6 +52,8 @@ export class AppMonitoring extends Construct {
   public constructor(scope: Construct, id: string, props: AppMonitoringProps) {
     super(scope, id);
     const { name, namespace, labels, metrics } = props;
+    check((props.deploymentName === undefined) !== (props.statefulSetName === undefined), this, 'deploymentName',
+      props.deploymentName ?? props.statefulSetName, 'or \'statefulSetName\' must be given, not both: the replica alert watches one controller');
     const requests = metrics.requestsMetric;
     const statusCode = metrics.statusCodeLabel;
     const duration = metrics.requestDurationMetric;
@@ -80,14 +85,7 @@ export class AppMonitoring extends Construct {
         summary: `{{ $labels.service }} answers slowly: ${percentile} latency is {{ $value | humanizeDuration }}`,
         description: `The ${percentile} latency of {{ $labels.namespace }}/{{ $labels.service }} has been above ${latencySeconds}s for 10 minutes.`,
       },
-      {
-        name: 'DeploymentReplicasUnavailable',
-        expr: `kube_deployment_status_replicas_unavailable{namespace="${namespace}", deployment="${props.deploymentName}"} > 0`,
-        for: Duration.minutes(15),
-        severity: AlertSeverity.WARNING,
-        summary: 'Deployment {{ $labels.deployment }} has {{ $value }} unavailable replicas',
-        description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had unavailable replicas for 15 minutes: it runs with less capacity and redundancy than it asks for.',
-      },
+      props.statefulSetName !== undefined ? statefulSetAlert(namespace, props.statefulSetName) : deploymentAlert(namespace, props.deploymentName ?? ''),
     ];
     declarePrometheus(this, metrics.prometheus);
     declareClusterMetrics(this, metrics.prometheus);
@@ -153,6 +151,35 @@ export class AppMonitoring extends Construct {
       panels,
     });
   }
+}
+
+/** Replicas of the Deployment `name` that are not available, for 15 minutes (kube-state-metrics). */
+function deploymentAlert(namespace: string, name: string): Alert {
+  return {
+    name: 'DeploymentReplicasUnavailable',
+    expr: `kube_deployment_status_replicas_unavailable{namespace="${namespace}", deployment="${name}"} > 0`,
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'Deployment {{ $labels.deployment }} has {{ $value }} unavailable replicas',
+    description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had unavailable replicas for 15 minutes: it runs with less capacity and redundancy than it asks for.',
+  };
+}
+
+/**
+ * Fewer ready replicas than the StatefulSet `name` asks for, for 15 minutes: the series
+ * kube-prometheus-stack's own `KubeStatefulSetReplicasMismatch` compares (kube-prometheus-stack 88.5.3,
+ * `templates/prometheus/rules-1.14/kubernetes-apps.yaml`).
+ */
+function statefulSetAlert(namespace: string, name: string): Alert {
+  const selector = `namespace="${namespace}", statefulset="${name}"`;
+  return {
+    name: 'StatefulSetReplicasUnavailable',
+    expr: `kube_statefulset_status_replicas_ready{${selector}} < kube_statefulset_replicas{${selector}}`,
+    for: Duration.minutes(15),
+    severity: AlertSeverity.WARNING,
+    summary: 'StatefulSet {{ $labels.statefulset }} has fewer ready replicas than it asks for',
+    description: 'StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had unready replicas for 15 minutes: a member of the set is down, and with it its share of the data or the quorum.',
+  };
 }
 
 /** The request and the limit of `resource` of the app's container (kube-state-metrics). */

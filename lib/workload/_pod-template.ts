@@ -6,6 +6,7 @@ import { checkNoSecretLiteral } from '../core/leaks';
 import { Prerequisite } from '../core/prerequisites';
 import { sizeQuantity } from '../core/quantities';
 import { checkAbsolutePath, checkDnsLabel, checkEnvName } from '../core/validate';
+import { WorkloadContainer } from './container';
 import { EnvValue } from './env-value';
 import { Image } from './image';
 import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from './placement';
@@ -20,10 +21,10 @@ export interface PodPlacement {
   readonly nodePool?: NodePool;
   /** PriorityClass of the pods. */
   readonly priorityClassName?: string;
-  /** How replicas are spread over hosts. */
-  readonly hostSpread: SpreadPolicy;
-  /** How replicas are spread over zones. */
-  readonly zoneSpread: SpreadPolicy;
+  /** How replicas are spread over hosts. @default - not spread: a job's one pod at a time needs no spreading */
+  readonly hostSpread?: SpreadPolicy;
+  /** How replicas are spread over zones. @default - not spread */
+  readonly zoneSpread?: SpreadPolicy;
   /** Pod labels that narrow the zone spread to the pods of one revision, e.g. `pod-template-hash` for a Deployment. */
   readonly spreadMatchLabelKeys?: string[];
 }
@@ -32,16 +33,18 @@ export interface PodPlacement {
 export interface OwnVolume {
   /** The container's mount. */
   readonly mount: k8s.VolumeMount;
-  /** The pod's volume. */
-  readonly volume: k8s.Volume;
+  /** The pod's volume; none for one its controller adds (the claim template of a StatefulSet). */
+  readonly volume?: k8s.Volume;
 }
 
-/** What a hardened pod runs: one container, its identity, its probes and where it is placed. */
+/** What a hardened pod runs: one container (and its init containers and sidecars), its identity, its probes and where it is placed. */
 export interface HardenedPodTemplateProps {
   /** Namespace of the pods. */
   readonly namespace: string;
   /** Labels of the pods. */
   readonly labels: Record<string, string>;
+  /** Annotations of the pods, before the ones added with `addAnnotation`. */
+  readonly annotations?: Record<string, string>;
   /** Labels that select the pods (a subset of `labels`), for anti-affinity and spread. */
   readonly selectorLabels: Record<string, string>;
   /** The ServiceAccount the pods run as. */
@@ -64,6 +67,14 @@ export interface HardenedPodTemplateProps {
   readonly probes: { readonly readiness?: k8s.Probe; readonly liveness?: k8s.Probe; readonly startup?: k8s.Probe };
   /** ConfigMaps or Secrets read as environment variables. */
   readonly envFrom?: k8s.EnvFromSource[];
+  /** The container's `preStop` hook, rendered. */
+  readonly preStop?: k8s.LifecycleHandler;
+  /** Init containers, run in order after the sidecars have started. */
+  readonly initContainers?: readonly WorkloadContainer[];
+  /** Native sidecars: init containers with `restartPolicy: Always`, started first. */
+  readonly sidecars?: readonly WorkloadContainer[];
+  /** The pod's restart policy (`Never` or `OnFailure` for a Job). @default - the API default, Always */
+  readonly restartPolicy?: string;
   /** User id of the container process (at least 10000). */
   readonly runAsUser: number;
   /** Group id of the container process and of mounted volumes (at least 10000). */
@@ -93,7 +104,7 @@ export interface HardenedPodTemplateProps {
 export class HardenedPodTemplate {
   private readonly env = new Map<string, EnvValue>();
   private readonly volumes = new Map<string, WorkloadVolume>();
-  private readonly annotations = new Map<string, string>();
+  private readonly annotations: Map<string, string>;
   private readonly reservedVolumeNames: readonly string[];
 
   /** `scope` is the workload: errors name it, and it declares the objects of the cluster that the pods name. */
@@ -105,6 +116,8 @@ export class HardenedPodTemplate {
     for (const secretName of props.imagePullSecrets ?? []) {
       Prerequisite.declare(scope, Prerequisite.object('Secret', props.namespace, secretName, 'the kubelet pulls the image with these registry credentials'));
     }
+    this.annotations = new Map(Object.entries(props.annotations ?? {}));
+    scope.node.addValidation({ validate: () => this.unknownMounts() });
   }
 
   /** Adds an environment variable to the container; names are unique, and a literal must not hold a credential. */
@@ -123,8 +136,8 @@ export class HardenedPodTemplate {
     checkAbsolutePath(this.scope, `volumes.${volume.name}.mountPath`, volume.mountPath);
     check(!this.reservedVolumeNames.includes(volume.name) && !this.volumes.has(volume.name), this.scope, 'volumes.name', volume.name,
       `must be unique in the pod and not one of ${this.reservedVolumeNames.join(', ')}`);
-    check(volume.mountPath !== '/tmp' && ![...this.volumes.values()].some((v) => v.mountPath === volume.mountPath), this.scope,
-      `volumes.${volume.name}.mountPath`, volume.mountPath, 'must be unique in the container and not /tmp');
+    const taken = ['/tmp', ...(this.props.ownVolumes ?? []).map((v) => v.mount.mountPath), ...[...this.volumes.values()].map((v) => v.mountPath)];
+    check(!taken.includes(volume.mountPath), this.scope, `volumes.${volume.name}.mountPath`, volume.mountPath, 'must be unique in the container and not /tmp');
     check(volume.source.hostPath === undefined, this.scope, `volumes.${volume.name}.source.hostPath`, volume.source.hostPath?.path,
       'is not allowed: hostPath volumes break the Pod Security restricted profile and tie pods to nodes');
     this.volumes.set(volume.name, volume);
@@ -140,10 +153,14 @@ export class HardenedPodTemplate {
     const { props } = this;
     const placement = props.placement;
     const tmp: OwnVolume = {
-      mount: { name: 'tmp', mountPath: '/tmp' },
-      volume: { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeQuantity(props.tmpSize)) } },
+      mount: TMP_MOUNT,
+      volume: { name: TMP_MOUNT.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeQuantity(props.tmpSize)) } },
     };
     const own = [tmp, ...props.ownVolumes ?? []];
+    const initContainers = [
+      ...(props.sidecars ?? []).map((c) => ({ ...this.renderExtraContainer(c), restartPolicy: 'Always' })),
+      ...(props.initContainers ?? []).map((c) => this.renderExtraContainer(c)),
+    ];
     return {
       metadata: {
         labels: props.labels,
@@ -153,6 +170,7 @@ export class HardenedPodTemplate {
         serviceAccountName: props.serviceAccountName,
         automountServiceAccountToken: props.mountServiceAccountToken,
         enableServiceLinks: false,
+        restartPolicy: props.restartPolicy,
         priorityClassName: placement.priorityClassName,
         terminationGracePeriodSeconds: props.terminationGracePeriod.toSeconds(),
         imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
@@ -165,11 +183,17 @@ export class HardenedPodTemplate {
           fsGroupChangePolicy: 'OnRootMismatch',
           seccompProfile: { type: 'RuntimeDefault' },
         },
-        affinity: { podAntiAffinity: hostAntiAffinity(props.selectorLabels, placement.hostSpread) },
-        topologySpreadConstraints: [zoneSpread(props.selectorLabels, placement.zoneSpread, placement.spreadMatchLabelKeys)],
+        affinity: placement.hostSpread !== undefined ? { podAntiAffinity: hostAntiAffinity(props.selectorLabels, placement.hostSpread) } : undefined,
+        topologySpreadConstraints: placement.zoneSpread !== undefined
+          ? [zoneSpread(props.selectorLabels, placement.zoneSpread, placement.spreadMatchLabelKeys)]
+          : undefined,
+        initContainers: initContainers.length > 0 ? initContainers : undefined,
         containers: [this.renderContainer(own)],
         volumes: Lazy.any({
-          produce: () => [...own.map((v) => v.volume), ...[...this.volumes.values()].map((v) => ({ ...v.source, name: v.name }))],
+          produce: () => [
+            ...own.flatMap((v) => v.volume !== undefined ? [v.volume] : []),
+            ...[...this.volumes.values()].map((v) => ({ ...v.source, name: v.name })),
+          ],
         }),
       },
     };
@@ -178,28 +202,16 @@ export class HardenedPodTemplate {
   private renderContainer(own: readonly OwnVolume[]): k8s.Container {
     const { props } = this;
     return {
-      name: props.containerName,
-      image: props.image.reference,
-      imagePullPolicy: 'IfNotPresent',
+      ...this.hardened(props.containerName, props.image, props.resources),
       command: props.command,
       args: props.args,
-      ports: props.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })),
+      ports: props.ports.length > 0 ? props.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })) : undefined,
       env: Lazy.any({ produce: () => this.env.size > 0 ? [...this.env].map(([name, value]) => value.render(name)) : undefined }),
       envFrom: props.envFrom,
-      resources: renderResources(props.resources, k8s.Quantity.fromString, k8s.Quantity.fromString),
       readinessProbe: props.probes.readiness,
       livenessProbe: props.probes.liveness,
       startupProbe: props.probes.startup,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: props.runAsUser,
-        runAsGroup: props.runAsGroup,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      lifecycle: props.preStop !== undefined ? { preStop: props.preStop } : undefined,
       volumeMounts: Lazy.any({
         produce: () => [...own.map((v) => v.mount), ...[...this.volumes.values()].map((v) => ({
           name: v.name, mountPath: v.mountPath, readOnly: v.readOnly ?? true,
@@ -207,7 +219,49 @@ export class HardenedPodTemplate {
       }),
     };
   }
+
+  private renderExtraContainer(container: WorkloadContainer): k8s.Container {
+    return {
+      ...this.hardened(container.name, container.image ?? this.props.image, container.resources),
+      command: container.command,
+      args: container.args,
+      env: container.env !== undefined ? Object.entries(container.env).map(([name, value]) => ({ name, value })) : undefined,
+      volumeMounts: [TMP_MOUNT, ...(container.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly ?? true }))],
+    };
+  }
+
+  /** What every container of the pod shares: the image, requests and limits, and the security context. */
+  private hardened(name: string, image: Image, resources: ContainerResources): k8s.Container {
+    return {
+      name,
+      image: image.reference,
+      imagePullPolicy: 'IfNotPresent',
+      resources: renderResources(resources, k8s.Quantity.fromString, k8s.Quantity.fromString),
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: this.props.runAsUser,
+        runAsGroup: this.props.runAsGroup,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    };
+  }
+
+  /** Mounts of the init containers and sidecars that name no volume of the pod (checked at synth: bindings add volumes after construction). */
+  private unknownMounts(): string[] {
+    const known = new Set([TMP_MOUNT.name, ...(this.props.ownVolumes ?? []).map((v) => v.mount.name), ...this.volumes.keys()]);
+    const lists = [['sidecars', this.props.sidecars ?? []], ['initContainers', this.props.initContainers ?? []]] as const;
+    return lists.flatMap(([list, containers]) => containers.flatMap((c) => (c.mounts ?? [])
+      .filter((m) => !known.has(m.volume))
+      .map((m) => `'${list}.${c.name}.mounts' ('${m.volume}') must name a volume of the pod: ${[...known].join(', ')}`)));
+  }
 }
+
+/** The writable `/tmp` of every container of the pod: one size-limited emptyDir, shared. */
+const TMP_MOUNT: k8s.VolumeMount = { name: 'tmp', mountPath: '/tmp' };
 
 /** The least uid and gid of a container process: ids below it may map to users and groups of the host. */
 const MIN_ID = 10000;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { check } from '../core/errors';
 import { NetworkPeer, NetworkPort } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate } from './_pod-template';
@@ -10,7 +11,7 @@ import { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workloa
 /**
  * The workload contract implemented once: what other constructs add to a workload after
  * construction goes to its {@link HardenedPodTemplate} (environment, volumes, pod annotations) or
- * its {@link NetworkPolicyRules}. A workload kind (ProductionApp; a Job, CronJob or StatefulSet next)
+ * its {@link NetworkPolicyRules}. A workload kind (ProductionApp, StatefulApp, OneOffJob, ScheduledJob)
  * extends it, creates the two in its constructor, and adds its controller object.
  */
 export abstract class WorkloadBase extends Construct implements IWorkload {
@@ -24,8 +25,12 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   /** The pod template of the workload's controller object. */
   protected abstract readonly pod: HardenedPodTemplate;
 
-  /** Lets `peer` connect to the pods on `ports` (by default the ports the workload serves). */
+  /**
+   * Lets `peer` connect to the pods on `ports` (by default the ports the workload serves). A workload
+   * that serves nothing (a job) needs `ports`: a NetworkPolicy rule without ports admits every port.
+   */
   public allowFrom(peer: NetworkPeer, ports: readonly NetworkPort[] = this.ports.map((p) => ({ port: p.port, protocol: p.protocol }))): void {
+    check(ports.length > 0, this, 'allowFrom', peer.key, 'needs ports: this workload serves none, and a NetworkPolicy rule without ports would admit every port');
     this.networkPolicy.allowIngress(peer, ports);
   }
 

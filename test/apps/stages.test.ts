@@ -233,10 +233,44 @@ describe('stage apps', () => {
         expect(m.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
         return `${m.kind} ${m.metadata.name}`;
       });
-    expect(kept(DEV)).toEqual(['Namespace aishell-dev', 'Cluster aishell-db']);
-    expect(kept(PROD)).toEqual(['Namespace aishell', 'ExternalSecret aishell-db-backup-credentials', 'ObjectStore aishell-db', 'Cluster aishell-db']);
+    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'Namespace aishell-dev']);
+    expect(kept(PROD).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'Namespace aishell', 'ObjectStore aishell-db']);
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     expect(readme).toContain('In this repository\'s prod stage they are the Namespace `aishell`, the `Cluster` and the `ObjectStore`\n`aishell-db`, '
       + 'and the `ExternalSecret` `aishell-db-backup-credentials`; in the dev stage, the\nNamespace `aishell-dev` and the `Cluster` `aishell-db`.');
+  });
+
+  test('the migrations run as a Job per release, connected to the database, written before the services they prepare', () => {
+    for (const stage of [DEV, PROD]) {
+      const manifests = synthStage(stage);
+      const job = one(manifests, 'Job');
+      expect(job.metadata.name).toMatch(/^aishell-migrate-[0-9a-f]{10}$/);
+      const pod = job.spec.template.spec;
+      expect(pod.containers[0].args).toEqual(['migrate']);
+      expect(pod.restartPolicy).toBe('Never');
+      expect(pod.containers[0].env.map((e: any) => e.name)).toContain('PGPASSWORD_FILE');
+      expect(one(manifests, 'NetworkPolicy', 'aishell-migrate').spec.ingress).toBeUndefined();
+      const order = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
+      expect(order.indexOf('Cluster/aishell-db')).toBeLessThan(order.indexOf(`Job/${job.metadata.name}`));
+      for (const service of ['Deployment/aishell', 'Deployment/aishell-worker']) {
+        expect(order.indexOf(`Job/${job.metadata.name}`)).toBeLessThan(order.indexOf(service));
+      }
+    }
+  });
+
+  test('a new image is a new migrations Job: a Job\'s pod template cannot change in place', () => {
+    const jobName = (imageTag: string) => one(synthStage({ ...PROD, imageTag }), 'Job').metadata.name;
+    expect(jobName('2.0.1')).not.toBe(jobName('2.0.0'));
+  });
+
+  test('a nightly CronJob deletes the audit records older than the stage keeps, one run at a time', () => {
+    for (const stage of [DEV, PROD]) {
+      const cronJob = one(synthStage(stage), 'CronJob', 'aishell-audit-prune');
+      expect(cronJob.spec).toMatchObject({ schedule: '30 3 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 300 });
+      const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+      expect(container.args).toEqual(['audit', 'prune', '--older-than-days', String(stage.jobs.auditRetentionDays)]);
+      expect(container.env.map((e: any) => e.name)).toContain('PGHOST');
+    }
+    expect([DEV.jobs.auditRetentionDays, PROD.jobs.auditRetentionDays]).toEqual([30, 365]);
   });
 });

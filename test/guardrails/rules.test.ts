@@ -156,3 +156,91 @@ describe('postgres and placeholder rules', () => {
     expect(findingsOf('no-placeholder-secrets', store)).toEqual(['serves placeholder values from the fake provider']);
   });
 });
+
+describe('job and StatefulSet rules', () => {
+  /** The error findings of `rule` for `objects`, in a production chart of namespace `test`. */
+  function findingsOf(rule: string, ...objects: Array<Record<string, unknown>>): string[] {
+    const app = Testing.app();
+    const chart = new Chart(app, 'rules', { namespace: 'test' });
+    objects.forEach((object, i) => new ApiObject(chart, `Object${i}`, object as any));
+    return Guardrails.apply(app).evaluate().errors.filter((f) => f.rule.id === rule).map((f) => f.message);
+  }
+  const pod = (extra: object = {}) => ({ metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'x', image: 'example/x:1.0.0' }], ...extra } });
+  const job = (spec: object, podExtra: object = { restartPolicy: 'Never' }) => ({
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' }, spec: { template: pod(podExtra), ...spec },
+  });
+  const cronJob = (spec: object, jobSpec: object = {}) => ({
+    apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' },
+    spec: { schedule: '@daily', startingDeadlineSeconds: 60, jobTemplate: { spec: { template: pod({ restartPolicy: 'Never' }), ...jobSpec } }, ...spec },
+  });
+  const statefulSet = (spec: object) => ({
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'store' }, spec: { selector: { matchLabels: { app: 'x' } }, template: pod(), ...spec },
+  });
+  const service = (name: string, spec: object) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } });
+
+  test('job-restart-policy: a Job whose pods restart Always, and a CronJob whose pods set nothing', () => {
+    expect(findingsOf('job-restart-policy', job({ ttlSecondsAfterFinished: 60 }, { restartPolicy: 'Always' }))).toEqual([
+      'pod restartPolicy is Always: the API server refuses it in a Job',
+    ]);
+    expect(findingsOf('job-restart-policy', cronJob({}, { template: pod() }))).toEqual([
+      'pod sets no restartPolicy, which defaults to Always: the API server refuses it in a Job',
+    ]);
+    expect(findingsOf('job-restart-policy', job({ ttlSecondsAfterFinished: 60 }, { restartPolicy: 'OnFailure' }))).toEqual([]);
+  });
+
+  test('job-ttl: a standalone Job without TTL, and a CronJob whose Jobs set one', () => {
+    expect(findingsOf('job-ttl', job({}))).toEqual(['sets no ttlSecondsAfterFinished: the finished Job and its pods stay until someone deletes them']);
+    expect(findingsOf('job-ttl', cronJob({}, { ttlSecondsAfterFinished: 600 }))).toEqual([
+      'jobTemplate sets ttlSecondsAfterFinished (600), which deletes finished Jobs regardless of successfulJobsHistoryLimit and failedJobsHistoryLimit',
+    ]);
+    expect(findingsOf('job-ttl', job({ ttlSecondsAfterFinished: 0 }), cronJob({}))).toEqual([]);
+  });
+
+  test('cronjob-starting-deadline: none, and one shorter than the controller\'s 10 s', () => {
+    expect(findingsOf('cronjob-starting-deadline', cronJob({ startingDeadlineSeconds: undefined }))).toEqual([
+      'sets no startingDeadlineSeconds: after more than 100 missed runs the controller stops starting it',
+    ]);
+    expect(findingsOf('cronjob-starting-deadline', cronJob({ startingDeadlineSeconds: 5 }))).toEqual([
+      'sets startingDeadlineSeconds to 5, below the 10 s between the controller\'s looks at it: runs may never start',
+    ]);
+  });
+
+  test('statefulset-headless-service: no serviceName, a Service not in the app, not headless, selecting other pods or nothing', () => {
+    expect(findingsOf('statefulset-headless-service', statefulSet({}))).toEqual(['sets no spec.serviceName: its pods get no stable DNS names']);
+    expect(findingsOf('statefulset-headless-service', statefulSet({ serviceName: 'store' }))).toEqual([
+      'names Service \'store\' as its governing Service, which is not in the app',
+    ]);
+    expect(findingsOf('statefulset-headless-service', statefulSet({ serviceName: 'store' }), service('store', { selector: { app: 'other' } }))).toEqual([
+      'names Service \'store\', which is not headless (clusterIP: None)',
+      'names Service \'store\', which does not select its pods',
+    ]);
+    expect(findingsOf('statefulset-headless-service', statefulSet({ serviceName: 'store' }), service('store', { clusterIP: 'None' }))).toEqual([
+      'names Service \'store\', which does not select its pods',
+    ]);
+    expect(findingsOf('statefulset-headless-service', statefulSet({ serviceName: 'store' }), service('store', { clusterIP: 'None', selector: { app: 'x' } }))).toEqual([]);
+  });
+
+  test('statefulset-claims-retained: claims deleted with the StatefulSet or on scale-down; a StatefulSet without claims has none to keep', () => {
+    const claims = { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] };
+    expect(findingsOf('statefulset-claims-retained', statefulSet({ ...claims, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' } })))
+      .toEqual([
+        'deletes its claims when it is deleted (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)',
+        'deletes its claims when it scales down (persistentVolumeClaimRetentionPolicy.whenScaled: Delete)',
+      ]);
+    expect(findingsOf('statefulset-claims-retained', statefulSet({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' } }))).toEqual([]);
+  });
+
+  test('network-policy-coverage looks at the pods of a CronJob\'s job template, and a disruption budget does not count a Job\'s pods as replicas', () => {
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x' }, spec: { podSelector: { matchLabels: { app: 'x' } }, policyTypes: ['Ingress', 'Egress'] } };
+    expect(findingsOf('network-policy-coverage', cronJob({}))).toEqual(['pods have no NetworkPolicy restricting ingress and egress']);
+    expect(findingsOf('network-policy-coverage', cronJob({}), policy)).toEqual([]);
+    const budget = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'x' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'x' } } } };
+    expect(findingsOf('pdb-allows-drain', job({ ttlSecondsAfterFinished: 60 }), budget)).toEqual([]);
+  });
+
+  test('probes, replicas and spreading leave Jobs and CronJobs alone: they run to completion, one pod at a time', () => {
+    for (const rule of ['probes', 'replicas', 'replicated-spread']) {
+      expect(findingsOf(rule, job({ ttlSecondsAfterFinished: 60 }), cronJob({}))).toEqual([]);
+    }
+  });
+});

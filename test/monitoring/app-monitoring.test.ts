@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AppAlertOptions, Image, MetricsOptions, Prerequisite, ProductionApp, Prometheus } from '../../lib';
+import { AppAlertOptions, AppMetrics, AppMonitoring, Image, MetricsOptions, Prerequisite, ProductionApp, Prometheus } from '../../lib';
 import { parsePromql } from '../promql';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -212,6 +212,33 @@ describe('AppMonitoring', () => {
       alerts,
     };
     expect(appWith(metrics).manifests.filter((m) => m.kind === 'PrometheusRule' || m.kind === 'ConfigMap')).toMatchSnapshot();
+  });
+
+  describe('of a StatefulSet', () => {
+    const monitoringOf = (controller: { deploymentName?: string; statefulSetName?: string }) => {
+      const chart = testChart('shop');
+      new AppMonitoring(chart, 'Monitoring', {
+        name: 'search', namespace: 'shop', serviceName: 'search', labels: {}, metrics: AppMetrics.resolve(chart, {}), ...controller,
+      });
+      return synth(chart);
+    };
+
+    test('alerts on fewer ready replicas than the StatefulSet asks for, in valid PromQL on kube-state-metrics series', () => {
+      // The two series kube-prometheus-stack's own KubeStatefulSetReplicasMismatch compares
+      // (kube-prometheus-stack 88.5.3, templates/prometheus/rules-1.14/kubernetes-apps.yaml).
+      const alert = rulesOf(monitoringOf({ statefulSetName: 'search' })).find((r) => r.alert === 'StatefulSetReplicasUnavailable');
+      const parsed = parsePromql(alert.expr);
+      expect(parsed.errors).toEqual([]);
+      expect([...parsed.metrics].sort()).toEqual(['kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready']);
+      expect(alert).toMatchObject({ for: '15m', labels: { severity: 'warning' } });
+    });
+
+    test.each([
+      ['both a Deployment and a StatefulSet', { deploymentName: 'a', statefulSetName: 'b' }],
+      ['neither a Deployment nor a StatefulSet', {}],
+    ])('fails when given %s', (_, controller) => {
+      expect(() => monitoringOf(controller)).toThrow(/\[test\/Monitoring\] 'deploymentName' .* or 'statefulSetName' must be given, not both: the replica alert watches one controller/);
+    });
   });
 
   describe('fails when', () => {

@@ -1,12 +1,17 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, ClusterDns, EnvValue, Image, NetworkPeer, NodePool, Prerequisite, ProductionApp, ProductionAppProps, Probe, Prometheus, Protocol, SpreadPolicy,
+  AccessMode, ClusterDns, EnvValue, Image, NetworkPeer, NodePool, Prerequisite, PreStop, Probe, ProductionApp, ProductionAppProps, Prometheus, Protocol, SessionAffinity, SpreadPolicy,
   TaintEffect,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/api', '1.2.3');
+const SMALL = {
+  cpu: { request: Cpu.millis(50), limit: Cpu.millis(200) },
+  memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+  ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+};
 
 function appIn(chart: Chart, props: Partial<ProductionAppProps> = {}, id = 'Api'): ProductionApp {
   return new ProductionApp(chart, id, { image: IMAGE, ...props });
@@ -65,8 +70,30 @@ describe('ProductionApp', () => {
       volumes: [{ name: 'cache', mountPath: '/var/cache/orders', readOnly: false, source: { emptyDir: { sizeLimit: undefined } } }],
       tmpSize: Size.mebibytes(64),
       terminationGracePeriod: Duration.seconds(60),
+      labels: { 'acme.com/team': 'orders' },
+      annotations: { 'acme.com/owner': 'orders@acme.com' },
+      podLabels: { 'vector.dev/exclude': 'false' },
+      podAnnotations: { 'fluentbit.io/parser': 'json' },
+      initContainers: [{
+        name: 'render-config',
+        command: ['/app/render-config', '--out', '/var/cache/orders/app.yaml'],
+        env: { TEMPLATE: '/etc/orders/app.yaml.tmpl' },
+        resources: SMALL,
+        mounts: [{ volume: 'cache', mountPath: '/var/cache/orders', readOnly: false }],
+      }],
+      sidecars: [{
+        name: 'log-shipper',
+        image: Image.pinned('ghcr.io/acme/log-shipper', '3.1.0'),
+        args: ['--from', '/var/log/orders'],
+        resources: SMALL,
+        mounts: [{ volume: 'logs', mountPath: '/var/log/orders' }],
+      }],
+      preStop: PreStop.sleep(Duration.seconds(10)),
+      additionalPorts: [{ name: 'grpc', port: 9001 }],
+      sessionAffinity: SessionAffinity.clientIp(Duration.hours(1)),
     };
-    new ProductionApp(chart, 'Orders', all);
+    const orders = new ProductionApp(chart, 'Orders', all);
+    orders.addVolume({ name: 'logs', mountPath: '/var/log/orders', readOnly: false, source: { emptyDir: {} } });
     expect(synth(chart)).toMatchSnapshot();
   });
 
@@ -501,6 +528,10 @@ describe('ProductionApp', () => {
         persistentVolume: { mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'Fast SSD', accessMode: AccessMode.READ_WRITE_MANY },
       }, /'persistentVolume.storageClassName' \('Fast SSD'\) must be a DNS-1123 subdomain/],
       ['the config is mounted without config', { configMountPath: '/etc/app' }, /'configMountPath' \('\/etc\/app'\) needs 'config' to mount/],
+      ['the data volume mounts where the config is', {
+        config: { A: 'b' }, configMountPath: '/data',
+        persistentVolume: { mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'efs', accessMode: AccessMode.READ_WRITE_MANY },
+      }, /'persistentVolume.mountPath' \('\/data'\) must differ from configMountPath: a container mounts one volume at a path/],
       ['a config key is not an environment variable name', { config: { '1BAD': 'x' } }, /'config.1BAD' \('1BAD'\) must be an environment variable name/],
       ['an env name is invalid', { env: { 'MY VAR': 'x' } }, /'env.MY VAR' \('MY VAR'\) must be an environment variable name/],
       ['the priority class is invalid', { priorityClassName: 'High_Priority' }, /'priorityClassName' \('High_Priority'\) must be a DNS-1123 subdomain/],

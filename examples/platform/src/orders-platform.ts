@@ -2,7 +2,7 @@ import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   CertificateIssuer, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials,
-  PostgresBackup, ProductionApp, Probe, SecretMount, SecretSource, SecretsBinding, setTier,
+  PostgresBackup, ProductionApp, Probe, SecretMount, SecretSource, SecretsBinding, StatefulApp, setTier,
 } from 'cdk8s-golden-path';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from 'cdk8s-golden-path/imports/monitoring.coreos.com';
 import { BACKUP_RETENTION, PROMETHEUS, StageConfig } from './stages';
@@ -11,6 +11,7 @@ import { BACKUP_RETENTION, PROMETHEUS, StageConfig } from './stages';
 export class OrdersPlatform extends Chart {
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  public readonly search: StatefulApp;
   public readonly database: HaPostgres;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
@@ -52,6 +53,20 @@ export class OrdersPlatform extends Chart {
         },
       }),
     });
+
+    // The search service keeps its index on a volume per replica: a StatefulApp, whose claims stay when
+    // replicas go or the StatefulSet is deleted (the index can be rebuilt from the database, in hours).
+    this.search = new StatefulApp(this, 'Search', {
+      name: 'orders-search',
+      image: image('orders-search'),
+      port: 7700,
+      replicas: stage.replicas,
+      readiness: Probe.http('/ready'),
+      liveness: Probe.http('/health'),
+      volumeClaims: [{ name: 'index', mountPath: '/var/lib/orders-search', size: stage.searchIndexSize, storageClassName: stage.storageClassName }],
+    });
+    this.api.connectTo(this.search);
+
     this.database = new HaPostgres(this, 'Database', {
       name: 'orders-db',
       instances: stage.databaseInstances,
@@ -102,7 +117,7 @@ export class OrdersPlatform extends Chart {
       },
     });
 
-    for (const child of [this.api, this.worker, this.database, secrets, ingress, backupCredentials]) {
+    for (const child of [this.api, this.worker, this.search, this.database, secrets, ingress, backupCredentials]) {
       child?.node.addDependency(baseline);
     }
   }

@@ -19,6 +19,10 @@ export interface StageConfig {
   readonly databaseInstances: number;
   /** Where base backups and the WAL archive go; none in development. */
   readonly backupPath?: string;
+  /** StorageClass of the search index volumes (created with the cluster). */
+  readonly storageClassName: string;
+  /** Size of each search replica's index volume. */
+  readonly searchIndexSize: Size;
 }
 
 const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
@@ -35,6 +39,8 @@ export const DEV: StageConfig = {
   replicas: 1,
   secretStore: SecretStoreRef.cluster('dev-secrets'),
   databaseInstances: 1,
+  storageClassName: 'standard',
+  searchIndexSize: Size.gibibytes(5),
 };
 
 export const PROD: StageConfig = {
@@ -48,6 +54,8 @@ export const PROD: StageConfig = {
   secretStore: SecretStoreRef.cluster('aws-secrets-manager'),
   databaseInstances: 3,
   backupPath: 's3://acme-backups/orders',
+  storageClassName: 'gp3',
+  searchIndexSize: Size.gibibytes(50),
 };
 
 export const STAGES: readonly StageConfig[] = [DEV, PROD];

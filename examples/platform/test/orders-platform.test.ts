@@ -37,4 +37,15 @@ describe('OrdersPlatform', () => {
     expect(JSON.stringify(container.env ?? [])).not.toContain('PAYMENT_API_KEY');
     expect(container.volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: '/var/run/secrets/orders', readOnly: true })]));
   });
+
+  test('the search index is a volume per replica that outlives the pods, behind a headless and a client Service', () => {
+    const prod = synth(PROD);
+    const statefulSet = prod.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'orders-search');
+    expect(statefulSet.spec.serviceName).toBe('orders-search-headless');
+    expect(statefulSet.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('50Gi');
+    expect(prod.find((m) => m.kind === 'Service' && m.metadata.name === 'orders-search-headless').spec.clusterIP).toBe('None');
+    const api = prod.find((m) => m.kind === 'Deployment' && m.metadata.name === 'orders-api');
+    expect(api.spec.template.spec.containers[0].env).toContainEqual({ name: 'ORDERS_SEARCH_URL', value: 'http://orders-search.orders.svc:80' });
+  });
 });

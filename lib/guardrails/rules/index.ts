@@ -1,6 +1,7 @@
 import { GuardrailRule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { AVAILABILITY_RULES } from './availability';
+import { JOB_AND_STATEFULSET_RULES } from './jobs-and-statefulsets';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { POSTGRES_RULES } from './postgres';
@@ -12,6 +13,7 @@ import { WORKLOAD_RULES } from './workload';
 export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...POD_SECURITY_RULES,
   ...WORKLOAD_RULES,
+  ...JOB_AND_STATEFULSET_RULES,
   ...AVAILABILITY_RULES,
   ...NETWORK_RULES,
   ...SECRET_RULES,
