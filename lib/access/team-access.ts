@@ -45,7 +45,7 @@ export interface BreakGlassOptions {
 export class Access {
   /** Day-to-day access of a team: a Role and RoleBinding named `<access name>-<name>`. */
   public static team(name: string, options: TeamGrantOptions): Access {
-    return new Access(name, options.groups, options.permissions, false, options.reason);
+    return new Access(name, [...options.groups], [...options.permissions], false, options.reason);
   }
 
   /**
@@ -53,7 +53,7 @@ export class Access {
    * `<access name>-break-glass-<name>`, annotated with the reason, whose exec grant the guardrails accept for that reason.
    */
   public static breakGlass(name: string, options: BreakGlassOptions): Access {
-    return new Access(name, options.groups, options.permissions, true, options.reason);
+    return new Access(name, [...options.groups], [...options.permissions], true, options.reason);
   }
 
   private constructor(

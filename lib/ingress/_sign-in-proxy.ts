@@ -15,13 +15,13 @@ import { SignIn } from './sign-in';
 // Internal: the oauth2-proxy a route with a sign-in puts in front of its backend. Not exported from the package.
 
 /** The image of the sign-in proxy: oauth2-proxy's official image, as its Helm chart 10.7.0 (appVersion 7.15.3) runs it. */
-export const OAUTH2_PROXY_IMAGE = Image.pinned('quay.io/oauth2-proxy/oauth2-proxy', 'v7.15.3');
+const OAUTH2_PROXY_IMAGE = Image.pinned('quay.io/oauth2-proxy/oauth2-proxy', 'v7.15.3');
 /** Port of oauth2-proxy's HTTP listener, as its chart sets it (`--http-address=0.0.0.0:4180`). */
-export const SIGN_IN_PORT = 4180;
+const SIGN_IN_PORT = 4180;
 /** Port of oauth2-proxy's metrics listener, as its chart sets it (`--metrics-address=0.0.0.0:44180`). */
-export const SIGN_IN_METRICS_PORT = 44180;
+const SIGN_IN_METRICS_PORT = 44180;
 /** Where the proxy reads its client and cookie secrets. */
-export const SIGN_IN_SECRETS_PATH = '/var/run/secrets/oauth2-proxy';
+const SIGN_IN_SECRETS_PATH = '/var/run/secrets/oauth2-proxy';
 /** File mode of the secret files: owner read, and the kubelet adds group read for the pod's fsGroup. */
 const SECRET_FILE_MODE = 0o400;
 
@@ -30,6 +30,9 @@ const DEFAULT_RESOURCES: ContainerResources = {
   memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
   ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
 };
+const PROXY_SUFFIX = '-sign-in';
+/** The longest name of a Service (a DNS-1035 label). */
+const MAX_NAME = 63;
 const GROUP = /^[^\s,]+$/;
 const EMAIL_DOMAIN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
 const CLIENT_ID = /^[\x21-\x7e]+$/;
@@ -58,6 +61,8 @@ export interface SignInRoute {
 export function checkSignIn(scope: Construct, signIn: SignIn, backend: IIngressBackend): void {
   const options = signIn.options;
   const provider = options.identityProvider;
+  check(proxyName(backend).length <= MAX_NAME, scope, 'backend', backend.name,
+    `must be a name of at most ${MAX_NAME - PROXY_SUFFIX.length} characters behind a sign-in: its proxy is named <backend>${PROXY_SUFFIX}`);
   check(isHttpsUrl(provider.issuerUrl), scope, 'signIn.identityProvider.issuerUrl', provider.issuerUrl,
     'must be an https URL without query or fragment: the issuer\'s tokens and keys cross networks the cluster does not control');
   if (provider.realm !== undefined) {
@@ -96,7 +101,7 @@ export function addSignInProxy(scope: Construct, signIn: SignIn, route: SignInRo
   const prefix = `${route.path.replace(/\/+$/, '')}/oauth2`;
   const redirectUri = `https://${host}${prefix}/callback`;
   const keys = secretKeys(signIn);
-  const name = `${backend.name}-sign-in`;
+  const name = proxyName(backend);
   const metrics = proxyOptions.metrics;
 
   const proxy = new ProductionApp(scope, `SignIn-${backend.name}`, {
@@ -179,6 +184,10 @@ export function addSignInProxy(scope: Construct, signIn: SignIn, route: SignInRo
     Prerequisite.network(`${provider.description} answers at ${provider.endpoint.description} on port ${issuerPort}, with every endpoint its discovery document names`,
       `the sign-in proxy ${backend.namespace}/${name} may reach it there and nowhere else outside the cluster`));
   return proxy;
+}
+
+function proxyName(backend: IIngressBackend): string {
+  return `${backend.name}${PROXY_SUFFIX}`;
 }
 
 function secretKeys(signIn: SignIn): { clientSecret: string; cookieSecret: string } {

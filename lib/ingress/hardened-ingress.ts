@@ -45,7 +45,9 @@ const SOLVER_SERVICE_TYPE = 'ClusterIP';
  * The only way traffic enters: routes from hosts and paths to backends, with TLS for every host
  * from cert-manager, the redirect to HTTPS, HSTS, and the rate limits, body size, timeouts, CORS
  * and allow-lists the chosen {@link IngressController} can enforce (it refuses the rest). Each
- * backend's NetworkPolicy admits the controller's pods, on the backend's port, and nothing else.
+ * backend's NetworkPolicy admits the controller's pods, on the backend's port, and nothing else;
+ * a route with `signIn` reaches its backend through a sign-in proxy, which the backend admits
+ * instead.
  *
  * The same props render an `Ingress` per allow-list (with `ingressClassName` and the controller's
  * annotations) or, for the Gateway API, an `HTTPRoute` per host attached to the HTTPS listener of a

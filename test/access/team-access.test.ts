@@ -12,7 +12,8 @@ import { Manifest, ofKind, one, synth, testChart } from '../util';
 // - kubernetes/website content/en/docs/concepts/security/rbac-good-practices.md ("Listing secrets"): `list` and `watch`
 //   on Secrets reveal their contents as `get` does; wildcards grant every current and future resource.
 // - kubernetes/website .../feature-gates/AuthorizePodWebsocketUpgradeCreatePermission.md (beta, on by default from 1.35)
-//   and kubernetes/kubernetes#134577: kubectl's WebSocket exec, attach and port-forward start with a GET, which API
+//   and kubernetes/kubernetes#134577: kubectl's WebSocket exec and attach (kubectl 1.30, KEP-4006) and port-forward
+//   (kubectl 1.31, kubernetes/kubernetes#125528) start with a GET, which API
 //   servers before 1.35 authorize as `get` on pods/exec (pods/portforward); from 1.35 `create` is checked as well, as
 //   for SPDY. So exec and port-forward need both verbs on the clusters the stages run (1.34 to 1.36).
 // - kubectl exec and port-forward read the pod first (`get` on pods); `kubectl logs` reads `pods/log` with `get`.

@@ -3,7 +3,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   CertificateIssuer, ClusterDns, Guardrails, HardenedIngress, IdentityProvider, Image, IngressController, NamespaceBaseline, NetworkPeer,
-  OidcSignInOptions, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp, Prometheus, SecretSource, SecretStoreRef, SecretsBinding, SignIn,
+  KeycloakProviderOptions, OidcProviderOptions, OidcSignInOptions, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp, Prometheus, SecretSource, SecretStoreRef, SecretsBinding, SignIn, SignInProxyOptions,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -251,6 +251,15 @@ describe('HardenedIngress route with a sign-in', () => {
     expect(Prerequisite.declaredIn(chart).filter((d) => d.prerequisite.kind === PrerequisiteKind.IDENTITY_PROVIDER)).toHaveLength(2);
   });
 
+  test('a Keycloak realm\'s issuer is <url>/realms/<realm>, as Keycloak 17 and later serve it', () => {
+    // Keycloak, "Securing applications and services with OpenID Connect", Available endpoints:
+    // /realms/{realm-name}/.well-known/openid-configuration below the server's base URL.
+    const options: Required<KeycloakProviderOptions> = { url: 'https://sso.example.com/', realm: 'platform', endpoint: ISSUER_PEER, groupsClaim: 'roles' };
+    const keycloak = IdentityProvider.keycloak(options);
+    expect([keycloak.issuerUrl, keycloak.groupsClaim, keycloak.realm]).toEqual(['https://sso.example.com/realms/platform', 'roles', 'platform']);
+    expect(KEYCLOAK.groupsClaim).toBe('groups');
+  });
+
   test('passes the production guardrails in a namespace with its baseline', () => {
     // GIVEN
     const app = Testing.app();
@@ -277,26 +286,28 @@ describe('HardenedIngress route with a sign-in', () => {
     test('all props', () => {
       // GIVEN
       const chart = testChart();
+      const provider: Required<OidcProviderOptions> = { issuerUrl: 'https://login.example.com/tenant', endpoint: ISSUER_PEER, groupsClaim: 'groups' };
+      const proxy: Required<SignInProxyOptions> = {
+        image: Image.pinned('registry.example.com/oauth2-proxy/oauth2-proxy', 'v7.15.3'),
+        replicas: 3,
+        autoscaling: { enabled: false },
+        resources: {
+          cpu: { request: Cpu.millis(100), limit: Cpu.millis(300) },
+          memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+          ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+        },
+        dns: ClusterDns.nodeLocalCache(),
+        metrics: { prometheus: Prometheus.kubePrometheusStack(), interval: Duration.seconds(15), alerts: { runbookBaseUrl: 'https://runbooks.example.com' } },
+      };
       const options: Required<OidcSignInOptions> = {
-        identityProvider: IdentityProvider.oidc({ issuerUrl: 'https://login.example.com/tenant', endpoint: ISSUER_PEER, groupsClaim: 'groups' }),
+        identityProvider: IdentityProvider.oidc(provider),
         clientId: 'admin-console',
         secret: signInSecret(chart, ['oidc-client', 'session-key']),
         clientSecretKey: 'oidc-client',
         cookieSecretKey: 'session-key',
         allowedGroups: ['admins'],
         allowedEmailDomains: ['example.com'],
-        proxy: {
-          image: Image.pinned('registry.example.com/oauth2-proxy/oauth2-proxy', 'v7.15.3'),
-          replicas: 3,
-          autoscaling: { enabled: false },
-          resources: {
-            cpu: { request: Cpu.millis(100), limit: Cpu.millis(300) },
-            memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
-            ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
-          },
-          dns: ClusterDns.nodeLocalCache(),
-          metrics: { prometheus: Prometheus.kubePrometheusStack(), interval: Duration.seconds(15), alerts: { runbookBaseUrl: 'https://runbooks.example.com' } },
-        },
+        proxy,
       };
 
       // WHEN
@@ -358,6 +369,9 @@ describe('HardenedIngress route with a sign-in', () => {
         e.route(HOST, '/', backend, { signIn: signIn(c) });
         e.route('api.example.com', '/', backend, { signIn: signIn(c, { secret: signInSecret(c, ['client-secret', 'cookie-secret', 'x']) }) });
       }, /'signIn' \('test\/Ide'\) is already set on another route to this backend/],
+      ['the backend\'s name leaves no room for the proxy\'s', (c) => ingress(c).route(HOST, '/', new ProductionApp(c, 'Long', {
+        image: Image.pinned('acme/ide', '1.0.0'), name: `ide-${'x'.repeat(52)}`,
+      }), { signIn: signIn(c) }), /'backend' \('ide-x+'\) must be a name of at most 55 characters behind a sign-in: its proxy is named <backend>-sign-in/],
       ['the proxy is given no replica', (c) => route(c, { proxy: { replicas: 0 } }), /\[test\/Ingress\/SignIn-ide\] 'replicas' \(0\) must be an integer of at least 1/],
     ];
 
