@@ -1,10 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts, PostgresBackup, Prerequisite,
-  Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretSource, SecretsBinding, setTier,
+  HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts,
+  PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource, SignIn, TeamAccess,
+  setTier,
 } from '../lib';
-import { StageConfig } from './stages';
+import { IdeStageConfig, StageConfig } from './stages';
 
 /**
  * The Kubernetes versions the platform runs on: the narrowest support window of the operators it needs,
@@ -21,6 +22,12 @@ const IMAGE_REPOSITORY = 'aishell/aishell';
 /** Where the services read their credentials: one read-only file per key, never an environment variable. */
 const LLM_KEYS_PATH = '/var/run/secrets/aishell/llm-keys';
 const APP_SECRETS_PATH = '/var/run/secrets/aishell/app';
+/**
+ * The platform image's switch between the full app (API and UI) and the API alone. The AI-Shell guide documents no
+ * such switch: it is the platform's contract with its image, modelled on Langflow's `LANGFLOW_BACKEND_ONLY`
+ * (`langflow run --backend-only`), which Langflow's runtime chart sets.
+ */
+const BACKEND_ONLY = 'AISHELL_BACKEND_ONLY';
 
 /** The whole platform for one stage: the namespace baseline, the services and their public entry, wired together. */
 export class Platform extends Chart {
@@ -40,6 +47,12 @@ export class Platform extends Chart {
   public readonly migrations: OneOffJob;
   /** The nightly maintenance: deletes the audit records older than the stage keeps. */
   public readonly maintenance: ScheduledJob;
+  /** The IDE, behind single sign-on, in a stage that has one. */
+  public readonly ide?: ProductionApp;
+  /** The client secret and cookie secret of the IDE's sign-in proxy, in a stage with an IDE. */
+  public readonly ideSignIn?: SecretsBinding;
+  /** People's access to the namespace. */
+  public readonly access: TeamAccess;
 
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
@@ -47,7 +60,7 @@ export class Platform extends Chart {
     Prerequisite.declare(this, KUBERNETES_VERSIONS);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
     const { dns, prometheus } = stage;
-    const metrics = { path: '/metrics', prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
+    const metrics: MetricsOptions = { path: '/metrics', prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota, dns });
 
@@ -64,7 +77,7 @@ export class Platform extends Chart {
       liveness: Probe.http('/health'),
       metrics,
       dns,
-      config: stage.appConfig,
+      config: { ...stage.appConfig, [BACKEND_ONLY]: String(stage.api.backendOnly) },
     });
 
     this.worker = new ProductionApp(this, 'Worker', {
@@ -167,10 +180,69 @@ export class Platform extends Chart {
     });
     this.maintenance.connectTo(this.database);
 
+
+    if (stage.ide !== undefined) {
+      this.ideSignIn = new SecretsBinding(this, 'IdeSignIn', {
+        name: 'aishell-ide-sign-in',
+        partOf: PART_OF,
+        source: SecretSource.externalSecret({
+          store: stage.secrets.store,
+          refreshInterval: stage.secrets.refreshInterval,
+          data: { 'client-secret': remote('ide-oidc-client-secret'), 'cookie-secret': remote('ide-oidc-cookie-secret') },
+        }),
+      });
+      this.ide = this.addIde(stage, stage.ide, image, metrics, this.ideSignIn);
+    }
+
+    this.access = new TeamAccess(this, 'Access', { name: 'aishell', partOf: PART_OF, grants: stage.access });
+
     for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database,
-      this.migrations, this.maintenance]) {
+      this.migrations, this.maintenance, this.ideSignIn, this.ide, this.access]) {
       namespaced?.node.addDependency(this.baseline);
     }
+  }
+
+  /**
+   * The IDE: the full app (API and UI), with the services' credentials and database, reached only through a sign-in
+   * proxy on its own host: its NetworkPolicy admits the proxy's pods, never the ingress controller.
+   */
+  private addIde(stage: StageConfig, ide: IdeStageConfig, image: Image, metrics: MetricsOptions, signInSecret: SecretsBinding): ProductionApp {
+    const { dns, prometheus } = stage;
+    const app = new ProductionApp(this, 'Ide', {
+      name: 'aishell-ide',
+      component: 'ide',
+      partOf: PART_OF,
+      image,
+      port: 8000,
+      replicas: ide.replicas,
+      autoscaling: ide.autoscaling,
+      resources: ide.resources,
+      readiness: Probe.http('/ready'),
+      liveness: Probe.http('/health'),
+      metrics,
+      dns,
+      config: { ...stage.appConfig, [BACKEND_ONLY]: 'false' },
+    });
+    this.llmKeys.bindTo(app, SecretMount.files(LLM_KEYS_PATH, { keys: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] }));
+    this.appSecrets.bindTo(app, SecretMount.files(APP_SECRETS_PATH, { keys: ['SECRET_KEY', 'JWT_SECRET'] }));
+    app.connectTo(this.database);
+    const { signIn } = ide;
+    this.ingress.route(ide.host, '/', app, {
+      signIn: SignIn.oidc({
+        identityProvider: signIn.identityProvider,
+        clientId: signIn.clientId,
+        secret: signInSecret,
+        allowedGroups: signIn.allowedGroups,
+        proxy: {
+          replicas: signIn.proxy.replicas,
+          autoscaling: signIn.proxy.autoscaling,
+          resources: signIn.proxy.resources,
+          dns,
+          metrics: { prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } },
+        },
+      }),
+    });
+    return app;
   }
 
   /**

@@ -1,8 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
-  NamespaceQuota, NetworkPeer, PostgresBackup, PostgresStorage, Prometheus, Schedule, SecretStoreRef, Tier,
+  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, HardenedIngressProps, IdentityProvider,
+  IngressController, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup, PostgresStorage, Prometheus, Schedule,
+  SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -23,6 +24,36 @@ export interface JobsStageConfig {
   readonly maintenanceSchedule: Schedule;
   /** Days audit records are kept: the maintenance job deletes older ones. */
   readonly auditRetentionDays: number;
+}
+
+/** How the API runs in a stage: the runtime of the flows. */
+export interface ApiStageConfig extends ServiceStageConfig {
+  /**
+   * Serve the API without the UI, as Langflow's runtime chart runs `langflow run --backend-only`: the UI builds
+   * and runs flows, and belongs to the IDE, behind single sign-on. Rendered as the platform image's setting
+   * `AISHELL_BACKEND_ONLY` (see `apps/platform.ts`).
+   */
+  readonly backendOnly: boolean;
+}
+
+/** Who may sign in to what people open in a stage, and how the sign-in proxy runs. */
+export interface SignInStageConfig {
+  /** The identity provider people sign in with. */
+  readonly identityProvider: IdentityProvider;
+  /** The client the sign-in proxy signs people in as. */
+  readonly clientId: string;
+  /** Groups whose members may sign in. */
+  readonly allowedGroups: string[];
+  /** Replicas, autoscaling and resources of the sign-in proxy. */
+  readonly proxy: ServiceStageConfig;
+}
+
+/** The IDE: the full app (API and UI) where people build and test flows, behind single sign-on. */
+export interface IdeStageConfig extends ServiceStageConfig {
+  /** Host the IDE is served on; only the sign-in proxy reaches it. */
+  readonly host: string;
+  /** Who may sign in to it. */
+  readonly signIn: SignInStageConfig;
 }
 
 /** Where the platform's credentials come from in a stage. */
@@ -90,8 +121,12 @@ export interface StageConfig {
   readonly imageTag: string;
   /** Resource totals of the namespace. */
   readonly quota: NamespaceQuota;
-  /** The API/UI service. */
-  readonly api: ServiceStageConfig;
+  /** The API service: the runtime of the flows. */
+  readonly api: ApiStageConfig;
+  /** The IDE, in a stage where people build flows; a stage that only runs them (prod) has none: a smaller attack surface. */
+  readonly ide?: IdeStageConfig;
+  /** Who may do what in the stage's namespace, by group: namespaced Roles and RoleBindings only. */
+  readonly access: Access[];
   /** The background worker. */
   readonly worker: ServiceStageConfig;
   /** The database migrations and the nightly maintenance. */
@@ -119,7 +154,17 @@ const PROMETHEUS = Prometheus.kubePrometheusStack({ release: 'kube-prometheus-st
 
 const ACME_EMAIL = 'platform@example.com';
 const DEV_HOST = 'aishell.dev.example.com';
+const DEV_IDE_HOST = 'ide.aishell.dev.example.com';
 const PROD_HOST = 'aishell.example.com';
+/** The groups of the company's identity provider, as the API server's authenticator and the IDE's sign-in see them. */
+const DEVELOPERS = 'aishell-developers';
+const ON_CALL = 'aishell-oncall';
+
+/**
+ * The company's Keycloak (the identity provider of the Aileron guide), realm `aishell`. NetworkPolicies cannot
+ * name a host, so the sign-in proxy's egress rule names the address of Keycloak's load balancer.
+ */
+const KEYCLOAK = IdentityProvider.keycloak({ url: 'https://sso.example.com', realm: 'aishell', endpoint: NetworkPeer.ipBlock('203.0.113.10/32') });
 
 /** Development: one replica each and a single database instance without backups; the same security as prod. */
 export const DEV: StageConfig = {
@@ -135,6 +180,7 @@ export const DEV: StageConfig = {
     persistentVolumeClaims: 5,
     pods: 30,
   },
+  // The runtime without the UI in dev too: the only UI of the stage is the IDE's, behind single sign-on.
   api: {
     replicas: 1,
     autoscaling: { enabled: false },
@@ -143,7 +189,40 @@ export const DEV: StageConfig = {
       memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
       ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
     },
+    backendOnly: true,
   },
+  ide: {
+    host: DEV_IDE_HOST,
+    replicas: 1,
+    autoscaling: { enabled: false },
+    resources: {
+      cpu: { request: Cpu.millis(250), limit: Cpu.units(1) },
+      memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
+      ephemeralStorage: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+    },
+    signIn: {
+      identityProvider: KEYCLOAK,
+      clientId: 'aishell-ide-dev',
+      allowedGroups: [DEVELOPERS],
+      proxy: {
+        replicas: 1,
+        autoscaling: { enabled: false },
+        resources: {
+          cpu: { request: Cpu.millis(50), limit: Cpu.millis(200) },
+          memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+          ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+        },
+      },
+    },
+  },
+  // Developers build and debug here: they read everything but Secrets, follow logs, forward ports and exec.
+  access: [
+    Access.team('developers', {
+      groups: [DEVELOPERS],
+      permissions: [Permission.READ_WORKLOADS, Permission.READ_CONFIG, Permission.READ_LOGS, Permission.PORT_FORWARD, Permission.EXEC],
+      reason: 'development stage: developers debug the pods they build, with development data and credentials only',
+    }),
+  ],
   worker: {
     replicas: 1,
     autoscaling: { enabled: false },
@@ -233,7 +312,18 @@ export const PROD: StageConfig = {
       memory: { request: Size.gibibytes(1), limit: Size.gibibytes(4) },
       ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
     },
+    backendOnly: true,
   },
+  // No IDE: production runs the flows, nobody builds them here.
+  // Developers read the workloads, their config and their logs; exec is the on-call's, through the glass.
+  access: [
+    Access.team('developers', { groups: [DEVELOPERS], permissions: [Permission.READ_WORKLOADS, Permission.READ_CONFIG, Permission.READ_LOGS] }),
+    Access.breakGlass('exec', {
+      groups: [ON_CALL],
+      permissions: [Permission.EXEC],
+      reason: 'incident response: the on-call engineer joins the group just in time, for the incident, and the API server\'s audit log records every exec',
+    }),
+  ],
   worker: {
     replicas: 2,
     autoscaling: { maxReplicas: 6, targetCpuUtilization: 70, targetMemoryUtilization: 80 },

@@ -109,8 +109,16 @@ export { AcmeServer, CertificateIssuer, IssuerKind } from './ingress/certificate
 export type { AcmeIssuerOptions } from './ingress/certificate-issuer';
 export { PathMatch } from './ingress/route';
 export type { IIngressBackend, RouteOptions } from './ingress/route';
+export { IdentityProvider, SignIn } from './ingress/sign-in';
+export type { KeycloakProviderOptions, OidcProviderOptions, OidcSignInOptions, SignInMetricsOptions, SignInProxyOptions } from './ingress/sign-in';
 export { HardenedIngress } from './ingress/hardened-ingress';
 export type { HardenedIngressProps } from './ingress/hardened-ingress';
+
+// Access: people's access to a namespace, by group, through namespaced Roles and RoleBindings.
+export { Permission } from './access/permission';
+export type { PermissionRule } from './access/permission';
+export { Access, BREAK_GLASS_ANNOTATION, TeamAccess } from './access/team-access';
+export type { BreakGlassOptions, TeamAccessProps, TeamGrantOptions } from './access/team-access';
 
 // Guardrails: the rule pack over every object of an app, its reports, and the tier that sets its severity.
 export { Tier, setTier } from './guardrails/tier';

@@ -22,6 +22,7 @@ const SECTIONS: ReadonlyArray<{ kind: PrerequisiteKind; title: string; intro: st
   { kind: PrerequisiteKind.DNS_RECORD, title: 'DNS records', intro: 'Names that resolve to the cluster\'s entry before their certificates can be issued.' },
   { kind: PrerequisiteKind.NETWORK, title: 'Network', intro: 'Facts about the cluster\'s network the NetworkPolicies are written for.' },
   { kind: PrerequisiteKind.CLOUD_IDENTITY, title: 'Cloud identities', intro: 'Identities of the cloud provider that ServiceAccounts of the manifests assume: each must exist and trust the ServiceAccount named.' },
+  { kind: PrerequisiteKind.IDENTITY_PROVIDER, title: 'Identity providers', intro: 'What the identity providers people sign in with must have: clients, redirect URIs and the claims of their tokens.' },
 ];
 
 /**

@@ -23,6 +23,8 @@ export enum PrerequisiteKind {
   NETWORK = 'network',
   /** A cloud identity (an IAM role, a Google service account, a managed identity) that trusts a ServiceAccount of the manifests. */
   CLOUD_IDENTITY = 'cloud-identity',
+  /** What an identity provider people sign in with must have: a client, its redirect URIs, the claims of its tokens. */
+  IDENTITY_PROVIDER = 'identity-provider',
 }
 
 /** Options of {@link Operator.of}. */
@@ -207,6 +209,14 @@ export class Prerequisite {
   public static cloudIdentity(provider: string, identity: string, namespace: string, serviceAccount: string, reason: string): Prerequisite {
     return new Prerequisite(PrerequisiteKind.CLOUD_IDENTITY, `identity:${provider}:${identity}:${namespace}/${serviceAccount}`,
       `${provider} ${identity} trusts ServiceAccount ${namespace}/${serviceAccount}`, reason, { provider, identity, namespace, serviceAccount });
+  }
+
+  /**
+   * The identity provider whose issuer is `issuer` (an OpenID Connect issuer URL) has `requirement`: a client with a
+   * redirect URI, a claim in its tokens, ...
+   */
+  public static identityProvider(issuer: string, requirement: string, reason: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.IDENTITY_PROVIDER, `idp:${issuer}:${requirement}`, `${issuer}: ${requirement}`, reason, { issuer, requirement });
   }
 
   /**

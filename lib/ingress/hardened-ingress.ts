@@ -10,7 +10,9 @@ import { clusterScoped, nameFromId, resolveNamespace } from '../core/names';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkNamespaceName, checkUrlPath } from '../core/validate';
 import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
+import { ProductionApp } from '../workload/production-app';
 import { GatewayRoutes, HTTP_LISTENER } from './_gateway-routes';
+import { addSignInProxy, checkSignIn } from './_sign-in-proxy';
 import { CertificateIssuer, IssuerKind } from './certificate-issuer';
 import { IngressController } from './ingress-controller';
 import { IIngressBackend, PathMatch, Route, RouteOptions, hostSlug, routesByHost } from './route';
@@ -43,7 +45,9 @@ const SOLVER_SERVICE_TYPE = 'ClusterIP';
  * The only way traffic enters: routes from hosts and paths to backends, with TLS for every host
  * from cert-manager, the redirect to HTTPS, HSTS, and the rate limits, body size, timeouts, CORS
  * and allow-lists the chosen {@link IngressController} can enforce (it refuses the rest). Each
- * backend's NetworkPolicy admits the controller's pods, on the backend's port, and nothing else.
+ * backend's NetworkPolicy admits the controller's pods, on the backend's port, and nothing else;
+ * a route with `signIn` reaches its backend through a sign-in proxy, which the backend admits
+ * instead.
  *
  * The same props render an `Ingress` per allow-list (with `ingressClassName` and the controller's
  * annotations) or, for the Gateway API, an `HTTPRoute` per host attached to the HTTPS listener of a
@@ -72,6 +76,9 @@ export class HardenedIngress extends Construct {
   private readonly hostOfSlug = new Map<string, string>();
   private readonly pathsPerHost = new Map<string, number>();
   private readonly ingresses = new Map<string, ApiObject>();
+  /** The sign-in proxy in front of each backend routed behind a sign-in; the other backends are routed directly. */
+  private readonly signInProxies = new Map<IIngressBackend, ProductionApp>();
+  private readonly directBackends = new Set<IIngressBackend>();
   private readonly gatewayRoutes?: GatewayRoutes;
 
   public constructor(scope: Construct, id: string, props: HardenedIngressProps) {
@@ -170,11 +177,13 @@ export class HardenedIngress extends Construct {
 
   /**
    * Routes requests for `host` and `path` to `backend`, over HTTPS only, and lets the controller
-   * reach the backend's pods on its container port. Returns the Ingress or HTTPRoute that carries the route.
+   * reach the backend's pods on its container port; with `signIn`, to a sign-in proxy that alone
+   * reaches the backend. Returns the Ingress or HTTPRoute that carries the route.
    */
   public route(host: string, path: string, backend: IIngressBackend, options: RouteOptions = {}): ApiObject {
     const gateway = this.controller.gateway;
     const ranges = options.allowedSourceRanges;
+    const match = options.match ?? PathMatch.PREFIX;
     checkHostname(this, 'host', host);
     checkUrlPath(this, 'path', path);
     check(backend.servicePort !== undefined && backend.port !== undefined, this, 'backend', backend.node.path,
@@ -197,9 +206,19 @@ export class HardenedIngress extends Construct {
       check((this.pathsPerHost.get(host) ?? 0) < HTTP_ROUTE_MAX_RULES, this, 'path', `${host}${path}`,
         `exceeds the ${HTTP_ROUTE_MAX_RULES} paths an HTTPRoute holds for one host`);
     }
+    this.checkSignInRoute(backend, match, options);
 
+    const proxy = options.signIn && addSignInProxy(this, options.signIn, {
+      host, path, backend, servicePort: backend.servicePort, port: backend.port, backendTimeout: this.traffic.backendTimeout,
+    });
+    if (proxy === undefined) {
+      this.directBackends.add(backend);
+    } else {
+      this.signInProxies.set(backend, proxy);
+    }
+    const target: IIngressBackend = proxy ?? backend;
     const sortedRanges = [...ranges ?? []].sort();
-    this.routes.set(`${host}${path}`, { host, path, match: options.match ?? PathMatch.PREFIX, backend, ranges: sortedRanges });
+    this.routes.set(`${host}${path}`, { host, path, match, backend: target, ranges: sortedRanges });
     this.pathsPerHost.set(host, (this.pathsPerHost.get(host) ?? 0) + 1);
     if (!this.hostNames.has(host)) {
       this.hostNames.add(host);
@@ -207,12 +226,29 @@ export class HardenedIngress extends Construct {
       this.addCertificate(host);
       Prerequisite.declare(this, Prerequisite.dnsRecord(host, this.entry(), 'clients, and the ACME server that validates the certificate, reach the host there'));
     }
-    backend.allowFrom(this.controller.peer, [{ port: backend.port }]);
+    target.allowFrom(this.controller.peer, [{ port: proxy?.port ?? backend.port }]);
     return this.gatewayRoutes ? this.gatewayRoutes.routeFor(host) : this.ingressFor(sortedRanges);
   }
 
+  /** The sign-in proxy in front of `backend`, when a route puts it behind a sign-in. */
+  public signInProxy(backend: IIngressBackend): ProductionApp | undefined {
+    return this.signInProxies.get(backend);
+  }
 
-
+  /** Checks that a backend is either behind one sign-in or routed directly, never both, and the sign-in itself. */
+  private checkSignInRoute(backend: IIngressBackend, match: PathMatch, options: RouteOptions): void {
+    const proxy = this.signInProxies.get(backend);
+    if (options.signIn === undefined) {
+      check(proxy === undefined, this, 'signIn', undefined,
+        `must be set for backend '${backend.node.path}', which another route puts behind a sign-in: a route without it would open the backend to the controller`);
+      return;
+    }
+    check(!this.directBackends.has(backend), this, 'signIn', backend.node.path,
+      'cannot put a backend behind a sign-in that another route reaches directly: the controller would bypass the sign-in there');
+    check(proxy === undefined, this, 'signIn', backend.node.path, 'is already set on another route to this backend: a backend has one sign-in route');
+    check(match === PathMatch.PREFIX, this, 'match', match, 'must be Prefix with a sign-in: the proxy serves its own pages under <path>/oauth2');
+    checkSignIn(this, options.signIn, backend);
+  }
 
   /**
    * The HTTP-01 solver: cert-manager's solver Service is a NodePort unless `serviceType` says otherwise
@@ -341,7 +377,4 @@ export class HardenedIngress extends Construct {
     this.ingresses.set(key, ingress);
     return ingress;
   }
-
-
-
 }

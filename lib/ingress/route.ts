@@ -1,4 +1,5 @@
 import { IWorkload } from '../workload/workload';
+import { SignIn } from './sign-in';
 
 /**
  * A workload a route sends traffic to: the workload contract, plus the Service in front of its pods.
@@ -31,6 +32,14 @@ export interface RouteOptions {
    * @default - every client
    */
   readonly allowedSourceRanges?: string[];
+  /**
+   * Make people sign in before they reach the backend: the route sends traffic to a sign-in proxy, and only
+   * that proxy reaches the backend. For anything people open in a browser that must not be public (an IDE,
+   * an admin console); `allowedSourceRanges` still applies on top. Needs `PathMatch.PREFIX`: the proxy serves
+   * its own pages under `<path>/oauth2`.
+   * @default - no sign-in: the controller reaches the backend directly
+   */
+  readonly signIn?: SignIn;
 }
 
 /**

@@ -64,7 +64,8 @@ describe.each([DEV, PROD])('the $name stage declares what the cluster must provi
   });
 
   test('the DNS record of every routed host, and the network facts its NetworkPolicies assume', () => {
-    expect(titles(prerequisites, PrerequisiteKind.DNS_RECORD)).toEqual([expect.stringMatching(new RegExp(`^${stage.ingress.host.replace(/\./g, '\\.')} -> `))]);
+    const hosts = [stage.ingress.host, ...stage.ide !== undefined ? [stage.ide.host] : []];
+    expect(titles(prerequisites, PrerequisiteKind.DNS_RECORD)).toEqual(hosts.map((host) => expect.stringMatching(new RegExp(`^${host.replace(/\./g, '\\.')} -> `))));
     const network = titles(prerequisites, PrerequisiteKind.NETWORK);
     expect(network).toContain(`the Kubernetes API server endpoints are addresses in ${stage.kubernetesApi.cidr}, port ${stage.kubernetesApi.port}`);
     expect(network).toContain(stage.dns.description);

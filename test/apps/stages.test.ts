@@ -41,13 +41,16 @@ describe('stage apps', () => {
     }
   });
 
-  test('dev and prod pods have the same security context', () => {
-    const securityOf = (manifests: Manifest[]) => ofKind(manifests, 'Deployment').map((d) => ({
+  test('dev and prod pods have the same security context: every pod of both stages, the IDE and its sign-in proxy included', () => {
+    const securityOf = (manifests: Manifest[]) => [...new Set(ofKind(manifests, 'Deployment').map((d) => JSON.stringify({
       pod: d.spec.template.spec.securityContext,
       containers: d.spec.template.spec.containers.map((c: any) => c.securityContext),
       token: d.spec.template.spec.automountServiceAccountToken,
-    }));
-    expect(securityOf(synthStage(DEV))).toEqual(securityOf(synthStage(PROD)));
+    })))];
+    const dev = synthStage(DEV);
+    expect(ofKind(dev, 'Deployment').map((d) => d.metadata.name)).toEqual(expect.arrayContaining(['aishell-ide', 'aishell-ide-sign-in']));
+    expect(securityOf(dev)).toHaveLength(1);
+    expect(securityOf(dev)).toEqual(securityOf(synthStage(PROD)));
   });
 
   test('the Secret the backups authenticate with is produced by the stage: an ExternalSecret with the keys the ObjectStore reads', () => {
@@ -120,7 +123,10 @@ describe('stage apps', () => {
   });
 
   test('each stage reads the credentials through ExternalSecrets from the store named in its config', () => {
-    for (const [stage, names] of [[DEV, ['aishell-app-secrets', 'aishell-llm-keys']], [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys']]] as const) {
+    for (const [stage, names] of [
+      [DEV, ['aishell-app-secrets', 'aishell-ide-sign-in', 'aishell-llm-keys']],
+      [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys']],
+    ] as const) {
       const externalSecrets = ofKind(synthStage(stage), 'ExternalSecret');
       expect(externalSecrets.map((es) => es.metadata.name).sort()).toEqual(names);
       for (const es of externalSecrets) {
@@ -195,9 +201,10 @@ describe('stage apps', () => {
     const route = one(dev, 'HTTPRoute', 'aishell-aishell-dev-example-com');
     expect(route.spec.hostnames).toEqual(['aishell.dev.example.com']);
     expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'aishell', port: 80 }]);
-    expect(one(dev, 'Gateway', 'aishell').spec.listeners.map((l: any) => `${l.protocol}/${l.port}`)).toEqual(['HTTP/80', 'HTTPS/443']);
+    expect(one(dev, 'Gateway', 'aishell').spec.listeners.map((l: any) => `${l.protocol}/${l.port} ${l.hostname ?? '*'}`))
+      .toEqual(['HTTP/80 *', 'HTTPS/443 aishell.dev.example.com', 'HTTPS/443 ide.aishell.dev.example.com']);
     expect(one(dev, 'ClusterIssuer', 'letsencrypt-staging').spec.acme.server).toMatch(/acme-staging-v02/);
-    expect(one(dev, 'Certificate').spec.issuerRef.name).toBe('letsencrypt-staging');
+    expect(ofKind(dev, 'Certificate').map((c) => c.spec.issuerRef.name)).toEqual(['letsencrypt-staging', 'letsencrypt-staging']);
     expect(ofKind(dev, 'Ingress')).toHaveLength(0);
   });
 
@@ -211,16 +218,17 @@ describe('stage apps', () => {
     expect(one(prod, 'Certificate').spec.issuerRef.name).toBe('letsencrypt-prod');
   });
 
-  test('only the API is reachable from the ingress, on its container port', () => {
-    for (const stage of [DEV, PROD]) {
+  test('only the API, and in dev the IDE\'s sign-in proxy, are reachable from the ingress, each on its container port', () => {
+    for (const [stage, reachable] of [
+      [DEV, { 'aishell': 8000, 'aishell-acme-http01-solver': 8089, 'aishell-ide-sign-in': 4180 }],
+      [PROD, { 'aishell': 8000, 'aishell-acme-http01-solver': 8089 }],
+    ] as const) {
       const manifests = synthStage(stage);
       const controller = stage.ingress.controller.peer.toPolicyPeer(stage.namespace);
-      const admitting = ofKind(manifests, 'NetworkPolicy')
-        .filter((p) => (p.spec.ingress ?? []).some((rule: any) => rule.from.some((peer: any) => isDeepStrictEqual(peer, controller))))
-        .map((p) => p.metadata.name);
-      expect(admitting).toEqual(['aishell', 'aishell-acme-http01-solver']);
-      const apiRule = one(manifests, 'NetworkPolicy', 'aishell').spec.ingress.find((rule: any) => isDeepStrictEqual(rule.from[0], controller));
-      expect(apiRule.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
+      const admitting = Object.fromEntries(ofKind(manifests, 'NetworkPolicy').flatMap((p) => (p.spec.ingress ?? [])
+        .filter((rule: any) => rule.from.some((peer: any) => isDeepStrictEqual(peer, controller)))
+        .map((rule: any) => [p.metadata.name, rule.ports.map((port: any) => port.port).join(',')])));
+      expect(admitting).toEqual(Object.fromEntries(Object.entries(reachable).map(([name, port]) => [name, String(port)])));
     }
   });
 

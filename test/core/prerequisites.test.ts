@@ -38,6 +38,7 @@ describe('Prerequisite', () => {
       Prerequisite.dnsRecord('api.example.com', 'the ingress controller\'s load balancer', 'r'),
       Prerequisite.network('the API server answers in 10.0.0.0/20 on 443', 'r'),
       Prerequisite.cloudIdentity('AWS IAM role', 'arn:aws:iam::123456789012:role/backup', 'prod', 'db', 'r'),
+      Prerequisite.identityProvider('https://sso.example.com/realms/a', 'client ide: redirect URI https://ide.example.com/oauth2/callback', 'r'),
     ].map((p) => [p.kind, p.title])).toEqual([
       [PrerequisiteKind.KUBERNETES, 'Kubernetes 1.34 to 1.36'],
       [PrerequisiteKind.OPERATOR, 'cert-manager 1.21'],
@@ -48,6 +49,7 @@ describe('Prerequisite', () => {
       [PrerequisiteKind.DNS_RECORD, 'api.example.com -> the ingress controller\'s load balancer'],
       [PrerequisiteKind.NETWORK, 'the API server answers in 10.0.0.0/20 on 443'],
       [PrerequisiteKind.CLOUD_IDENTITY, 'AWS IAM role arn:aws:iam::123456789012:role/backup trusts ServiceAccount prod/db'],
+      [PrerequisiteKind.IDENTITY_PROVIDER, 'https://sso.example.com/realms/a: client ide: redirect URI https://ide.example.com/oauth2/callback'],
     ]);
     // Two constructs that need different Kubernetes ranges both appear: the cluster must satisfy each.
     expect(Prerequisite.kubernetesVersions('1.34', '1.36', 'r').key).not.toBe(Prerequisite.kubernetesVersions('1.33', '1.36', 'r').key);
@@ -60,12 +62,15 @@ describe('Prerequisite', () => {
     const chart = new Chart(app, 'stage');
     Prerequisite.declare(chart, Prerequisite.clusterObject('ClusterIssuer', 'letsencrypt', 'signs the *certificates*'));
     Prerequisite.declare(chart, Prerequisite.operator(Operator.CERT_MANAGER, 'issues the certificates'));
+    Prerequisite.declare(chart, Prerequisite.identityProvider('https://sso.example.com', 'client ide', 'signs people in'));
     // WHEN
     const markdown = prerequisitesMarkdown('prod', Prerequisite.declaredIn(app));
     // THEN
     expect(markdown).toMatch(/^# Prerequisites: prod\n/);
     expect(markdown.indexOf('## Operators and CRDs')).toBeLessThan(markdown.indexOf('## Cluster-scoped objects'));
     expect(markdown).not.toContain('## DNS records');
+    expect(markdown.indexOf('## Cluster-scoped objects')).toBeLessThan(markdown.indexOf('## Identity providers'));
+    expect(markdown).toContain('- **https://sso.example.com: client ide**: signs people in');
     expect(markdown).toContain('- **ClusterIssuer letsencrypt**: signs the \\*certificates\\*\n  - required by: `stage`');
     expect(markdown).toContain('  - crds: `certificates.cert-manager.io`, `issuers.cert-manager.io`, `clusterissuers.cert-manager.io`');
   });

@@ -51,22 +51,23 @@ describe('Guardrails', () => {
   /** The one finding the platform accepts: the migrations Job sets no TTL, as OneOffJob documents (the GitOps prune deletes it). */
   const MIGRATIONS_TTL_EXCEPTION = 'job-ttl platform/Migrations/Resource suppressed: cleaned up when a new version replaces it';
 
-  test('the prod stage is an all-ok bundle: no findings but the documented exception of its migrations Job', () => {
+  test('the prod stage is an all-ok bundle: no findings but two documented exceptions, the migrations Job\'s TTL and the break-glass exec', () => {
     // GIVEN
     const { app } = platformApp(tempOutdir());
     // WHEN
     const report = Guardrails.apply(app).evaluate();
     // THEN
     expect(report.objectCount).toBeGreaterThan(15);
-    expect(report.findings.map((f) => `${f.rule.id} ${f.object.path} ${f.suppression ? `suppressed: ${f.suppression.split(':')[0]}` : f.message}`))
-      .toEqual([MIGRATIONS_TTL_EXCEPTION]);
+    expect(report.findings.map((f) => `${f.rule.id} ${f.object.path} ${f.suppression ? `suppressed: ${f.suppression.split(':')[0]}` : f.message}`).sort())
+      .toEqual([MIGRATIONS_TTL_EXCEPTION, 'rbac-no-pod-exec platform/Access/Role-exec suppressed: incident response']);
   });
 
-  test('the dev stage has no other findings either', () => {
+  test('the dev stage has no other findings either: the migrations Job\'s TTL and the developers\' exec, suppressed with their reasons', () => {
     const { app } = platformApp(tempOutdir(), DEV);
     const report = Guardrails.apply(app).evaluate();
     expect(report.findings.filter((f) => f.suppression === undefined)).toEqual([]);
-    expect(report.suppressed.map((f) => `${f.rule.id} ${f.object.path}`)).toEqual(['job-ttl platform/Migrations/Resource']);
+    expect(report.suppressed.map((f) => `${f.rule.id} ${f.object.path}`).sort())
+      .toEqual(['job-ttl platform/Migrations/Resource', 'rbac-no-pod-exec platform/Access/Role-developers']);
   });
 
   test('fails a prod synth of a hand-written unsafe object with its construct path, and writes nothing', () => {

@@ -7,7 +7,7 @@ import {
 import { parsePromql } from '../promql';
 import { Manifest, testChart } from '../util';
 import {
-  BARMAN_CLOUD_PLUGIN, CADVISOR, CLOUDNATIVE_PG, Exporter, KUBELET_VOLUME_STATS, KUBE_STATE_METRICS, appMetrics,
+  BARMAN_CLOUD_PLUGIN, CADVISOR, CLOUDNATIVE_PG, Exporter, KUBELET_VOLUME_STATS, KUBE_STATE_METRICS, OAUTH2_PROXY, appMetrics,
 } from './exported-metrics';
 
 /** An expression of an alert or a dashboard panel, where it comes from, and the exporters whose series it may read. */
@@ -49,6 +49,7 @@ function queriesOf(manifests: Manifest[], app: Exporter = appMetrics()): Query[]
     switch (m.metadata.labels?.['app.kubernetes.io/component']) {
       case 'database': return [CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, KUBELET_VOLUME_STATS];
       case 'alerting': return [KUBE_STATE_METRICS, KUBELET_VOLUME_STATS];
+      case 'sign-in': return [OAUTH2_PROXY, KUBE_STATE_METRICS, CADVISOR];
       default: return [app, KUBE_STATE_METRICS, CADVISOR];
     }
   };
@@ -85,9 +86,9 @@ describe('every alert and dashboard query reads series that are exported', () =>
     ...[DEV, PROD].flatMap((stage) => queriesOf(Testing.synth(new Platform(Testing.app(), 'platform', stage)) as Manifest[])),
   ];
 
-  test('the queries cover the database, the platform alerts, the apps\' alerts and their dashboards', () => {
+  test('the queries cover the database, the platform alerts, the apps\' and the sign-in proxy\'s alerts and their dashboards', () => {
     const exporters = new Set(queries.flatMap((q) => parsePromql(q.expr).metrics));
-    for (const exporter of [CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, KUBE_STATE_METRICS, KUBELET_VOLUME_STATS, CADVISOR]) {
+    for (const exporter of [CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, KUBE_STATE_METRICS, KUBELET_VOLUME_STATS, CADVISOR, OAUTH2_PROXY]) {
       expect([exporter.name, Object.keys(exporter.metrics).some((metric) => exporters.has(metric))]).toEqual([exporter.name, true]);
     }
   });

@@ -182,6 +182,24 @@ export const CADVISOR: Exporter = {
 };
 
 /**
+ * oauth2-proxy v7.15.3, the sign-in proxy of a route with `signIn`, scraped by its ServiceMonitor on the metrics port
+ * (`--metrics-address=0.0.0.0:44180`). The histogram is a Prometheus client histogram: `_bucket` series with `le`.
+ */
+export const OAUTH2_PROXY: Exporter = {
+  name: 'oauth2-proxy v7.15.3',
+  source: 'oauth2-proxy v7.15.3: pkg/middleware/metrics.go (oauth2_proxy_requests_total{code} l.62-79, oauth2_proxy_requests_in_flight l.84-99, '
+    + 'oauth2_proxy_response_duration_seconds{method} with prometheus.DefBuckets l.103-124)',
+  scrapeLabels: SERVICE_MONITOR_TARGET,
+  metrics: {
+    oauth2_proxy_requests_total: ['code'],
+    oauth2_proxy_requests_in_flight: [],
+    oauth2_proxy_response_duration_seconds_bucket: ['method', 'le'],
+    oauth2_proxy_response_duration_seconds_sum: ['method'],
+    oauth2_proxy_response_duration_seconds_count: ['method'],
+  },
+};
+
+/**
  * The HTTP metrics an app declares (`MetricsOptions`): a counter with a status code label and a
  * histogram, scraped by the app's ServiceMonitor.
  */
