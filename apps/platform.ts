@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, Prerequisite, Probe,
-  ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
+  ExternalService, HaPostgres, HardenedIngress, Image, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup,
+  Prerequisite, Probe, ProductionApp, RemoteSecretRef, SecretMount, SecretSource, SecretsBinding, setTier,
 } from '../lib';
 import { StageConfig } from './stages';
 
@@ -27,6 +27,8 @@ export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  /** The LLM providers' APIs, which the API and the worker call. */
+  public readonly llmProviders: readonly ExternalService[];
   /** The LLM provider keys, for every service that calls a model. */
   public readonly llmKeys: SecretsBinding;
   /** The application's own signing keys, for the API only. */
@@ -42,7 +44,7 @@ export class Platform extends Chart {
     setTier(this, stage.tier);
     Prerequisite.declare(this, KUBERNETES_VERSIONS);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
-    const { dns, prometheus } = stage;
+    const { dns, prometheus, egressEngine } = stage;
     const metrics = { path: '/metrics', prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota, dns });
@@ -60,6 +62,7 @@ export class Platform extends Chart {
       liveness: Probe.http('/health'),
       metrics,
       dns,
+      egressEngine,
       config: stage.appConfig,
     });
 
@@ -77,9 +80,22 @@ export class Platform extends Chart {
       liveness: Probe.http('/health'),
       metrics,
       dns,
+      egressEngine,
       config: stage.appConfig,
     });
     this.worker.connectTo(this.api);
+
+    // The providers whose keys the services mount, at the hosts their SDKs call by default (anthropic-sdk-python's
+    // and openai-python's base URLs), on HTTPS. The config's LLM_PROVIDER 'ollama' (as the AI-Shell guide sets it)
+    // names an Ollama server that neither the guide nor these manifests run, at no address: no egress is opened
+    // for it. Run one as a workload and connect the services to it, or name a provider the keys are for.
+    this.llmProviders = [
+      new ExternalService(this, 'Anthropic', { hosts: ['api.anthropic.com'] }),
+      new ExternalService(this, 'OpenAi', { hosts: ['api.openai.com'] }),
+    ];
+    for (const service of [this.api, this.worker]) {
+      this.llmProviders.forEach((provider) => service.connectTo(provider));
+    }
 
     // Two Secrets, so that the worker's node never receives the API's signing keys.
     const remote = (name: string): RemoteSecretRef => ({ key: `${stage.secrets.keyPrefix}/${name}` });
@@ -91,6 +107,7 @@ export class Platform extends Chart {
         refreshInterval: stage.secrets.refreshInterval,
         data: { ANTHROPIC_API_KEY: remote('anthropic-api-key'), OPENAI_API_KEY: remote('openai-api-key') },
       }),
+      credentialsFor: [...this.llmProviders],
     });
     this.appSecrets = new SecretsBinding(this, 'AppSecrets', {
       name: 'aishell-app-secrets',
@@ -128,6 +145,7 @@ export class Platform extends Chart {
       pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
       monitoring: { runbookBaseUrl: stage.runbookBaseUrl, prometheus },
       dns,
+      egressEngine,
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
@@ -158,6 +176,7 @@ export class Platform extends Chart {
     return {
       backup: PostgresBackup.toObjectStore({
         destinationPath: backup.destinationPath,
+        region: backup.region,
         retention: backup.retention,
         credentials: ObjectStoreCredentials.s3({ secret: credentials }),
       }),

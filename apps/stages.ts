@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, HardenedIngressProps, IngressController, NAMESPACE_NAME_LABEL,
-  NamespaceQuota, NetworkPeer, PostgresBackup, PostgresStorage, Prometheus, SecretStoreRef, Tier,
+  AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, EgressEngine, HardenedIngressProps, IngressController,
+  NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, PostgresBackup, PostgresStorage, Prometheus, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -39,6 +39,8 @@ export interface IngressStageConfig extends HardenedIngressProps {
 export interface S3BackupStageConfig {
   /** Bucket and path: `s3://bucket/path`. */
   readonly destinationPath: string;
+  /** AWS region of the bucket: the backup sidecar addresses the bucket there, and the database's egress names that host. */
+  readonly region: string;
   /** How long base backups and the WAL are kept. */
   readonly retention: Duration;
 }
@@ -98,6 +100,8 @@ export interface StageConfig {
   readonly kubernetesApi: KubernetesApiConfig;
   /** Where the pods resolve names: the namespace baseline and every workload's NetworkPolicy admit DNS to it. */
   readonly dns: ClusterDns;
+  /** What renders egress to hosts outside the cluster by name (the LLM APIs, the backup bucket): the cluster's network-policy engine. */
+  readonly egressEngine: EgressEngine;
   /** The cluster's Prometheus: every ServiceMonitor, PodMonitor and PrometheusRule carries the labels it selects. */
   readonly prometheus: Prometheus;
 }
@@ -187,6 +191,9 @@ export const DEV: StageConfig = {
   kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
   // A developer's cluster (kind, minikube) resolves through CoreDNS only.
   dns: ClusterDns.kubeDns(),
+  // Cilium here too, not the portable fallback: development relaxes availability, never security, and the dev pods
+  // hold real provider keys. A host missing from an allow-list then fails in dev first, not in production.
+  egressEngine: EgressEngine.cilium(),
   prometheus: PROMETHEUS,
 };
 
@@ -258,15 +265,18 @@ export const PROD: StageConfig = {
       ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
     },
     // The access key comes from the stage's secret store through a SecretsBinding the platform declares.
-    backup: { destinationPath: 's3://aishell-prod-backups/postgres', retention: Duration.days(30) },
+    backup: { destinationPath: 's3://aishell-prod-backups/postgres', region: 'eu-west-1', retention: Duration.days(30) },
     poolerInstances: 2,
   },
   // The subnets of the managed control plane's endpoints (EKS places them in the cluster VPC).
   kubernetesApi: { cidr: '10.0.0.0/20', port: 443 },
-  // Production nodes run NodeLocal DNSCache at its documented address, which cuts DNS latency and the
-  // conntrack races of UDP DNS under load. The rule keeps the kube-dns pods too, so that the policies
-  // also hold while the cache is being rolled out or is bypassed.
-  dns: ClusterDns.nodeLocalCache('169.254.20.10'),
+  // Production nodes run NodeLocal DNSCache, which cuts DNS latency and the conntrack races of UDP DNS under load,
+  // the way Cilium documents it: as pods behind a CiliumLocalRedirectPolicy for the kube-dns Service, so that
+  // Cilium's DNS proxy sees the lookups toFQDNs needs (a cache on the host network at 169.254.20.10 is not seen).
+  // The rule keeps the kube-dns pods too, which answer where no cache runs.
+  dns: ClusterDns.nodeLocalCacheRedirect(),
+  // Cilium enforces the NetworkPolicies and reaches the LLM APIs and the backup bucket by name (toFQDNs).
+  egressEngine: EgressEngine.cilium(),
   prometheus: PROMETHEUS,
 };
 

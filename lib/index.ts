@@ -9,13 +9,14 @@ export { NAMESPACE_NAME_LABEL } from './core/labels';
 export { Operator, Prerequisite, PrerequisiteKind } from './core/prerequisites';
 export type { DeclaredPrerequisite, OperatorProps } from './core/prerequisites';
 
-// Network: peers, ports and the NetworkPolicy every construct opens its paths through.
+// Network: peers, ports and the NetworkPolicy every construct opens its paths through; what renders egress to hosts by name.
 export { NetworkPeer, Protocol } from './network/network-peer';
-export type { NetworkPort } from './network/network-peer';
+export type { IEgressRules, NetworkPort } from './network/network-peer';
 export { NetworkPolicyRules, PolicyType } from './network/network-policy-rules';
 export type { NetworkPolicyRulesProps } from './network/network-policy-rules';
 export { ClusterDns } from './network/cluster-dns';
-export type { NodeLocalCacheOptions } from './network/cluster-dns';
+export type { DnsServerPods, NodeLocalCacheOptions } from './network/cluster-dns';
+export { EgressEngine } from './network/egress-engine';
 
 // Monitoring: alerts, dashboards, the metrics of an app.
 export { AlertCondition, AlertSeverity } from './monitoring/alerting';
@@ -45,6 +46,8 @@ export { AccessMode } from './workload/persistent-volume';
 export type { PersistentVolumeOptions } from './workload/persistent-volume';
 export { ProductionApp } from './workload/production-app';
 export type { ProductionAppProps } from './workload/production-app';
+export { ExternalService } from './workload/external-service';
+export type { ExternalServiceProps } from './workload/external-service';
 
 // Namespaces.
 export { NamespaceBaseline } from './namespace/namespace-baseline';

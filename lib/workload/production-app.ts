@@ -11,6 +11,7 @@ import { AppMetrics, MetricsOptions } from '../monitoring/app-metrics';
 import { AppMonitoring } from '../monitoring/app-monitoring';
 import { admitScraper } from '../monitoring/prometheus';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
+import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addAppConfig, checkAppConfig } from './_app-config';
@@ -78,6 +79,8 @@ export interface ProductionAppProps {
   readonly allowFrom?: NetworkPeer[];
   /** Where the pods resolve names: the NetworkPolicy admits DNS to it. Give the namespace baseline's value. @default ClusterDns.kubeDns() */
   readonly dns?: ClusterDns;
+  /** What renders egress to hosts by name (`connectTo(externalService)`): the stage's engine. @default - a rule to a host by name fails */
+  readonly egressEngine?: EgressEngine;
   /** User id of the container process (at least 10000, outside the host's user range). @default 10001 */
   readonly runAsUser?: number;
   /** Group id of the container process and of mounted volumes (at least 10000). @default 10001 */
@@ -247,8 +250,9 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
       namespace: this.namespace,
       podSelector: this.selectorLabels,
       labels: this.labels,
+      dns: props.dns ?? ClusterDns.kubeDns(),
+      egressEngine: props.egressEngine,
     });
-    (props.dns ?? ClusterDns.kubeDns()).allowFrom(this.networkPolicy);
     for (const peer of props.allowFrom ?? []) {
       this.allowFrom(peer);
     }

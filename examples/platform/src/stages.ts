@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
+import { EgressEngine, NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
 
 /** Everything that differs between the stages, as data: the constructs never ask which stage they are in. */
 export interface StageConfig {
@@ -19,6 +19,10 @@ export interface StageConfig {
   readonly databaseInstances: number;
   /** Where base backups and the WAL archive go; none in development. */
   readonly backupPath?: string;
+  /** AWS region of the backup bucket: the database reaches the bucket's regional host, by name. */
+  readonly backupRegion?: string;
+  /** What renders egress to hosts by name (the payment API, the backup bucket): the clusters run Cilium. */
+  readonly egressEngine: EgressEngine;
 }
 
 const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
@@ -35,6 +39,7 @@ export const DEV: StageConfig = {
   replicas: 1,
   secretStore: SecretStoreRef.cluster('dev-secrets'),
   databaseInstances: 1,
+  egressEngine: EgressEngine.cilium(),
 };
 
 export const PROD: StageConfig = {
@@ -48,6 +53,8 @@ export const PROD: StageConfig = {
   secretStore: SecretStoreRef.cluster('aws-secrets-manager'),
   databaseInstances: 3,
   backupPath: 's3://acme-backups/orders',
+  backupRegion: 'eu-west-1',
+  egressEngine: EgressEngine.cilium(),
 };
 
 export const STAGES: readonly StageConfig[] = [DEV, PROD];

@@ -37,4 +37,9 @@ describe('OrdersPlatform', () => {
     expect(JSON.stringify(container.env ?? [])).not.toContain('PAYMENT_API_KEY');
     expect(container.volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: '/var/run/secrets/orders', readOnly: true })]));
   });
+
+  test('the worker reaches the payment API by name, on HTTPS, with a CiliumNetworkPolicy beside its NetworkPolicy', () => {
+    const policy = synth(PROD).find((m) => m.kind === 'CiliumNetworkPolicy' && m.metadata.name === 'orders-worker');
+    expect(policy.spec.egress).toContainEqual({ toFQDNs: [{ matchName: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+  });
 });

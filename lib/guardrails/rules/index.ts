@@ -1,6 +1,7 @@
 import { GuardrailRule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { AVAILABILITY_RULES } from './availability';
+import { EGRESS_RULES } from './egress';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { POSTGRES_RULES } from './postgres';
@@ -14,6 +15,7 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...WORKLOAD_RULES,
   ...AVAILABILITY_RULES,
   ...NETWORK_RULES,
+  ...EGRESS_RULES,
   ...SECRET_RULES,
   SECRET_ENV_RULE,
   ...ACCESS_RULES,
