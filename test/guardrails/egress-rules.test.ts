@@ -65,6 +65,17 @@ describe('network-egress-open', () => {
     expect(findings('network-egress-open', [policy({ policyTypes: ['Ingress'], egress: [{ ports: https }] })]).errors).toEqual([]);
   });
 
+  test('passes production when suppressed with a reason, which the report keeps', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'rules', { namespace: 'test' });
+    new ApiObject(chart, 'Policy', policy({ policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: https }] }) as any);
+    Guardrails.suppress(chart, 'network-egress-open', 'the crawler fetches arbitrary public sites (ADR-7)');
+
+    const report = Guardrails.apply(app).evaluate();
+    expect(report.errors.filter((f) => f.rule.id === 'network-egress-open')).toEqual([]);
+    expect(report.suppressed.map((f) => [f.rule.id, f.suppression])).toEqual([['network-egress-open', 'the crawler fetches arbitrary public sites (ADR-7)']]);
+  });
+
   test('is a warning in development', () => {
     expect(findings('network-egress-open', [policy({ policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], Tier.DEVELOPMENT))
       .toEqual({ errors: [], warnings: ['egress rule 1 opens 0.0.0.0/0 on every port'] });
