@@ -1,9 +1,9 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts,
-  PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource, SignIn, TeamAccess,
-  setTier,
+  ExternalService, HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob,
+  PlatformAlerts, PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource,
+  SignIn, TeamAccess, setTier,
 } from '../lib';
 import { IdeStageConfig, StageConfig } from './stages';
 
@@ -34,6 +34,8 @@ export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
+  /** The LLM providers' APIs, which the API and the worker call. */
+  public readonly llmProviders: readonly ExternalService[];
   /** The LLM provider keys, for every service that calls a model. */
   public readonly llmKeys: SecretsBinding;
   /** The application's own signing keys, for the API only. */
@@ -59,7 +61,7 @@ export class Platform extends Chart {
     setTier(this, stage.tier);
     Prerequisite.declare(this, KUBERNETES_VERSIONS);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
-    const { dns, prometheus } = stage;
+    const { dns, prometheus, egressEngine } = stage;
     const metrics: MetricsOptions = { path: '/metrics', prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota, dns });
@@ -77,6 +79,7 @@ export class Platform extends Chart {
       liveness: Probe.http('/health'),
       metrics,
       dns,
+      egressEngine,
       config: { ...stage.appConfig, [BACKEND_ONLY]: String(stage.api.backendOnly) },
     });
 
@@ -94,9 +97,22 @@ export class Platform extends Chart {
       liveness: Probe.http('/health'),
       metrics,
       dns,
+      egressEngine,
       config: stage.appConfig,
     });
     this.worker.connectTo(this.api);
+
+    // The providers whose keys the services mount, at the hosts their SDKs call by default (anthropic-sdk-python's
+    // and openai-python's base URLs), on HTTPS. The config's LLM_PROVIDER 'ollama' (as the AI-Shell guide sets it)
+    // names an Ollama server that neither the guide nor these manifests run, at no address: no egress is opened
+    // for it. Run one as a workload and connect the services to it, or name a provider the keys are for.
+    this.llmProviders = [
+      new ExternalService(this, 'Anthropic', { hosts: ['api.anthropic.com'] }),
+      new ExternalService(this, 'OpenAi', { hosts: ['api.openai.com'] }),
+    ];
+    for (const service of [this.api, this.worker]) {
+      this.llmProviders.forEach((provider) => service.connectTo(provider));
+    }
 
     // Two Secrets, so that the worker's node never receives the API's signing keys.
     const remote = (name: string): RemoteSecretRef => ({ key: `${stage.secrets.keyPrefix}/${name}` });
@@ -108,6 +124,7 @@ export class Platform extends Chart {
         refreshInterval: stage.secrets.refreshInterval,
         data: { ANTHROPIC_API_KEY: remote('anthropic-api-key'), OPENAI_API_KEY: remote('openai-api-key') },
       }),
+      credentialsFor: [...this.llmProviders],
     });
     this.appSecrets = new SecretsBinding(this, 'AppSecrets', {
       name: 'aishell-app-secrets',
@@ -145,6 +162,7 @@ export class Platform extends Chart {
       pooler: stage.database.poolerInstances !== undefined ? { instances: stage.database.poolerInstances } : undefined,
       monitoring: { runbookBaseUrl: stage.runbookBaseUrl, prometheus },
       dns,
+      egressEngine,
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
@@ -207,7 +225,7 @@ export class Platform extends Chart {
    * proxy on its own host: its NetworkPolicy admits the proxy's pods, never the ingress controller.
    */
   private addIde(stage: StageConfig, ide: IdeStageConfig, image: Image, metrics: MetricsOptions, signInSecret: SecretsBinding): ProductionApp {
-    const { dns, prometheus } = stage;
+    const { dns, prometheus, egressEngine } = stage;
     const app = new ProductionApp(this, 'Ide', {
       name: 'aishell-ide',
       component: 'ide',
@@ -221,8 +239,10 @@ export class Platform extends Chart {
       liveness: Probe.http('/health'),
       metrics,
       dns,
+      egressEngine,
       config: { ...stage.appConfig, [BACKEND_ONLY]: 'false' },
     });
+    this.llmProviders.forEach((provider) => app.connectTo(provider));
     this.llmKeys.bindTo(app, SecretMount.files(LLM_KEYS_PATH, { keys: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] }));
     this.appSecrets.bindTo(app, SecretMount.files(APP_SECRETS_PATH, { keys: ['SECRET_KEY', 'JWT_SECRET'] }));
     app.connectTo(this.database);
@@ -238,6 +258,7 @@ export class Platform extends Chart {
           autoscaling: signIn.proxy.autoscaling,
           resources: signIn.proxy.resources,
           dns,
+          egressEngine,
           metrics: { prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } },
         },
       }),
@@ -266,6 +287,7 @@ export class Platform extends Chart {
     return {
       backup: PostgresBackup.toObjectStore({
         destinationPath: backup.destinationPath,
+        region: backup.region,
         retention: backup.retention,
         credentials: ObjectStoreCredentials.s3({ secret: credentials }),
       }),

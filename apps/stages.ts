@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, HardenedIngressProps, IdentityProvider,
+  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, EgressEngine, HardenedIngressProps, IdentityProvider,
   IngressController, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup, PostgresStorage, Prometheus, Schedule,
   SecretStoreRef, Tier,
 } from '../lib';
@@ -80,6 +80,8 @@ export interface IngressStageConfig extends HardenedIngressProps {
 export interface S3BackupStageConfig {
   /** Bucket and path: `s3://bucket/path`. */
   readonly destinationPath: string;
+  /** AWS region of the bucket: the backup sidecar addresses the bucket there, and the database's egress names that host. */
+  readonly region: string;
   /** How long base backups and the WAL are kept. */
   readonly retention: Duration;
 }
@@ -145,6 +147,8 @@ export interface StageConfig {
   readonly kubernetesApi: KubernetesApiConfig;
   /** Where the pods resolve names: the namespace baseline and every workload's NetworkPolicy admit DNS to it. */
   readonly dns: ClusterDns;
+  /** What renders egress to hosts outside the cluster by name (the LLM APIs, the backup bucket): the cluster's network-policy engine. */
+  readonly egressEngine: EgressEngine;
   /** The cluster's Prometheus: every ServiceMonitor, PodMonitor and PrometheusRule carries the labels it selects. */
   readonly prometheus: Prometheus;
 }
@@ -164,7 +168,7 @@ const ON_CALL = 'aishell-oncall';
  * The company's Keycloak (the identity provider of the Aileron guide), realm `aishell`. NetworkPolicies cannot
  * name a host, so the sign-in proxy's egress rule names the address of Keycloak's load balancer.
  */
-const KEYCLOAK = IdentityProvider.keycloak({ url: 'https://sso.example.com', realm: 'aishell', endpoint: NetworkPeer.ipBlock('203.0.113.10/32') });
+const KEYCLOAK = IdentityProvider.keycloak({ url: 'https://sso.example.com', realm: 'aishell', endpoint: NetworkPeer.domain('sso.example.com') });
 
 /** Development: one replica each and a single database instance without backups; the same security as prod. */
 export const DEV: StageConfig = {
@@ -287,6 +291,9 @@ export const DEV: StageConfig = {
   kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
   // A developer's cluster (kind, minikube) resolves through CoreDNS only.
   dns: ClusterDns.kubeDns(),
+  // Cilium here too, not the portable fallback: development relaxes availability, never security, and the dev pods
+  // hold real provider keys. A host missing from an allow-list then fails in dev first, not in production.
+  egressEngine: EgressEngine.cilium(),
   prometheus: PROMETHEUS,
 };
 
@@ -379,15 +386,18 @@ export const PROD: StageConfig = {
       ephemeralStorage: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
     },
     // The access key comes from the stage's secret store through a SecretsBinding the platform declares.
-    backup: { destinationPath: 's3://aishell-prod-backups/postgres', retention: Duration.days(30) },
+    backup: { destinationPath: 's3://aishell-prod-backups/postgres', region: 'eu-west-1', retention: Duration.days(30) },
     poolerInstances: 2,
   },
   // The subnets of the managed control plane's endpoints (EKS places them in the cluster VPC).
   kubernetesApi: { cidr: '10.0.0.0/20', port: 443 },
-  // Production nodes run NodeLocal DNSCache at its documented address, which cuts DNS latency and the
-  // conntrack races of UDP DNS under load. The rule keeps the kube-dns pods too, so that the policies
-  // also hold while the cache is being rolled out or is bypassed.
-  dns: ClusterDns.nodeLocalCache('169.254.20.10'),
+  // Production nodes run NodeLocal DNSCache, which cuts DNS latency and the conntrack races of UDP DNS under load,
+  // the way Cilium documents it: as pods behind a CiliumLocalRedirectPolicy for the kube-dns Service, so that
+  // Cilium's DNS proxy sees the lookups toFQDNs needs (a cache on the host network at 169.254.20.10 is not seen).
+  // The rule keeps the kube-dns pods too, which answer where no cache runs.
+  dns: ClusterDns.nodeLocalCacheRedirect(),
+  // Cilium enforces the NetworkPolicies and reaches the LLM APIs and the backup bucket by name (toFQDNs).
+  egressEngine: EgressEngine.cilium(),
   prometheus: PROMETHEUS,
 };
 

@@ -9,13 +9,14 @@ export { NAMESPACE_NAME_LABEL } from './core/labels';
 export { Operator, Prerequisite, PrerequisiteKind } from './core/prerequisites';
 export type { DeclaredPrerequisite, OperatorProps } from './core/prerequisites';
 
-// Network: peers, ports and the NetworkPolicy every construct opens its paths through.
+// Network: peers, ports and the NetworkPolicy every construct opens its paths through; what renders egress to hosts by name.
 export { NetworkPeer, Protocol } from './network/network-peer';
-export type { NetworkPort } from './network/network-peer';
+export type { IEgressRules, NetworkPort } from './network/network-peer';
 export { NetworkPolicyRules, PolicyType } from './network/network-policy-rules';
 export type { NetworkPolicyRulesProps } from './network/network-policy-rules';
 export { ClusterDns } from './network/cluster-dns';
-export type { NodeLocalCacheOptions } from './network/cluster-dns';
+export type { DnsServerPods, NodeLocalCacheOptions } from './network/cluster-dns';
+export { EgressEngine } from './network/egress-engine';
 
 // Monitoring: alerts, dashboards, the metrics of an app.
 export { AlertCondition, AlertSeverity } from './monitoring/alerting';
@@ -59,6 +60,8 @@ export type { OneOffJobProps } from './workload/one-off-job';
 export { Schedule } from './workload/schedule';
 export { ConcurrencyPolicy, ScheduledJob } from './workload/scheduled-job';
 export type { ScheduledJobProps } from './workload/scheduled-job';
+export { ExternalService } from './workload/external-service';
+export type { ExternalServiceProps } from './workload/external-service';
 
 // Namespaces.
 export { NamespaceBaseline } from './namespace/namespace-baseline';

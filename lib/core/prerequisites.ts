@@ -115,6 +115,20 @@ export class Operator {
     docs: 'https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api',
   });
 
+  /**
+   * Cilium as the cluster's network-policy engine: it enforces NetworkPolicies and `CiliumNetworkPolicy`
+   * (egress to hosts by DNS name with `toFQDNs`). Its v1.18 compatibility page lists Kubernetes 1.30 to 1.33
+   * as e2e tested, and leaves newer versions to Kubernetes' own compatibility.
+   */
+  public static readonly CILIUM = new Operator({
+    name: 'Cilium',
+    version: '1.18',
+    crds: ['ciliumnetworkpolicies.cilium.io'],
+    namespace: 'kube-system',
+    kubernetesVersions: '1.30 to 1.33 e2e tested (Cilium 1.18\'s Kubernetes compatibility page); newer versions are not listed there',
+    docs: 'https://docs.cilium.io/en/v1.18/gettingstarted/k8s-install-default/',
+  });
+
   /** An operator not in this list. */
   public static of(props: OperatorProps): Operator {
     return new Operator(props);

@@ -138,6 +138,7 @@ export function addSignInProxy(scope: Construct, signIn: SignIn, route: SignInRo
     readiness: Probe.http('/ready'),
     liveness: Probe.http('/ping'),
     dns: proxyOptions.dns,
+    egressEngine: proxyOptions.egressEngine,
     tmpSize: Size.mebibytes(64),
     metrics: metrics && {
       ...metrics,

@@ -1,5 +1,6 @@
 import { MetricsOptions } from '../monitoring/app-metrics';
 import { ClusterDns } from '../network/cluster-dns';
+import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { AutoscalingOptions } from '../workload/availability';
 import { Image } from '../workload/image';
@@ -15,7 +16,7 @@ export interface OidcProviderOptions {
   readonly issuerUrl: string;
   /**
    * Where the issuer answers, for the NetworkPolicy of the sign-in proxies: every host its discovery document
-   * names (authorization, token and keys endpoints) must be there, e.g. `NetworkPeer.ipBlock('203.0.113.10/32')`
+   * names (authorization, token and keys endpoints) must be there, e.g. `NetworkPeer.domain('sso.example.com')` (with the proxy's `egressEngine`) or `NetworkPeer.ipBlock('203.0.113.10/32')`
    * for the load balancer in front of it, or the pods of an identity provider that runs in the cluster.
    */
   readonly endpoint: NetworkPeer;
@@ -85,6 +86,8 @@ export interface SignInProxyOptions {
   readonly resources?: ContainerResources;
   /** Where the pods resolve names: give the namespace baseline's value. @default ClusterDns.kubeDns() */
   readonly dns?: ClusterDns;
+  /** What renders the proxy's egress to an identity provider named by host (`NetworkPeer.domain`): the stage's engine. @default - a provider reached by name fails */
+  readonly egressEngine?: EgressEngine;
   /** Prometheus scraping of the proxy, and its alerts. @default - no metrics */
   readonly metrics?: SignInMetricsOptions;
 }

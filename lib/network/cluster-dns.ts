@@ -1,12 +1,23 @@
 import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { Prerequisite } from '../core/prerequisites';
-import { DNS_PORTS, NetworkPeer } from './network-peer';
-import { NetworkPolicyRules } from './network-policy-rules';
+import { DNS_PORTS, IEgressRules, NetworkPeer } from './network-peer';
 
 /** The address NodeLocal DNSCache listens on in the Kubernetes documentation, and in most installations. */
 const NODE_LOCAL_DNS_ADDRESS = '169.254.20.10';
+
+/** The DNS server pods with `labels` in `namespace`: what a policy engine that selects endpoints by label (Cilium) admits DNS to. */
+export interface DnsServerPods {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels of the pods. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+const KUBE_DNS_PODS: DnsServerPods = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+const NODE_LOCAL_DNS_PODS: DnsServerPods = { namespace: 'kube-system', labels: { 'k8s-app': 'node-local-dns' } };
 
 /** Options of {@link ClusterDns.nodeLocalCache}. */
 export interface NodeLocalCacheOptions {
@@ -29,7 +40,32 @@ export class ClusterDns {
   /** The cluster DNS pods: `k8s-app: kube-dns` in `kube-system` (CoreDNS as kubeadm, EKS, GKE and AKS label it). */
   public static kubeDns(): ClusterDns {
     return new ClusterDns([NetworkPeer.clusterDns()],
-      'cluster DNS answers from pods labelled k8s-app=kube-dns in namespace kube-system, on 53/UDP and 53/TCP');
+      'cluster DNS answers from pods labelled k8s-app=kube-dns in namespace kube-system, on 53/UDP and 53/TCP', [], [KUBE_DNS_PODS]);
+  }
+
+  /**
+   * NodeLocal DNSCache as Cilium documents it: the cache runs as ordinary pods (`k8s-app: node-local-dns`
+   * in `kube-system`, not on the host network), and a CiliumLocalRedirectPolicy sends the pods' queries to
+   * the kube-dns Service to the cache on their node. The pods keep resolving through the kube-dns Service,
+   * the rule admits the cache pods and the kube-dns pods (which answer when no cache runs on the node), and
+   * Cilium's DNS proxy sees every query, as `EgressEngine.cilium()` needs. The setup with the cache on the
+   * host network at a link-local address ({@link ClusterDns.nodeLocalCache}) is bypassed when Cilium
+   * resolves Services itself, and its queries are not seen by the proxy.
+   * @see https://docs.cilium.io/en/v1.18/network/kubernetes/local-redirect-policy/#node-local-dns-cache
+   */
+  public static nodeLocalCacheRedirect(): ClusterDns {
+    const cache = NetworkPeer.podsInNamespaces({ ...NODE_LOCAL_DNS_PODS.labels }, { [NAMESPACE_NAME_LABEL]: NODE_LOCAL_DNS_PODS.namespace });
+    return new ClusterDns([cache, NetworkPeer.clusterDns()],
+      'NodeLocal DNSCache runs as pods labelled k8s-app=node-local-dns in namespace kube-system (hostNetwork false), a '
+      + 'CiliumLocalRedirectPolicy sends the kube-dns Service (53/UDP and 53/TCP) to the cache pod on the same node (Cilium with '
+      + 'localRedirectPolicies.enabled=true), and the cluster DNS pods (k8s-app=kube-dns in namespace kube-system) answer behind it',
+      [], [NODE_LOCAL_DNS_PODS, KUBE_DNS_PODS], [
+        Prerequisite.controllerSetting('Cilium', 'localRedirectPolicies.enabled: true, and a CiliumLocalRedirectPolicy in kube-system whose '
+          + 'redirectFrontend is the kube-dns Service and whose redirectBackend is the node-local-dns pods (53/UDP dns, 53/TCP dns-tcp)',
+        'the pods resolve through the kube-dns Service, which the redirect answers from the cache on their node'),
+        Prerequisite.controllerSetting('NodeLocal DNSCache (node-local-dns)', 'runs as ordinary pods: hostNetwork false, args -skipteardown=true '
+          + '-setupinterface=false -setupiptables=false, its Corefile binding 0.0.0.0', 'the redirect reaches the cache by pod, where Cilium\'s DNS proxy sees the queries'),
+      ]);
   }
 
   /**
@@ -42,7 +78,7 @@ export class ClusterDns {
     const addresses = [address, ...options.kubeDnsServiceIp !== undefined ? [options.kubeDnsServiceIp] : []];
     return new ClusterDns([...addresses.map((a) => NetworkPeer.ipBlock(hostBlock(a))), NetworkPeer.clusterDns()],
       `NodeLocal DNSCache answers on ${addresses.join(' and ')} (53/UDP and 53/TCP), and the cluster DNS pods `
-      + '(k8s-app=kube-dns in namespace kube-system) behind it; the CNI enforces address-block rules for that traffic', addresses);
+      + '(k8s-app=kube-dns in namespace kube-system) behind it; the CNI enforces address-block rules for that traffic', addresses, [KUBE_DNS_PODS]);
   }
 
   private constructor(
@@ -52,14 +88,18 @@ export class ClusterDns {
     public readonly description: string,
     /** The addresses of the DNS cache, when pods reach one by address. */
     public readonly cacheAddresses: readonly string[] = [],
+    /** The DNS server pods by label, for engines that select endpoints by label (a cache on the host network has no pod: it is in `cacheAddresses`). */
+    public readonly serverPods: readonly DnsServerPods[] = [],
+    private readonly settings: readonly Prerequisite[] = [],
   ) {}
 
   /** Opens DNS (53/UDP and 53/TCP) from the pods of `policy` to every peer, and declares on the policy what the rule assumes about the cluster. */
-  public allowFrom(policy: NetworkPolicyRules): void {
+  public allowFrom(policy: IEgressRules): void {
     for (const peer of this.peers) {
       policy.allowEgress(peer, DNS_PORTS);
     }
-    Prerequisite.declare(policy, Prerequisite.network(this.description, 'every NetworkPolicy with egress admits DNS to these peers, and to nothing else'));
+    Prerequisite.declare(policy, Prerequisite.network(this.description, 'every NetworkPolicy with egress admits DNS to these peers, and to nothing else'),
+      ...this.settings);
   }
 }
 

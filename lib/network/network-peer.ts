@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
 
 /** Transport protocol of a network port. */
@@ -68,18 +69,40 @@ export class NetworkPeer {
     return NetworkPeer.podsInNamespaces({ 'k8s-app': 'kube-dns' }, { [NAMESPACE_NAME_LABEL]: 'kube-system' });
   }
 
+  /**
+   * Hosts outside the cluster, by DNS name: `api.anthropic.com`, or `*.` and a name
+   * (`*.s3.eu-west-1.amazonaws.com`), which matches exactly one label. Lowercase, without scheme, path,
+   * port or trailing dot; the ports come with the rule (`allowTo(peer, ports)`). A NetworkPolicy cannot
+   * name a host: the workload's `EgressEngine` renders the rule (a CiliumNetworkPolicy with `toFQDNs`,
+   * or the portable fallback). An egress destination only.
+   */
+  public static domain(name: string, ...more: string[]): NetworkPeer {
+    const names = [...new Set([name, ...more])].sort();
+    return new NetworkPeer(`domain:${names.join(',')}`, `the hosts ${names.join(', ')}`, () => {
+      throw new Error(`a NetworkPolicy cannot name the hosts ${names.join(', ')}: an EgressEngine renders them`);
+    }, names);
+  }
+
   private constructor(
     /** Identifies the peer, so that the same rule added twice renders once. */
     public readonly key: string,
     /** The peer in words, for messages and the prerequisites file: `addresses in 10.0.0.0/20`. */
     public readonly description: string,
     private readonly render: (fromNamespace: string | undefined) => k8s.NetworkPolicyPeer,
+    /** The DNS names of a peer made with {@link NetworkPeer.domain}; unset for pods, namespaces and address blocks. */
+    public readonly domains?: readonly string[],
   ) {}
 
-  /** The peer as it appears in a NetworkPolicy that lives in `policyNamespace`. */
+  /** The peer as it appears in a NetworkPolicy that lives in `policyNamespace`; a domain peer has no such form. */
   public toPolicyPeer(policyNamespace: string | undefined): k8s.NetworkPolicyPeer {
     return this.render(policyNamespace);
   }
+}
+
+/** Where egress paths are opened: the rules of a NetworkPolicy (a `NetworkPolicyRules`). */
+export interface IEgressRules extends IConstruct {
+  /** Allows traffic from the protected pods to `peer` on `ports`. */
+  allowEgress(peer: NetworkPeer, ports: readonly NetworkPort[]): void;
 }
 
 function stableKey(labels: Record<string, string>): string {

@@ -1,7 +1,11 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { NetworkPeer, NetworkPort, Protocol } from './network-peer';
+import { check } from '../core/errors';
+import { ClusterDns } from './cluster-dns';
+import { checkDomainNames, checkDomainPorts } from './domain-name';
+import { EgressEngine, NamedEgress } from './egress-engine';
+import { IEgressRules, NetworkPeer, NetworkPort, Protocol } from './network-peer';
 
 /** What a NetworkPolicy protects: the pods it selects and where they run. */
 export interface NetworkPolicyRulesProps {
@@ -25,6 +29,17 @@ export interface NetworkPolicyRulesProps {
    * @default [PolicyType.INGRESS, PolicyType.EGRESS]
    */
   readonly policyTypes?: PolicyType[];
+  /**
+   * Where the pods resolve names: the policy admits DNS to it (`ClusterDns.allowFrom`), and an egress
+   * engine's DNS rule names its pods.
+   * @default - no DNS rule
+   */
+  readonly dns?: ClusterDns;
+  /**
+   * What renders egress to hosts by name (`NetworkPeer.domain`), which a NetworkPolicy cannot express.
+   * @default - a rule to a host by name fails: the stage chooses the engine
+   */
+  readonly egressEngine?: EgressEngine;
 }
 
 /** A direction of traffic a NetworkPolicy restricts. */
@@ -42,14 +57,17 @@ interface Rule {
  * A NetworkPolicy that denies all ingress and egress of its pods except the rules added to it.
  * Every construct opens its network paths through one of these, so least privilege is the default
  * and an open path always names its peer and ports. Rules render at synth, so wiring added after
- * construction (`app.connectTo(db)`) lands in the same object.
+ * construction (`app.connectTo(db)`) lands in the same object. Egress to hosts by name, which a
+ * NetworkPolicy cannot express, goes to the stage's `EgressEngine` (a CiliumNetworkPolicy beside this one,
+ * or the portable fallback in this one).
  */
-export class NetworkPolicyRules extends Construct {
+export class NetworkPolicyRules extends Construct implements IEgressRules {
   public readonly resource: k8s.KubeNetworkPolicy;
   private readonly ingress = new Map<string, Rule>();
   private readonly egress = new Map<string, Rule>();
+  private namedEgress?: NamedEgress;
 
-  public constructor(scope: Construct, id: string, props: NetworkPolicyRulesProps) {
+  public constructor(scope: Construct, id: string, private readonly props: NetworkPolicyRulesProps) {
     super(scope, id);
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -63,16 +81,41 @@ export class NetworkPolicyRules extends Construct {
         egress: Lazy.any({ produce: () => renderRules(this.egress, props.namespace, 'to') }),
       },
     });
+    props.dns?.allowFrom(this);
   }
 
-  /** Allows traffic from `peer` to the protected pods on `ports`. */
+  /** Allows traffic from `peer` to the protected pods on `ports`; a host by name is never a source. */
   public allowIngress(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+    check(peer.domains === undefined, this, 'ingress', peer.description,
+      'must be pods, namespaces or addresses: a rule by DNS name admits only egress, to the addresses the name resolves to');
     addRule(this.ingress, peer, ports);
   }
 
-  /** Allows traffic from the protected pods to `peer` on `ports`. */
+  /**
+   * Allows traffic from the protected pods to `peer` on `ports`. A host by name (`NetworkPeer.domain`)
+   * goes to the egress engine, which renders it outside the NetworkPolicy.
+   */
   public allowEgress(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
-    addRule(this.egress, peer, ports);
+    if (peer.domains === undefined) {
+      addRule(this.egress, peer, ports);
+      return;
+    }
+    checkDomainNames(this, 'egress', peer.domains);
+    checkDomainPorts(this, 'egress.ports', ports);
+    const engine = this.props.egressEngine;
+    check(engine !== undefined, this, 'egressEngine', undefined,
+      `is required to reach ${peer.domains.join(', ')} by name: give the construct the stage's EgressEngine.cilium() (toFQDNs) or EgressEngine.portable() (the public internet on the ports, reported)`);
+    this.namedEgress ??= engine.enforce({
+      rules: this,
+      resource: this.resource,
+      name: this.props.name,
+      namespace: this.props.namespace,
+      labels: this.props.labels,
+      podSelector: this.props.podSelector,
+      podSelectorExpressions: this.props.podSelectorExpressions,
+      dns: this.props.dns,
+    });
+    this.namedEgress.allow(peer.domains, ports);
   }
 }
 

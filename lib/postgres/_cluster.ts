@@ -6,6 +6,7 @@ import {
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { kib, sizeQuantity } from '../core/quantities';
 import { ClusterDns } from '../network/cluster-dns';
+import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { NodePool, SpreadPolicy, nodePoolPlacement, zoneSpread } from '../workload/placement';
@@ -141,13 +142,15 @@ export interface ClusterNetwork {
   readonly objectStores: readonly ObjectStoreLocation[];
   /** Where the instances resolve names. */
   readonly dns: ClusterDns;
+  /** What renders egress to hosts by name (an object store reached by name). */
+  readonly egressEngine?: EgressEngine;
 }
 
 /**
  * The NetworkPolicy of the instances and the operator's jobs for them (initdb, join, recovery),
  * which share the cluster label with the cluster's PgBouncer pods; those have a policy of their own.
- * It opens replication between the cluster's pods, the status port to the instances and the operator,
- * DNS, the API server and the object stores.
+ * It opens DNS, replication between the cluster's pods, the status port to the instances and the operator,
+ * the API server and the object stores (by name through `egressEngine` when their endpoint is a host name).
  */
 export function addClusterNetworkPolicy(scope: Construct, network: ClusterNetwork): NetworkPolicyRules {
   const policy = new NetworkPolicyRules(scope, 'NetworkPolicy', {
@@ -156,13 +159,14 @@ export function addClusterNetworkPolicy(scope: Construct, network: ClusterNetwor
     labels: network.labels,
     podSelector: { [CLUSTER_LABEL]: network.name },
     podSelectorExpressions: [{ key: POD_ROLE_LABEL, operator: 'NotIn', values: ['pooler'] }],
+    dns: network.dns,
+    egressEngine: network.egressEngine,
   });
   const clusterPods = NetworkPeer.pods({ [CLUSTER_LABEL]: network.name }, network.namespace);
   policy.allowIngress(clusterPods, [{ port: POSTGRES_PORT }]);
   policy.allowIngress(network.instances, [{ port: STATUS_PORT }]);
   policy.allowIngress(network.operator, [{ port: STATUS_PORT }, { port: POSTGRES_PORT }]);
   policy.allowEgress(network.instances, [{ port: POSTGRES_PORT }, { port: STATUS_PORT }]);
-  network.dns.allowFrom(policy);
   policy.allowEgress(network.kubernetesApi.peer, [{ port: network.kubernetesApi.port }]);
   for (const location of network.objectStores) {
     policy.allowEgress(objectStorePeer(location), [{ port: location.endpointPort ?? 443 }]);

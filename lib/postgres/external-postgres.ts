@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { nameFromId } from '../core/names';
 import { checkDnsLabel, checkPort } from '../core/validate';
+import { checkDomainNames } from '../network/domain-name';
 import { NetworkPeer } from '../network/network-peer';
 import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
 import { IWorkload } from '../workload/workload';
@@ -27,7 +28,10 @@ export interface ExternalPostgresProps {
   readonly databaseName: string;
   /** The application credentials. */
   readonly credentials: ExternalPostgresCredentials;
-  /** Where the database answers, for the apps' NetworkPolicy, e.g. `NetworkPeer.ipBlock('10.0.32.0/20')` for its subnets. */
+  /**
+   * Where the database answers, for the apps' egress: its subnets (`NetworkPeer.ipBlock('10.0.32.0/20')`),
+   * or its host by name (`NetworkPeer.domain(host)`), which the connecting app's `egressEngine` renders.
+   */
   readonly endpoint: NetworkPeer;
   /** Name of the database, used in mount names. @default - the construct id in kebab-case */
   readonly name?: string;
@@ -75,6 +79,9 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
     checkDnsLabel(this, 'name', this.name, 50);
     check(isHost(this.host), this, 'host', this.host, 'must be a DNS name or an IPv4 address');
     checkPort(this, 'port', this.port);
+    if (props.endpoint.domains !== undefined) {
+      checkDomainNames(this, 'endpoint', props.endpoint.domains);
+    }
     check(this.databaseName.length > 0 && this.databaseName.length <= 63 && !/[\s"]/.test(this.databaseName), this, 'databaseName', this.databaseName,
       'must be a database name of 1 to 63 characters without spaces or quotes');
     check(ACCEPTED_SSL_MODES.includes(this.sslMode), this, 'sslMode', this.sslMode,

@@ -13,6 +13,7 @@ import { checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/val
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
 import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
+import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { Image } from '../workload/image';
@@ -97,6 +98,8 @@ export interface HaPostgresProps {
   readonly monitoring?: PostgresMonitoringOptions;
   /** Where the instances and poolers resolve names: their NetworkPolicies admit DNS to it. Give the namespace baseline's value. @default ClusterDns.kubeDns() */
   readonly dns?: ClusterDns;
+  /** What renders the instances' egress to hosts by name (an object store's endpoint by name): the stage's engine. @default - an endpoint by name fails */
+  readonly egressEngine?: EgressEngine;
   /**
    * The CloudNativePG operator's pods: the NetworkPolicy admits them to the status and PostgreSQL ports.
    * @default NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' })
@@ -244,7 +247,9 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
 
     const objectStores = [archive, recovery].filter((location): location is ObjectStoreLocation => location !== undefined);
     const operator = props.operator ?? OPERATOR_PODS;
-    this.networkPolicy = addClusterNetworkPolicy(this, { name: this.name, namespace: this.namespace, labels, instances: this.peer, operator, kubernetesApi, objectStores, dns });
+    this.networkPolicy = addClusterNetworkPolicy(this, {
+      name: this.name, namespace: this.namespace, labels, instances: this.peer, operator, kubernetesApi, objectStores, dns, egressEngine: props.egressEngine,
+    });
     // The Cluster owns the volumes; the ObjectStore and its credentials serve the WAL archive of a kept Cluster.
     [this.cluster, this.objectStore].forEach((object) => object && keepOnPrune(object));
     archive?.credentials.secret?.producer.keepOnPrune();

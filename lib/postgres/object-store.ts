@@ -7,6 +7,7 @@ import {
 } from '../../imports/barmancloud.cnpg.io';
 import { check } from '../core/errors';
 import { checkPort } from '../core/validate';
+import { checkDomainNames } from '../network/domain-name';
 import { NetworkPeer } from '../network/network-peer';
 import { ContainerResources, renderResources } from '../workload/resources';
 import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
@@ -96,7 +97,8 @@ export class ObjectStoreCredentials {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': roleArn },
       podLabels: {},
       trust: 'its trust policy admits the ServiceAccount through the cluster\'s OIDC provider (IRSA), and it may write the bucket',
-      // AWS STS answers on public addresses, port 443, as the default object store peer allows.
+      // AWS STS answers on public addresses, port 443: the default object store peer allows it, and so does the one
+      // derived from the bucket's region, which names the regional STS endpoint.
       tokenEndpoints: [],
     }, (scope, prop) => check(IAM_ROLE_ARN.test(roleArn), scope, `${prop}.roleArn`, roleArn, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'));
   }
@@ -197,8 +199,21 @@ export interface ObjectStoreLocation {
   /** Endpoint of an S3-compatible store (MinIO, Ceph, ...), over HTTPS. @default - the provider's public endpoint */
   readonly endpointUrl?: string;
   /**
-   * Where the object store answers, for the NetworkPolicy of the database pods.
-   * @default - any address outside the private ranges (10/8, 172.16/12, 192.168/16), as public cloud stores have no fixed addresses
+   * AWS region of the S3 bucket, e.g. `eu-west-1`: the backup sidecar's `AWS_DEFAULT_REGION`, so that
+   * barman-cloud (botocore) addresses the bucket at its regional endpoint, and the host the database's
+   * egress names when `endpoint` is not given. Without a region botocore starts at the global endpoint
+   * (`<bucket>.s3.amazonaws.com`) and follows S3's redirect to the bucket's region.
+   * @default - the region of the credentials' `regionKey`, or none
+   */
+  readonly region?: string;
+  /**
+   * Where the object store answers, for the egress of the database pods, e.g.
+   * `NetworkPeer.domain('backups.s3.eu-west-1.amazonaws.com')` (reached by name through the database's
+   * `egressEngine`) or an address block. With an IAM role, name the STS endpoint too.
+   * @default - with an S3 `region` and no `endpointUrl`, the host botocore addresses, by name:
+   * `<bucket>.s3.<region>.amazonaws.com` (virtual-hosted; a bucket name with dots is addressed path-style at
+   * `s3.<region>.amazonaws.com`), and `sts.<region>.amazonaws.com` with an IAM role; otherwise every address
+   * outside the private ranges (10/8, 172.16/12, 192.168/16), which guardrail `network-egress-open` fails in production
    */
   readonly endpoint?: NetworkPeer;
   /** Port of the object store. @default 443 */
@@ -208,6 +223,9 @@ export interface ObjectStoreLocation {
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
 const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+/** A bucket name botocore addresses virtual-hosted over HTTPS: one DNS label of 3 to 63 characters, not an address (`aws.isVirtualHostableS3Bucket`). */
+const VIRTUAL_HOSTABLE_BUCKET = /^[a-z0-9]([-a-z0-9]{1,61}[a-z0-9])$/;
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 /** The backup sidecar compresses and uploads; it needs little CPU but room for barman-cloud's buffers. */
 const SIDECAR_RESOURCES: ContainerResources = {
@@ -230,8 +248,17 @@ export function checkObjectStore(scope: IConstruct, prop: string, location: Obje
       'must be an https:// URL: backups carry every row of the database');
   }
   credentials.check(scope, `${prop}.credentials`, namespace);
+  if (location.region !== undefined) {
+    check(credentials.destinationScheme === 's3://', scope, `${prop}.region`, location.region, `is an AWS region: ${credentials.provider} credentials take none`);
+    check(AWS_REGION.test(location.region), scope, `${prop}.region`, location.region, 'must be an AWS region such as \'eu-west-1\'');
+    check(credentials.secret?.keys.regionKey === undefined, scope, `${prop}.region`, location.region,
+      'must not be given with \'credentials.regionKey\': the backup sidecar reads one region, and the Secret\'s would win');
+  }
   if (location.endpointPort !== undefined) {
     checkPort(scope, `${prop}.endpointPort`, location.endpointPort);
+  }
+  if (location.endpoint?.domains !== undefined) {
+    checkDomainNames(scope, `${prop}.endpoint`, location.endpoint.domains);
   }
 }
 
@@ -253,6 +280,8 @@ export function addObjectStore(scope: Construct, id: string, metadata: { name: s
         data: { compression: ObjectStoreSpecConfigurationDataCompression.GZIP, jobs: 2 },
       },
       instanceSidecarConfiguration: {
+        // The plugin passes this environment to its sidecar, whose barman-cloud commands inherit it.
+        env: location.region !== undefined ? [{ name: 'AWS_DEFAULT_REGION', value: location.region }] : undefined,
         resources: renderResources(SIDECAR_RESOURCES, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests.fromString,
           ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits.fromString),
       },
@@ -261,9 +290,26 @@ export function addObjectStore(scope: Construct, id: string, metadata: { name: s
 }
 
 /**
- * Where the database pods reach the object store: its declared endpoint, else any address outside the private ranges.
+ * Where the database pods reach the object store: its declared endpoint, else the hosts botocore addresses
+ * for an S3 bucket in a known region, else any address outside the private ranges.
  * @internal
  */
 export function objectStorePeer(location: ObjectStoreLocation): NetworkPeer {
-  return location.endpoint ?? NetworkPeer.ipBlock('0.0.0.0/0', PRIVATE_RANGES);
+  if (location.endpoint !== undefined) {
+    return location.endpoint;
+  }
+  const region = location.region;
+  if (region === undefined || location.endpointUrl !== undefined || location.credentials.destinationScheme !== 's3://') {
+    return NetworkPeer.ipBlock('0.0.0.0/0', PRIVATE_RANGES);
+  }
+  // botocore's S3 endpoint rules: virtual-hosted for a bucket that is one DNS label, path-style otherwise; the
+  // global host for us-east-1 (s3_us_east_1_regional_endpoint 'legacy', its default); STS regional by default.
+  const bucket = location.destinationPath.slice('s3://'.length).split('/')[0];
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  const s3 = region === 'us-east-1' ? `s3.${suffix}` : `s3.${region}.${suffix}`;
+  const hosts = [VIRTUAL_HOSTABLE_BUCKET.test(bucket) ? `${bucket}.${s3}` : s3];
+  if (location.credentials.identity !== undefined) {
+    hosts.push(`sts.${region}.${suffix}`);
+  }
+  return NetworkPeer.domain(hosts[0], ...hosts.slice(1));
 }

@@ -46,6 +46,10 @@ export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOp
     check(backupIdentity.id === recoveryIdentity.id, scope, 'recovery.credentials', recoveryIdentity.id,
       `must assume the identity of the backups ('${backupIdentity.id}'): the Cluster has one ServiceAccount, which names one identity`);
   }
+  if (archive?.region !== undefined && recovery.region !== undefined) {
+    check(archive.region === recovery.region, scope, 'recovery.region', recovery.region,
+      `must be the backups' region ('${archive.region}'): the plugin gives the Cluster's pods one AWS_DEFAULT_REGION, the first ObjectStore's`);
+  }
   if (archive && archive.destinationPath === recovery.destinationPath) {
     check((archive.serverName ?? cluster) !== recovery.serverName, scope, 'backup.serverName', archive.serverName ?? cluster,
       `must differ from 'recovery.serverName' when both use ${archive.destinationPath}: a recovered cluster must not archive over the backups it was restored from`);

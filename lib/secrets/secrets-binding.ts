@@ -8,6 +8,7 @@ import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
 import { checkAbsolutePath, checkDnsLabel } from '../core/validate';
 import { EnvValue } from '../workload/env-value';
+import { CREDENTIALS_FOR_ANNOTATION, ExternalService } from '../workload/external-service';
 import { ISecretProducer } from '../workload/secret-producer';
 import { IWorkload } from '../workload/workload';
 import { SecretMount } from './secret-mount';
@@ -23,6 +24,13 @@ export interface SecretsBindingProps {
   readonly namespace?: string;
   /** The application this is part of (`app.kubernetes.io/part-of`). @default - no part-of label */
   readonly partOf?: string;
+  /**
+   * The services outside the cluster these credentials are for (an API key's provider). Recorded on the
+   * ExternalSecret or SealedSecret (annotation `cdk8s-golden-path/credentials-for`), so that the
+   * `credentials-egress` guardrail warns about a workload that mounts the Secret but cannot reach them.
+   * @default - credentials for nothing outside the cluster, or not said
+   */
+  readonly credentialsFor?: ExternalService[];
 }
 
 /** Mode of secret files: read for the owner; the kubelet adds group read for the pod's fsGroup. */
@@ -64,6 +72,10 @@ export class SecretsBinding extends Construct implements ISecretProducer {
     this.keys = bound.keys;
     this.resource = bound.resource;
     this.checksum = shortHash(JSON.stringify(bound.spec), 16);
+    const endpoints = (props.credentialsFor ?? []).flatMap((service) => service.endpoints);
+    if (endpoints.length > 0) {
+      this.resource.metadata.addAnnotation(CREDENTIALS_FOR_ANNOTATION, [...new Set(endpoints)].join(' '));
+    }
   }
 
   /**

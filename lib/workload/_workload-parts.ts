@@ -241,10 +241,11 @@ export function addNetworkPolicy(scope: Construct, settings: WorkloadSettings, p
     namespace: settings.namespace,
     podSelector: settings.selectorLabels,
     labels: settings.metadata.labels,
+    dns: props.dns ?? ClusterDns.kubeDns(),
+    egressEngine: props.egressEngine,
   });
   for (const [key, value] of Object.entries(settings.metadata.annotations ?? {})) {
     policy.resource.metadata.addAnnotation(key, value);
   }
-  (props.dns ?? ClusterDns.kubeDns()).allowFrom(policy);
   return policy;
 }

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { MetricsOptions } from '../monitoring/app-metrics';
 import { ClusterDns } from '../network/cluster-dns';
+import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { AutoscalingOptions, DisruptionBudgetOptions } from './availability';
 import { PreStop, WorkloadContainer } from './container';
@@ -85,6 +86,8 @@ export interface WorkloadProps {
   readonly serviceAccountAnnotations?: Record<string, string>;
   /** Where the pods resolve names: the NetworkPolicy admits DNS to it. Give the namespace baseline's value. @default ClusterDns.kubeDns() */
   readonly dns?: ClusterDns;
+  /** What renders egress to hosts by name (`connectTo(externalService)`): the stage's engine. @default - a rule to a host by name fails */
+  readonly egressEngine?: EgressEngine;
   /** Names of Secrets with registry credentials. @default - none */
   readonly imagePullSecrets?: string[];
   /** Node pool the pods run on. @default - any node */

@@ -57,7 +57,10 @@ function problemsOf(m: Manifest): string[] {
     for (const [key, child] of Object.entries(value)) {
       if ((key === 'labels' || key === 'matchLabels') && child && typeof child === 'object') {
         for (const [k, v] of Object.entries(child as Record<string, unknown>)) {
-          const [prefix, label] = k.includes('/') ? k.split('/', 2) : [undefined, k];
+          // Cilium selectors may name a label's source before the key (`k8s:k8s-app`); the key after it is a Kubernetes
+          // label key (Cilium docs, security/policy/kubernetes.rst "Namespaces"; examples/policies/l3/fqdn/fqdn.yaml).
+          const labelKey = m.kind === 'CiliumNetworkPolicy' && key === 'matchLabels' ? k.replace(/^(k8s|any):/, '') : k;
+          const [prefix, label] = labelKey.includes('/') ? labelKey.split('/', 2) : [undefined, labelKey];
           if ((prefix !== undefined && !DNS1123_SUBDOMAIN.test(prefix)) || !LABEL_NAME.test(label) || label.length > 63) {
             problems.push(`${where}: ${at}.${key} key '${k}'`);
           }

@@ -32,6 +32,7 @@ describe.each([DEV, PROD])('the $name stage declares what the cluster must provi
       ['monitoring.coreos.com', 'prometheus-operator (kube-prometheus-stack 88) 0.93'],
       ['barmancloud.cnpg.io', 'Barman Cloud plugin for CloudNativePG 0.14'],
       ['gateway.networking.k8s.io', 'Gateway API (standard channel) and an implementation 1.6'],
+      ['cilium.io', 'Cilium 1.18'],
     ];
     for (const [group, operator] of expected) {
       expect([group, used.has(group) && !operators.includes(operator)]).toEqual([group, false]);

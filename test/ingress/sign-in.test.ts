@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'util';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  CertificateIssuer, ClusterDns, Guardrails, HardenedIngress, IdentityProvider, Image, IngressController, NamespaceBaseline, NetworkPeer,
+  CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, IdentityProvider, Image, IngressController, NamespaceBaseline, NetworkPeer,
   KeycloakProviderOptions, OidcProviderOptions, OidcSignInOptions, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp, Prometheus, SecretSource, SecretStoreRef, SecretsBinding, SignIn, SignInProxyOptions,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -58,6 +58,23 @@ function argsOf(manifests: Manifest[], name = 'ide-sign-in'): string[] {
 }
 
 describe('HardenedIngress route with a sign-in', () => {
+  test('reaches an identity provider named by host through the stage\'s egress engine: a toFQDNs rule, no address block', () => {
+    // GIVEN
+    const chart = testChart();
+    const byName = IdentityProvider.keycloak({ url: 'https://sso.example.com', realm: 'platform', endpoint: NetworkPeer.domain('sso.example.com') });
+
+    // WHEN
+    ingress(chart).route(HOST, '/', ide(chart), {
+      signIn: SignIn.oidc({ identityProvider: byName, clientId: 'ide', secret: signInSecret(chart), proxy: { egressEngine: EgressEngine.cilium() } }),
+    });
+
+    // THEN
+    const manifests = synth(chart);
+    expect(one(manifests, 'CiliumNetworkPolicy', 'ide-sign-in').spec.egress)
+      .toContainEqual({ toFQDNs: [{ matchName: 'sso.example.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    expect(JSON.stringify(one(manifests, 'NetworkPolicy', 'ide-sign-in').spec.egress)).not.toContain('ipBlock');
+  });
+
   test('sends the route to an oauth2-proxy in front of the backend, never to the backend\'s Service', () => {
     // GIVEN
     const chart = testChart();
@@ -297,6 +314,7 @@ describe('HardenedIngress route with a sign-in', () => {
           ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
         },
         dns: ClusterDns.nodeLocalCache(),
+        egressEngine: EgressEngine.cilium(),
         metrics: { prometheus: Prometheus.kubePrometheusStack(), interval: Duration.seconds(15), alerts: { runbookBaseUrl: 'https://runbooks.example.com' } },
       };
       const options: Required<OidcSignInOptions> = {

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  ExternalPostgres, ExternalPostgresProps, Image, NetworkPeer, PostgresRootCertificate, PostgresSslMode, Prerequisite, ProductionApp, SecretSource,
+  ClusterDns, EgressEngine, ExternalPostgres, ExternalPostgresProps, Image, NetworkPeer, PostgresRootCertificate, PostgresSslMode, Prerequisite, ProductionApp, SecretSource,
   SecretStoreRef, SecretsBinding,
 } from '../../lib';
 import { Manifest, one, synth, testChart } from '../util';
@@ -113,6 +113,22 @@ describe('ExternalPostgres', () => {
     });
   });
 
+  test('reaches a database endpoint by name through the app\'s egress engine, on the database port only', () => {
+    // GIVEN: the managed database's host name, rendered as Cilium toFQDNs (see test/network/egress-engine.test.ts)
+    const { chart, db } = external(() => ({ endpoint: NetworkPeer.domain('orders.abc123.eu-west-1.rds.amazonaws.com') }));
+    const api = new ProductionApp(chart, 'Api', { name: 'api', image: Image.pinned('acme/api', '1.0.0'), dns: ClusterDns.kubeDns(), egressEngine: EgressEngine.cilium() });
+
+    // WHEN
+    api.connectTo(db);
+
+    // THEN
+    const manifests = synth(chart);
+    expect(one(manifests, 'CiliumNetworkPolicy', 'api').spec.egress[1]).toEqual({
+      toFQDNs: [{ matchName: 'orders.abc123.eu-west-1.rds.amazonaws.com' }], toPorts: [{ ports: [{ port: '5432', protocol: 'TCP' }] }],
+    });
+    expect(policy(manifests, 'api').spec.egress).toEqual([DNS]);
+  });
+
   test('a CA bundle written into the namespace by something else (trust-manager) is declared as a prerequisite', () => {
     const { chart, db } = external(() => ({ rootCertificate: PostgresRootCertificate.existingConfigMap('rds-ca', 'bundle.pem') }));
     app(chart).connectTo(db);
@@ -132,6 +148,8 @@ describe('ExternalPostgres', () => {
       /\[test\/Orders\] 'credentials.passwordKey' \('password'\) is not a key of Secret 'orders-db' \(username, pass\)/],
     ['the CA key is invalid', () => ({ rootCertificate: PostgresRootCertificate.existingConfigMap('ca', 'ca crt') }), /'rootCertificate.key' \('ca crt'\) must be a key/],
     ['the name is not a DNS label', () => ({ name: 'Orders' }), /'name' \('Orders'\) must be a DNS label/],
+    ['the endpoint by name carries a port', () => ({ endpoint: NetworkPeer.domain('orders.abc123.eu-west-1.rds.amazonaws.com:5432') }),
+      /\[test\/Orders\] 'endpoint' \('orders.abc123.eu-west-1.rds.amazonaws.com:5432'\) must be a host name without a port/],
   ])('fails when %s', (_, overrides, message) => {
     expect(() => external(overrides)).toThrow(message);
   });

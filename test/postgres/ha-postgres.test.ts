@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, ClusterDns, DataDurability, Guardrails, HaPostgres, HaPostgresProps, ISecretProducer, Image, NetworkPeer,
+  BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, ClusterDns, DataDurability, EgressEngine, Guardrails, HaPostgres, HaPostgresProps, ISecretProducer, Image, NetworkPeer,
   NodePool, ObjectStoreCredentials, PgBouncerPoolMode, PostgresBackup, PostgresRecovery, PostgresReplication, Prerequisite, ProductionApp, Prometheus,
   SecretSource, SecretStoreRef, SecretsBinding, SpreadPolicy, SynchronousMethod, TaintEffect, Tier, setTier,
 } from '../../lib';
@@ -30,13 +30,16 @@ const PROMETHEUS_PODS = {
 const KEEP = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 const BACKUP_SECRET = new ProducedSecret('backup-credentials', ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY', 'REGION']);
 const S3 = ObjectStoreCredentials.s3({ secret: BACKUP_SECRET });
-const BACKUP = PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: S3 });
+/** Backups to an S3 bucket in a known region: the instances reach the bucket's host by name. */
+const BACKUP = PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: S3, region: 'eu-west-1' });
+/** Backups to an S3 bucket without region or endpoint: nothing says where the bucket answers. */
+const BACKUP_ANYWHERE = PostgresBackup.toObjectStore({ destinationPath: 's3://backups/db', credentials: S3 });
 /** What the development stage passes: no backups, for a reason recorded on the Cluster. */
 const NO_BACKUP = PostgresBackup.none({ reason: 'development tier' });
 
 /** What production requires and nothing more. */
 function productionProps(overrides: Partial<HaPostgresProps> = {}): HaPostgresProps {
-  return { kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(10) }, backup: BACKUP, ...overrides };
+  return { kubernetesApi: KUBERNETES_API, storage: { size: Size.gibibytes(10) }, backup: BACKUP, egressEngine: EgressEngine.cilium(), ...overrides };
 }
 
 /** A development database, as the dev stage declares it: one small instance without backups. */
@@ -450,12 +453,25 @@ describe('HaPostgres', () => {
         },
         { from: [PROMETHEUS_PODS], ports: tcp(9187) },
       ]);
+      // The object store is reached by name, in the CiliumNetworkPolicy (test/postgres/object-store.test.ts).
       expect(spec.egress).toEqual([
-        { to: [INSTANCES], ports: tcp(5432, 8000) },
         DNS,
+        { to: [INSTANCES], ports: tcp(5432, 8000) },
         { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: tcp(443) },
-        { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: tcp(443) },
       ]);
+    });
+
+    test('without a region or an endpoint, admits every public address on 443, which the production guardrails fail', () => {
+      // GIVEN: nothing says where the bucket answers
+      const props = productionProps({ backup: BACKUP_ANYWHERE });
+
+      // WHEN
+      const { chart } = database(props);
+
+      // THEN
+      expect(policy(synth(chart), 'db').spec.egress).toContainEqual(
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: tcp(443) });
+      expect(guardrailErrors(props, Tier.PRODUCTION)).toEqual(['network-egress-open: NetworkPolicy test/db egress rule 4 opens 0.0.0.0/0 on 443/TCP']);
     });
 
     test('applies to the instances and the operator\'s jobs for them, not to the cluster\'s PgBouncer pods', () => {
@@ -764,6 +780,7 @@ describe('HaPostgres', () => {
       nodePool: NodePool.of({ labels: { pool: 'core' } }),
       zoneSpread: SpreadPolicy.REQUIRED,
       dns: ClusterDns.nodeLocalCache(),
+      egressEngine: EgressEngine.portable(),
     };
     const chart = testChart('orders');
     const db = new HaPostgres(chart, 'Db', props);

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
-  CreationPolicy, ExternalSecretOptions, Guardrails, Image, Prerequisite, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStoreRef,
+  CreationPolicy, ExternalSecretOptions, ExternalService, Guardrails, Image, Prerequisite, ProductionApp, SealingScope, SecretMount, SecretSource, SecretStoreRef,
   SecretsBinding, SecretsBindingProps, TemplateMergePolicy, Tier, setTier,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -362,6 +362,48 @@ describe('SecretsBinding', () => {
     });
   });
 
+  describe('credentialsFor', () => {
+    test('records on the ExternalSecret the hosts and ports its credentials are for, once each', () => {
+      // GIVEN
+      const chart = testChart();
+      const anthropic = new ExternalService(chart, 'Anthropic', { hosts: ['api.anthropic.com'] });
+      const openai = new ExternalService(chart, 'OpenAi', { hosts: ['api.openai.com'] });
+
+      // WHEN
+      new SecretsBinding(chart, 'LlmKeys', { source: external(), credentialsFor: [anthropic, openai, anthropic] });
+
+      // THEN
+      expect(one(synth(chart), 'ExternalSecret', 'llm-keys').metadata.annotations)
+        .toEqual({ 'cdk8s-golden-path/credentials-for': 'api.anthropic.com:443/TCP api.openai.com:443/TCP' });
+    });
+
+    test('records them on a SealedSecret, beside its own annotations', () => {
+      const chart = testChart();
+      new SecretsBinding(chart, 'Keys', {
+        source: SecretSource.sealed({ encryptedData: { key: SEALED }, scope: SealingScope.NAMESPACE_WIDE }),
+        credentialsFor: [new ExternalService(chart, 'Registry', { hosts: ['registry.npmjs.org'] })],
+      });
+
+      expect(one(synth(chart), 'SealedSecret').metadata.annotations).toEqual({
+        'sealedsecrets.bitnami.com/namespace-wide': 'true', 'cdk8s-golden-path/credentials-for': 'registry.npmjs.org:443/TCP',
+      });
+    });
+
+    test('lets the guardrails warn about a workload that mounts the credentials but cannot reach the service', () => {
+      // GIVEN: the app mounts the keys and is connected to nothing outside the cluster
+      const { app, chart } = guardedChart(Tier.PRODUCTION);
+      const anthropic = new ExternalService(chart, 'Anthropic', { hosts: ['api.anthropic.com'] });
+      const keys = new SecretsBinding(chart, 'LlmKeys', { source: external(), credentialsFor: [anthropic] });
+
+      // WHEN
+      keys.bindTo(newApp(chart), SecretMount.files('/var/run/secrets/llm'));
+
+      // THEN
+      const warnings = Guardrails.of(app)!.evaluate().warnings.filter((f) => f.rule.id === 'credentials-egress').map((f) => f.message);
+      expect(warnings).toEqual(['mounts Secret \'llm-keys\', credentials for api.anthropic.com:443/TCP, but its pods have no egress to it']);
+    });
+  });
+
   test('fails when the name is not a DNS label', () => {
     expect(() => new SecretsBinding(testChart(), 'S', { source: external(), name: 'Api_Secrets' }))
       .toThrow(/\[test\/S\] 'name' \('Api_Secrets'\) must be a DNS label/);
@@ -394,6 +436,7 @@ describe('SecretsBinding', () => {
       name: 'acme-secrets',
       namespace: 'test',
       partOf: 'acme',
+      credentialsFor: [new ExternalService(chart, 'OpenAi', { hosts: ['api.openai.com'] })],
     };
     const secrets = new SecretsBinding(chart, 'ApiSecrets', props);
     secrets.bindTo(newApp(chart), SecretMount.files('/var/run/secrets/acme', { keys: ['jwt.txt'] }));

@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterDns, EnvValue, Guardrails, HaPostgres, Image, JobCleanup, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, OneOffJob, OneOffJobProps,
+  ClusterDns, EgressEngine, EnvValue, Guardrails, HaPostgres, Image, JobCleanup, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, OneOffJob, OneOffJobProps,
   PostgresBackup, PreStop, ProductionApp, TaintEffect,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -56,6 +56,7 @@ describe('OneOffJob', () => {
       mountServiceAccountToken: false,
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/migrate' },
       dns: ClusterDns.nodeLocalCache(),
+      egressEngine: EgressEngine.cilium(),
       imagePullSecrets: ['registry-credentials'],
       nodePool: NodePool.of({ labels: { 'node-pool': 'batch' }, taints: [{ key: 'dedicated', value: 'batch', effect: TaintEffect.NO_SCHEDULE }] }),
       priorityClassName: 'batch',

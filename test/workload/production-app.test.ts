@@ -1,7 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, ClusterDns, EnvValue, Image, NetworkPeer, NodePool, Prerequisite, PreStop, Probe, ProductionApp, ProductionAppProps, Prometheus, Protocol, SessionAffinity, SpreadPolicy,
+  AccessMode, ClusterDns, EgressEngine, EnvValue, Image, NetworkPeer, NodePool, Prerequisite, PreStop, Probe, ProductionApp, ProductionAppProps, Prometheus,
+  Protocol, SessionAffinity, SpreadPolicy,
   TaintEffect,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -57,6 +58,7 @@ describe('ProductionApp', () => {
       metrics: { port: 9090, path: '/prometheus', interval: Duration.seconds(15), prometheus: Prometheus.kubePrometheusStack({ release: 'observability', namespace: 'observability' }) },
       allowFrom: [NetworkPeer.namespace('ingress-nginx')],
       dns: ClusterDns.nodeLocalCache(),
+      egressEngine: EgressEngine.portable(),
       runAsUser: 20000,
       runAsGroup: 20000,
       mountServiceAccountToken: true,

@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterDns, ConcurrencyPolicy, ExternalPostgres, Guardrails, Image, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, PostgresSslMode, PreStop, Schedule,
+  ClusterDns, EgressEngine, ConcurrencyPolicy, ExternalPostgres, Guardrails, Image, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, PostgresSslMode, PreStop, Schedule,
   ScheduledJob, ScheduledJobProps, SecretSource, SecretStoreRef, SecretsBinding,
 } from '../../lib';
 import { one, synth, testChart } from '../util';
@@ -51,6 +51,7 @@ describe('ScheduledJob', () => {
       mountServiceAccountToken: false,
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/report' },
       dns: ClusterDns.nodeLocalCache(),
+      egressEngine: EgressEngine.cilium(),
       imagePullSecrets: ['registry-credentials'],
       nodePool: NodePool.of({ labels: { 'node-pool': 'batch' } }),
       priorityClassName: 'batch',

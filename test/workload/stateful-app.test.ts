@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, ClusterDns, CertificateIssuer, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool, PodManagement, PreStop, Prerequisite, PrerequisiteKind, ProductionApp, Probe, RetentionAction,
+  AccessMode, ClusterDns, EgressEngine, CertificateIssuer, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool, PodManagement, PreStop, Prerequisite, PrerequisiteKind, ProductionApp, Probe, RetentionAction,
   SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps,
 } from '../../lib';
 import { ofKind, one, synth, testChart } from '../util';
@@ -51,6 +51,7 @@ describe('StatefulApp', () => {
       mountServiceAccountToken: false,
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/search' },
       dns: ClusterDns.nodeLocalCache(),
+      egressEngine: EgressEngine.cilium(),
       imagePullSecrets: ['registry-credentials'],
       nodePool: NodePool.of({ labels: { 'node-pool': 'data' } }),
       priorityClassName: 'data',

@@ -1,8 +1,8 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CertificateIssuer, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials,
-  PostgresBackup, ProductionApp, Probe, SecretMount, SecretSource, SecretsBinding, StatefulApp, setTier,
+  CertificateIssuer, ExternalService, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer,
+  ObjectStoreCredentials, PostgresBackup, Probe, ProductionApp, SecretMount, SecretsBinding, SecretSource, StatefulApp, setTier,
 } from 'cdk8s-golden-path';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from 'cdk8s-golden-path/imports/monitoring.coreos.com';
 import { BACKUP_RETENTION, PROMETHEUS, StageConfig } from './stages';
@@ -40,6 +40,7 @@ export class OrdersPlatform extends Chart {
       autoscaling: stage.replicas > 1 ? { maxReplicas: 6 } : { enabled: false },
       readiness: Probe.http('/ready'),
       liveness: Probe.http('/health'),
+      egressEngine: stage.egressEngine,
     });
     this.worker.connectTo(this.api);
 
@@ -73,10 +74,12 @@ export class OrdersPlatform extends Chart {
       storage: { size: Size.gibibytes(20) },
       monitoring: { prometheus: PROMETHEUS },
       kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/20'), port: 443 },
+      egressEngine: stage.egressEngine,
       backup: stage.backupPath === undefined || backupCredentials === undefined
         ? PostgresBackup.none({ reason: 'development stage: its data is disposable' })
         : PostgresBackup.toObjectStore({
           destinationPath: stage.backupPath,
+          region: stage.backupRegion,
           credentials: ObjectStoreCredentials.s3({ secret: backupCredentials }),
           retention: BACKUP_RETENTION,
         }),
@@ -84,11 +87,15 @@ export class OrdersPlatform extends Chart {
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
 
+    // The worker charges cards: it reaches the payment API by name, on HTTPS, and nothing else outside the cluster.
+    const payments = new ExternalService(this, 'Payments', { hosts: ['api.stripe.com'] });
+    this.worker.connectTo(payments);
     const secrets = new SecretsBinding(this, 'PaymentKeys', {
       source: SecretSource.externalSecret({
         store: stage.secretStore,
         data: { PAYMENT_API_KEY: { key: `orders/${stage.name}/payment-api-key` } },
       }),
+      credentialsFor: [payments],
     });
     secrets.bindTo(this.worker, SecretMount.files('/var/run/secrets/orders'));
 

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
+import { EgressEngine, NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
 
 /** Everything that differs between the stages, as data: the constructs never ask which stage they are in. */
 export interface StageConfig {
@@ -23,6 +23,10 @@ export interface StageConfig {
   readonly storageClassName: string;
   /** Size of each search replica's index volume. */
   readonly searchIndexSize: Size;
+  /** AWS region of the backup bucket: the database reaches the bucket's regional host, by name. */
+  readonly backupRegion?: string;
+  /** What renders egress to hosts by name (the payment API, the backup bucket): the clusters run Cilium. */
+  readonly egressEngine: EgressEngine;
 }
 
 const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
@@ -41,6 +45,7 @@ export const DEV: StageConfig = {
   databaseInstances: 1,
   storageClassName: 'standard',
   searchIndexSize: Size.gibibytes(5),
+  egressEngine: EgressEngine.cilium(),
 };
 
 export const PROD: StageConfig = {
@@ -56,6 +61,8 @@ export const PROD: StageConfig = {
   backupPath: 's3://acme-backups/orders',
   storageClassName: 'gp3',
   searchIndexSize: Size.gibibytes(50),
+  backupRegion: 'eu-west-1',
+  egressEngine: EgressEngine.cilium(),
 };
 
 export const STAGES: readonly StageConfig[] = [DEV, PROD];

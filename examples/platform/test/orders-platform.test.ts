@@ -48,4 +48,9 @@ describe('OrdersPlatform', () => {
     const api = prod.find((m) => m.kind === 'Deployment' && m.metadata.name === 'orders-api');
     expect(api.spec.template.spec.containers[0].env).toContainEqual({ name: 'ORDERS_SEARCH_URL', value: 'http://orders-search.orders.svc:80' });
   });
+
+  test('the worker reaches the payment API by name, on HTTPS, with a CiliumNetworkPolicy beside its NetworkPolicy', () => {
+    const policy = synth(PROD).find((m) => m.kind === 'CiliumNetworkPolicy' && m.metadata.name === 'orders-worker');
+    expect(policy.spec.egress).toContainEqual({ toFQDNs: [{ matchName: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+  });
 });

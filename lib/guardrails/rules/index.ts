@@ -1,6 +1,7 @@
 import { GuardrailRule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { AVAILABILITY_RULES } from './availability';
+import { EGRESS_RULES } from './egress';
 import { JOB_AND_STATEFULSET_RULES } from './jobs-and-statefulsets';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
@@ -16,6 +17,7 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...JOB_AND_STATEFULSET_RULES,
   ...AVAILABILITY_RULES,
   ...NETWORK_RULES,
+  ...EGRESS_RULES,
   ...SECRET_RULES,
   SECRET_ENV_RULE,
   ...ACCESS_RULES,
