@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 /**
  * Argo CD's sync options for one object: never pruned when it leaves the manifests, and kept when
  * the Application is deleted. Options in one annotation are separated by commas.
- * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/ (argo-cd v3.5.0, docs/user-guide/sync-options.md)
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/ (argo-cd v3.5.0, the sync options page of its user guide)
  */
 export const ARGOCD_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 /** The value of {@link ARGOCD_SYNC_OPTIONS_ANNOTATION} that keeps an object. */
