@@ -4,6 +4,9 @@ import { AVAILABILITY_RULES } from './availability';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { POSTGRES_RULES } from './postgres';
+import { PROTECTION_RULES } from './protection';
+import { QUOTA_RULES } from './quota';
+import { REFERENCE_RULES } from './references';
 import { SECRET_ENV_RULE } from './secret-env';
 import { SECRET_RULES } from './secrets';
 import { WORKLOAD_RULES } from './workload';
@@ -17,5 +20,8 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...SECRET_RULES,
   SECRET_ENV_RULE,
   ...ACCESS_RULES,
+  ...REFERENCE_RULES,
   ...POSTGRES_RULES,
+  ...QUOTA_RULES,
+  ...PROTECTION_RULES,
 ];
