@@ -160,6 +160,22 @@ function cnpgPooler(o: GuardrailObject): Footprint {
 
 type FootprintOf = (o: GuardrailObject, index: ObjectIndex) => Footprint;
 
+/** A ReplicaSet or ReplicationController: its replicas, at the autoscaler's maximum when one scales it. */
+function replicated(o: GuardrailObject, index: ObjectIndex): Footprint {
+  const { replicas, why } = largest(o, index);
+  return { pods: [{ count: replicas, why: `${replicas}${why}`, containers: containersOf(o.pod?.spec) }], claims: [] };
+}
+
+const SHIM_ISSUERS: ReadonlyArray<readonly [string, string]> = [['cert-manager.io/cluster-issuer', 'ClusterIssuer'], ['cert-manager.io/issuer', 'Issuer']];
+
+/** The solvers of the largest certificate cert-manager's ingress-shim issues for an Ingress with an issuer annotation: one per host of a TLS entry. */
+function ingressShimSolvers(o: GuardrailObject, index: ObjectIndex): Footprint {
+  const [annotation, kind] = SHIM_ISSUERS.find(([key]) => o.annotations[key] !== undefined) ?? [];
+  const names = Math.max(0, ...((o.manifest.spec?.tls ?? []) as any[]).map((tls) => (tls.hosts ?? []).length));
+  return annotation !== undefined && kind !== undefined && names > 0 && solvesHttp01(o, index, kind, o.annotations[annotation])
+    ? { pods: [acmeSolvers(names)], claims: [] } : NONE;
+}
+
 /**
  * What an object of each kind makes its namespace hold at its largest, by `group/Kind`: the table the
  * `quota-headroom` guardrail sums. A kind added to the library (a cache, a backup agent) adds its row.
@@ -180,10 +196,8 @@ export const FOOTPRINTS: Readonly<Record<string, FootprintOf>> = {
       }],
     };
   },
-  'apps/ReplicaSet': (o, index) => {
-    const { replicas, why } = largest(o, index);
-    return { pods: [{ count: replicas, why: `${replicas}${why}`, containers: containersOf(o.pod?.spec) }], claims: [] };
-  },
+  'apps/ReplicaSet': replicated,
+  '/ReplicationController': replicated,
   // One run: `parallelism` pods at once (at most `completions`).
   'batch/Job': (o) => {
     const spec = o.manifest.spec ?? {};
@@ -201,6 +215,7 @@ export const FOOTPRINTS: Readonly<Record<string, FootprintOf>> = {
   '/PersistentVolumeClaim': (o) => ({ pods: [], claims: [{ count: 1, why: '1', storage: requested(o.manifest.spec) }] }),
   'postgresql.cnpg.io/Cluster': cnpgCluster,
   'postgresql.cnpg.io/Pooler': (o) => cnpgPooler(o),
+  'networking.k8s.io/Ingress': ingressShimSolvers,
   'cert-manager.io/Certificate': (o, index) => {
     const issuer = o.manifest.spec?.issuerRef ?? {};
     const names = (o.manifest.spec?.dnsNames ?? []).length;

@@ -97,6 +97,13 @@ describe('quota-headroom: workloads at full scale', () => {
       .toEqual([`error: pods: ${runs} of ${runs} (100.0%) ${SPARE} CronJob nightly ${runs} run${runs === 1 ? '' : 's'} (concurrencyPolicy ${policy ?? 'Allow'})`]);
   });
 
+  test('counts the replicas of a ReplicaSet and a ReplicationController', () => {
+    const replicated = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: kind.toLowerCase() },
+      spec: { replicas: 2, selector: {}, template: { spec: podSpec([container('app')]) } } });
+    expect(messages([quota({ pods: 4 }), replicated('apps/v1', 'ReplicaSet'), replicated('v1', 'ReplicationController')]))
+      .toEqual([`error: pods: 4 of 4 (100.0%) ${SPARE} ReplicaSet replicaset 2, ReplicationController replicationcontroller 2`]);
+  });
+
   test('counts a claim of the app with its storage', () => {
     const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { resources: { requests: { storage: '5Gi' } } } };
     expect(messages([quota({ persistentvolumeclaims: 1, 'requests.storage': '5Gi' }), pvc])).toEqual([
@@ -198,6 +205,22 @@ describe('quota-headroom: what operators run', () => {
     ]);
   });
 
+  test('counts the solvers of the certificates cert-manager\'s ingress-shim issues for an annotated Ingress', () => {
+    const ingress = (annotations: Record<string, string>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', annotations },
+      spec: { tls: [{ hosts: ['a.example.com'], secretName: 'a' }, { hosts: ['b.example.com', 'c.example.com'], secretName: 'b' }] } });
+    const letsencrypt = Prerequisite.clusterObject('ClusterIssuer', 'le', 'test');
+    expect(messages([quota({ pods: 2 }), ingress({ 'cert-manager.io/cluster-issuer': 'le' })], Tier.PRODUCTION, [letsencrypt]))
+      .toEqual([`error: pods: 2 of 2 (100.0%) ${SPARE} ACME HTTP-01 solver of Ingress web 2 DNS names`]);
+    expect(messages([quota({ pods: 1 }), ingress({})])).toEqual([]);
+  });
+
+  test('counts the solvers of the certificates of an Issuer of the namespace', () => {
+    const issuer = { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'le' },
+      spec: { acme: { server: 'https://acme', privateKeySecretRef: { name: 'k' }, solvers: [{ http01: { gatewayHTTPRoute: {} } }] } } };
+    const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' }, spec: { secretName: 'c', dnsNames: ['a.example.com'], issuerRef: { name: 'le' } } };
+    expect(messages([quota({ pods: 1 }), issuer, certificate])).toEqual([`error: pods: 1 of 1 (100.0%) ${SPARE} ACME HTTP-01 solver of Certificate c 1 DNS name`]);
+  });
+
   test('counts a solver for an issuer the cluster provides, none for an issuer of the app that does not solve HTTP-01', () => {
     const certificate = (issuer: string) => ({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' },
       spec: { secretName: 'c', dnsNames: ['a.example.com'], issuerRef: { kind: 'ClusterIssuer', name: issuer } } });
@@ -217,6 +240,12 @@ describe('quota-headroom: quotas', () => {
       `error: requests.memory: 192Mi of 192Mi (100.0%) ${SPARE} Deployment api (2 + 1 surge) x 64Mi`,
       `error: pods: 3 of 3 (100.0%) ${SPARE} Deployment api 2 + 1 surge`,
     ]);
+  });
+
+  test('fails a quota of 0 the namespace needs any of', () => {
+    const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } };
+    expect(messages([quota({ persistentvolumeclaims: 0 }), pvc])).toEqual([`error: persistentvolumeclaims: 1 of 0 (all) ${SPARE} PersistentVolumeClaim data 1`]);
+    expect(messages([quota({ persistentvolumeclaims: 0 })])).toEqual([]);
   });
 
   test('does not check a scoped quota, or one of another namespace', () => {

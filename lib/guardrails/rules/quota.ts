@@ -86,7 +86,7 @@ function podAmount(containers: readonly QuotaContainer[], value: (c: QuotaContai
   return Math.max(running, init);
 }
 
-/** The first LimitRange of `namespace` with container defaults. */
+/** The container defaults of the first LimitRange among `objects` (a namespace's) that has them. */
 function defaultsIn(objects: readonly GuardrailObject[]): Defaults {
   const limits = objects.filter((o) => o.kind === 'LimitRange').flatMap((o) => (o.manifest.spec?.limits ?? []) as any[])
     .find((l) => l.type === 'Container') ?? {};
