@@ -419,7 +419,10 @@ describe('identities-unique', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
-    expect(Guardrails.apply(app).evaluate().errors.map((f) => f.rule.id)).toEqual(['identities-unique']);
+    const report = Guardrails.apply(app).evaluate();
+    expect(report.errors.map((f) => f.rule.id)).toEqual(['identities-unique']);
+    const rule = (report.toSarif() as any).runs[0].tool.driver.rules.find((r: any) => r.id === 'identities-unique');
+    expect(rule.properties.developmentLevel).toBe('error');
   });
 
   test('accepts the same name in another namespace, of another kind or of another API group', () => {
