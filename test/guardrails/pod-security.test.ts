@@ -212,6 +212,11 @@ describe('pss-run-as-non-root (check_runAsNonRoot.go)', () => {
     expect(messages('pss-run-as-non-root', manifest)).toEqual([`${name} does not set runAsNonRoot to true, and neither does the pod`]);
   });
 
+  test('fails even in a user namespace: the relaxation for hostUsers: false came with 1.35', () => {
+    expect(messages('pss-run-as-non-root', podWith('containers', {}, { hostUsers: false, securityContext: {} })))
+      .toEqual(['container \'app\' does not set runAsNonRoot to true, and neither does the pod', 'container \'probe\' does not set runAsNonRoot to true, and neither does the pod']);
+  });
+
   test('passes runAsNonRoot true on the pod only', () => {
     expect(messages('pss-run-as-non-root', podWith('ephemeralContainers', {}))).toEqual([]);
   });
@@ -230,6 +235,10 @@ describe('pss-run-as-user (check_runAsUser.go)', () => {
 
   test.each(LISTS)('fails when a container of %s runs as user 0', (list, name) => {
     expect(messages('pss-run-as-user', podWith(list, { securityContext: { runAsUser: 0 } }))).toEqual([`${name} sets runAsUser 0`]);
+  });
+
+  test('fails user 0 even in a user namespace: the relaxation for hostUsers: false came with 1.35', () => {
+    expect(messages('pss-run-as-user', pod({ hostUsers: false, securityContext: { runAsNonRoot: true, runAsUser: 0 } }))).toEqual(['pod sets runAsUser 0']);
   });
 
   test('passes user 1 at pod and container level', () => {
