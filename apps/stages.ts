@@ -176,12 +176,18 @@ export const DEV: StageConfig = {
   tier: Tier.DEVELOPMENT,
   namespace: 'aishell-dev',
   imageTag: '2.0.0',
+  // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
+  // Today, mid-rollout with a database job and a certificate order: 7 pods, 2 claims, requests 0.61 CPU /
+  // 1.8Gi, limits 4.1 CPU / 2.6Gi. Estimated generously for what later issues add: an IDE (limits 4 CPU /
+  // 8Gi, a workspace claim), a migration Job (2 / 2Gi), a CronJob (1 / 1Gi), Redis with 3 nodes and 3
+  // sentinels with their exporters (6 / 8.3Gi, 3 claims) and an oauth2-proxy (1 / 0.5Gi): 18 pods, 6
+  // claims, requests 5 CPU / 9.7Gi, limits 18.1 CPU / 22.3Gi.
   quota: {
-    requestsCpu: Cpu.units(4),
-    requestsMemory: Size.gibibytes(8),
-    limitsCpu: Cpu.units(8),
-    limitsMemory: Size.gibibytes(16),
-    persistentVolumeClaims: 5,
+    requestsCpu: Cpu.units(8),
+    requestsMemory: Size.gibibytes(16),
+    limitsCpu: Cpu.units(24),
+    limitsMemory: Size.gibibytes(32),
+    persistentVolumeClaims: 10,
     pods: 30,
   },
   // The runtime without the UI in dev too: the only UI of the stage is the IDE's, behind single sign-on.
@@ -303,12 +309,18 @@ export const PROD: StageConfig = {
   tier: Tier.PRODUCTION,
   namespace: 'aishell',
   imageTag: '2.0.0',
+  // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
+  // Today, with both autoscalers at their maximum mid-rollout, a database join job and a certificate order:
+  // 26 pods, 6 claims, requests 11.9 CPU / 29.6Gi, limits 41.6 CPU / 65.8Gi. Estimated generously for what
+  // later issues add: a migration Job (limits 2 CPU / 2Gi), a CronJob (1 / 1Gi), Redis with 3 nodes and 3
+  // sentinels with their exporters (6 / 8.3Gi, 3 claims) and an oauth2-proxy at up to 6 replicas plus surge
+  // (3.5 / 1.8Gi): 41 pods, 9 claims, requests 15.7 CPU / 36.1Gi, limits 54.1 CPU / 78.8Gi.
   quota: {
-    requestsCpu: Cpu.units(20),
-    requestsMemory: Size.gibibytes(40),
-    limitsCpu: Cpu.units(40),
-    limitsMemory: Size.gibibytes(80),
-    persistentVolumeClaims: 10,
+    requestsCpu: Cpu.units(24),
+    requestsMemory: Size.gibibytes(48),
+    limitsCpu: Cpu.units(64),
+    limitsMemory: Size.gibibytes(96),
+    persistentVolumeClaims: 16,
     pods: 100,
   },
   api: {

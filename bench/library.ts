@@ -18,7 +18,14 @@ export function libraryPlatform(app: App, count: number): Chart {
   setTier(chart, Tier.PRODUCTION);
   new NamespaceBaseline(chart, 'Namespace', {
     name: BENCH_NAMESPACE,
-    quota: { requestsCpu: Cpu.units(10000), requestsMemory: Size.gibibytes(20000), limitsCpu: Cpu.units(20000), limitsMemory: Size.gibibytes(40000), pods: 100000 },
+    // Room for every service at its autoscaler's maximum plus surge (11 pods of 0.25/1 CPU, 256Mi/512Mi), as quota-headroom asks.
+    quota: {
+      requestsCpu: Cpu.units(4 * count + 100),
+      requestsMemory: Size.gibibytes(4 * count + 100),
+      limitsCpu: Cpu.units(16 * count + 100),
+      limitsMemory: Size.gibibytes(8 * count + 100),
+      pods: 16 * count + 100,
+    },
   });
   const ingress = new HardenedIngress(chart, 'Ingress', {
     name: 'bench',

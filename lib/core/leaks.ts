@@ -28,9 +28,17 @@ const DESCRIPTIVE_SUFFIXES = new Set([
  */
 const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s/@]+@/i;
 
+/**
+ * The armour line of a private key: PEM (`RSA`, `EC`, `DSA`, `ENCRYPTED`, PKCS #8 without a word), OpenSSH
+ * and OpenPGP (`PGP PRIVATE KEY BLOCK`). Any number of dashes, any case: a key pasted by hand, or with
+ * dashes lost, is still a key. Certificates and public keys are not matched.
+ */
+const PRIVATE_KEY_ARMOUR = /-+ *BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? *-*/i;
+
 /** Values that are credentials whatever they are stored under, with what they hold. */
 const CREDENTIAL_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/, 'a private key'],
+  [PRIVATE_KEY_ARMOUR, 'a private key'],
+  [/PuTTY-User-Key-File-\d+:/, 'a private key'],
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, 'a JSON web token'],
   [/\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b/, 'a GitHub token'],

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { exceptionsOn, recordException } from '../core/exceptions';
 import { ConstructError, RenderedObject, throwValidationErrors } from '../core/manifests';
+import { Prerequisite } from '../core/prerequisites';
 import { GuardrailObject, Manifest, ObjectIndex } from './objects';
 import { GuardrailFinding, GuardrailReport, UnknownSuppression } from './report';
 import { GuardrailRule, RuleLevel } from './rule';
@@ -15,6 +16,17 @@ export const SUPPRESSION_ANNOTATION_PREFIX = 'guardrails.cdk8s-golden-path/suppr
 /** Rule ids become annotation key names (at most 63 characters with the `suppress.` prefix). */
 const RULE_ID = /^[a-z0-9]([-a-z0-9]{0,52}[a-z0-9])?$/;
 const APPLIED = new WeakMap<IConstruct, Guardrails>();
+/** Apps built from manifest files ({@link GuardrailsValidation}): no construct declared their prerequisites. */
+const MANIFESTS_ONLY = new WeakSet<IConstruct>();
+
+/**
+ * Marks `root` as built from manifest files, whose prerequisites nobody declared: rules that accept
+ * a declared prerequisite then check only what the manifests can answer.
+ * @internal
+ */
+export function readsManifestsOnly(root: IConstruct): void {
+  MANIFESTS_ONLY.add(root);
+}
 
 /** Props of {@link Guardrails}. */
 export interface GuardrailsProps {
@@ -208,7 +220,7 @@ function evaluate(root: IConstruct, rules: readonly GuardrailRule[], rendered?: 
   };
   visit(root, new Map());
 
-  const index = new ObjectIndex(objects);
+  const index = new ObjectIndex(objects, MANIFESTS_ONLY.has(root) ? undefined : Prerequisite.declaredIn(root));
   const findings: GuardrailFinding[] = [];
   const order = new Map(objects.map((o, i) => [o, i]));
   for (const rule of rules) {
@@ -222,7 +234,7 @@ function evaluate(root: IConstruct, rules: readonly GuardrailRule[], rendered?: 
           rule,
           object,
           message,
-          level: object.tier === Tier.DEVELOPMENT ? RuleLevel.WARNING : rule.level,
+          level: object.tier === Tier.DEVELOPMENT ? rule.developmentLevel ?? RuleLevel.WARNING : rule.level,
           suppression: suppressionsOf.get(object)?.get(rule.id),
         });
       }

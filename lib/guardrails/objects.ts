@@ -1,3 +1,6 @@
+import { DeclaredPrerequisite, PrerequisiteKind } from '../core/prerequisites';
+import { ObjectIdentity, declarationKey, groupOf, identityKey, identityOf } from './identity';
+import { derivedObjects } from './producers';
 import { Tier } from './tier';
 
 /** A Kubernetes object as JSON, the way it is written to the manifest. */
@@ -66,6 +69,23 @@ export class GuardrailObject {
   public get annotations(): Readonly<Record<string, string>> {
     return this.manifest.metadata?.annotations ?? {};
   }
+
+  /** The object's identity: API group, kind, namespace (none when the kind is cluster-scoped) and name. */
+  public get identity(): ObjectIdentity {
+    return identityOf(groupOf(this.manifest.apiVersion), this.kind, this.namespace, this.name);
+  }
+}
+
+/** An object the app makes exist: an object it writes, or one an operator creates from an object it writes. */
+export interface Production {
+  /** The object made. */
+  readonly identity: ObjectIdentity;
+  /** The object of the app that is it, or that an operator creates it from. */
+  readonly source: GuardrailObject;
+  /** Who creates it from `source` and why; none when `source` is the object itself. */
+  readonly through?: string;
+  /** Whether the operator merges into the object, which others may write too, instead of owning it. */
+  readonly merges: boolean;
 }
 
 const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -180,15 +200,34 @@ export class ObjectIndex {
   private readonly budgets = new Map<string, SelectorIndex>();
   private readonly workloadsByPair = new Map<string, GuardrailObject[]>();
   private readonly autoscalers = new Map<string, GuardrailObject>();
+  private readonly byNamespace = new Map<string, GuardrailObject[]>();
+  private readonly declared = new Set<string>();
+  private productionIndex?: { readonly byObject: Map<GuardrailObject, Production[]>; readonly byIdentity: Map<string, Production[]> };
+
+  /** Whether the app's prerequisites are known: false for manifests read from files, which declare none. */
+  public readonly knowsPrerequisites: boolean;
 
   public constructor(
     /** Every object, in construct-tree order. */
     public readonly objects: readonly GuardrailObject[],
+    /**
+     * The prerequisites the app declares (`Prerequisite.declaredIn(root)`).
+     * @default - unknown: the objects were read from manifests, without the constructs that declare them
+     */
+    prerequisites?: readonly DeclaredPrerequisite[],
   ) {
+    this.knowsPrerequisites = prerequisites !== undefined;
+    for (const { prerequisite } of prerequisites ?? []) {
+      const { kind, namespace, name } = prerequisite.details as Record<string, string>;
+      if (prerequisite.kind === PrerequisiteKind.CLUSTER_OBJECT || prerequisite.kind === PrerequisiteKind.OBJECT) {
+        this.declared.add(declarationKey({ kind, namespace, name }));
+      }
+    }
     for (const object of objects) {
       push(this.byKind, object.kind, object);
       push(this.byKind, `${object.kind}@${object.namespace ?? ''}`, object);
       const ns = object.namespace ?? '';
+      push(this.byNamespace, ns, object);
       if (object.kind === 'NetworkPolicy') {
         indexIn(this.policies, ns, (o) => o.manifest.spec?.podSelector ?? {}).add(object);
       } else if (object.kind === 'PodDisruptionBudget') {
@@ -232,6 +271,46 @@ export class ObjectIndex {
   /** The HorizontalPodAutoscaler that scales `workload`, if any. */
   public autoscalerOf(workload: GuardrailObject): GuardrailObject | undefined {
     return this.autoscalers.get(`${workload.namespace ?? ''}/${workload.kind}/${workload.name}`);
+  }
+
+  /** The objects of `namespace` (objects without one when `undefined`), in construct-tree order. */
+  public inNamespace(namespace: string | undefined): readonly GuardrailObject[] {
+    return this.byNamespace.get(namespace ?? '') ?? [];
+  }
+
+  /** What `object` makes exist: itself, then what operators create from it (see `PRODUCERS`). */
+  public productionsOf(object: GuardrailObject): readonly Production[] {
+    return this.productions().byObject.get(object) ?? [];
+  }
+
+  /** Every production of `identity`, in construct-tree order: the objects of the app that are it or make an operator create it. */
+  public producersOf(identity: ObjectIdentity): readonly Production[] {
+    return this.productions().byIdentity.get(identityKey(identity)) ?? [];
+  }
+
+  /** Whether the app declares `identity` as a prerequisite (a cluster object, or an object of a namespace), by kind, namespace and name. */
+  public declares(identity: ObjectIdentity): boolean {
+    return this.declared.has(declarationKey(identity));
+  }
+
+  /** Indexes every production once, on first use, in linear time. */
+  private productions(): NonNullable<ObjectIndex['productionIndex']> {
+    if (this.productionIndex === undefined) {
+      const byObject = new Map<GuardrailObject, Production[]>();
+      const byIdentity = new Map<string, Production[]>();
+      for (const source of this.objects) {
+        const made: Production[] = [
+          { identity: source.identity, source, merges: false },
+          ...derivedObjects(source.manifest).map(({ identity, through, merges }) => ({ identity, source, through, merges })),
+        ];
+        byObject.set(source, made);
+        for (const production of made) {
+          push(byIdentity, identityKey(production.identity), production);
+        }
+      }
+      this.productionIndex = { byObject, byIdentity };
+    }
+    return this.productionIndex;
   }
 }
 

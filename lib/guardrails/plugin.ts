@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { load } from 'js-yaml';
 import { Tier, setTier } from './tier';
-import { Guardrails, SUPPRESSION_ANNOTATION_PREFIX } from './guardrails';
+import { Guardrails, SUPPRESSION_ANNOTATION_PREFIX, readsManifestsOnly } from './guardrails';
 import { GuardrailFinding } from './report';
 
 /** Properties of {@link GuardrailsValidation}, as written under `properties` in `cdk8s.yaml`. */
@@ -85,6 +85,7 @@ export class GuardrailsValidation {
   public async validate(context: GuardrailsValidationContext): Promise<void> {
     const app = new App();
     setTier(app, this.tier);
+    readsManifestsOnly(app);
     const guardrails = Guardrails.apply(app);
     const ruleIds = new Set(guardrails.rules.map((r) => r.id));
     const sources = new Map<string, { readonly manifestPath: string; readonly line: number }>();

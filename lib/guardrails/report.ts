@@ -10,7 +10,7 @@ export interface GuardrailFinding {
   readonly object: GuardrailObject;
   /** What is wrong, e.g. `container 'api' runs privileged`. */
   readonly message: string;
-  /** The level in the object's tier: the rule's level in production, a warning in development. */
+  /** The level in the object's tier: the rule's level in production, its development level (a warning unless the rule says otherwise) in development. */
   readonly level: RuleLevel;
   /** Why the violation is accepted, when a suppression covers it. */
   readonly suppression?: string;
@@ -98,7 +98,11 @@ export class GuardrailReport {
               fullDescription: { text: r.reason },
               help: { text: r.fix },
               defaultConfiguration: { level: r.level },
-              properties: { sources: r.sources.map((s) => s.name), ...r.tiers !== undefined ? { tiers: [...r.tiers] } : {} },
+              properties: {
+                sources: r.sources.map((s) => s.name),
+                ...r.tiers !== undefined ? { tiers: [...r.tiers] } : {},
+                ...r.developmentLevel !== undefined ? { developmentLevel: r.developmentLevel } : {},
+              },
             })),
           },
         },

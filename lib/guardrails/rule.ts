@@ -54,8 +54,14 @@ export interface GuardrailRule {
   readonly fix: string;
   /** The guides and checkers the rule comes from. */
   readonly sources: readonly RuleSource[];
-  /** Level of a violation in the production tier (the development tier reports every violation as a warning). */
+  /** Level of a violation in the production tier. */
   readonly level: RuleLevel;
+  /**
+   * Level of a violation in the development tier: an error only for what breaks the manifests in any
+   * cluster (two objects with one identity), never for what production asks more of.
+   * @default RuleLevel.WARNING
+   */
+  readonly developmentLevel?: RuleLevel;
   /** Tiers the rule applies to; availability rules apply to production only. @default - every tier */
   readonly tiers?: readonly Tier[];
   /** Kinds the rule looks at, so that the rule runs only on them. @default - every kind */

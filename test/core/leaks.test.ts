@@ -39,6 +39,19 @@ describe('secretLiteralProblem', () => {
     ['application.yaml', 'spring:\n  datasource:\n    url: postgres://app:hunter2@db:5432/app\n', 'holds a URL with a password'],
     ['TLS', '-----BEGIN RSA PRIVATE KEY-----\nMIIE', 'holds a private key'],
     ['signing.asc', '-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOY', 'holds a private key'],
+    // Fewer dashes than PEM's five, or none on one side: still a key (issue 11).
+    ['TLS', '----BEGIN RSA PRIVATE KEY----\nMIIE', 'holds a private key'],
+    ['deploy', '-BEGIN OPENSSH PRIVATE KEY-\nb3Bl', 'holds a private key'],
+    ['deploy', 'key: |\n  -- BEGIN OPENSSH PRIVATE KEY --\n  b3Bl', 'holds a private key'],
+    ['TLS', '-----begin rsa private key-----', 'holds a private key'],
+    // Every armour a private key is written with: PKCS #8, encrypted PKCS #8, EC, DSA, OpenSSH, OpenPGP, PuTTY.
+    ['TLS', '-----BEGIN PRIVATE KEY-----\nMIIE', 'holds a private key'],
+    ['TLS', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF', 'holds a private key'],
+    ['TLS', '-----BEGIN EC PRIVATE KEY-----\nMHcC', 'holds a private key'],
+    ['TLS', '-----BEGIN DSA PRIVATE KEY-----\nMIIB', 'holds a private key'],
+    ['deploy', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl', 'holds a private key'],
+    ['signing.asc', '---BEGIN PGP PRIVATE KEY BLOCK---', 'holds a private key'],
+    ['deploy.ppk', 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none', 'holds a private key'],
     ['ID', 'AKIAIOSFODNN7EXAMPLE', 'holds an AWS access key id'],
     ['AUTH_HEADER', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhcGkifQ.c2lnbmF0dXJl', 'holds a JSON web token'],
     ['GH', `ghp_${'a'.repeat(36)}`, 'holds a GitHub token'],
@@ -58,6 +71,11 @@ describe('secretLiteralProblem', () => {
     ['DATABASE_URL', 'postgres://db.aishell.svc:5432/app?sslmode=require'],
     ['LISTEN', 'http://[::1]:8080/'],
     ['DB_PASSWORD', ''],
+    // Certificates and public keys are public.
+    ['TLS', '-----BEGIN CERTIFICATE-----\nMIID'],
+    ['TLS', '-----BEGIN PUBLIC KEY-----\nMIIB'],
+    ['signing.asc', '-----BEGIN PGP PUBLIC KEY BLOCK-----'],
+    ['NOTE', 'rotate the private key yearly'],
     ['OPENAI_API_KEY', '  '],
   ])('accepts %s holding %j', (name, value) => {
     expect(secretLiteralProblem(name, value)).toBeUndefined();

@@ -179,7 +179,7 @@ describe('Guardrails', () => {
       backup: PostgresBackup.none({ reason }),
     });
     new NamespaceBaseline(chart, 'Namespace', {
-      name: 'analytics', quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) },
+      name: 'analytics', quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(16), limitsMemory: Size.gibibytes(16) },
     });
     // WHEN
     const report = synthWithGuardrails(app, quiet);

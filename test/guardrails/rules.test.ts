@@ -36,7 +36,7 @@ describe('built-in rules', () => {
     const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'guardrails.md'), 'utf8');
     for (const rule of BUILTIN_RULES) {
       expect(docs).toContain(`| \`${rule.id}\` | ${rule.rule.replace(/\|/g, '\\|')} | `);
-      expect(docs).toMatch(new RegExp(`\\| \`${rule.id}\` \\|.*\\| ${rule.level}( \\(production only\\))? \\|`));
+      expect(docs).toMatch(new RegExp(`\\| \`${rule.id}\` \\|.*\\| ${rule.level}( \\((production only|every tier)\\))? \\|`));
     }
   });
 

@@ -283,7 +283,8 @@ describe('HardenedIngress route with a sign-in', () => {
     const chart = new Chart(app, 'prod', { namespace: 'test', disableResourceNameHashes: true });
     new NamespaceBaseline(chart, 'Namespace', {
       name: 'test',
-      quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) },
+      // Room for both at full scale (quota-headroom): the IDE and the proxy each autoscale to 10 pods, plus a surge pod.
+      quota: { requestsCpu: Cpu.units(8), requestsMemory: Size.gibibytes(16), limitsCpu: Cpu.units(24), limitsMemory: Size.gibibytes(32) },
     });
 
     // WHEN

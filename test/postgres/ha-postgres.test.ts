@@ -57,6 +57,14 @@ function guardrailErrors(props: HaPostgresProps, tier: Tier): string[] {
   const app = Testing.app();
   const chart = new Chart(app, 'test', { namespace: 'test', disableResourceNameHashes: true });
   setTier(chart, tier);
+  // The Secret BACKUP_SECRET stands for, produced in the app as a stage produces it (references-resolve).
+  new SecretsBinding(chart, 'BackupCredentials', {
+    name: BACKUP_SECRET.name,
+    source: SecretSource.externalSecret({
+      store: SecretStoreRef.cluster('aws-secrets-manager'),
+      data: Object.fromEntries(BACKUP_SECRET.keys.map((key) => [key, { key: `db/backup/${key}` }])),
+    }),
+  });
   new HaPostgres(chart, 'Db', props);
   const report = Guardrails.apply(app).evaluate();
   return [...report.errors, ...report.warnings].map((f) => `${f.rule.id}: ${f.object.title} ${f.message}`);

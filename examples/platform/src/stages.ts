@@ -30,7 +30,7 @@ export interface StageConfig {
 }
 
 const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
-  requestsCpu: Cpu.units(cpu), requestsMemory: Size.gibibytes(memoryGib), limitsCpu: Cpu.units(2 * cpu), limitsMemory: Size.gibibytes(2 * memoryGib),
+  requestsCpu: Cpu.units(cpu), requestsMemory: Size.gibibytes(memoryGib), limitsCpu: Cpu.units(3 * cpu), limitsMemory: Size.gibibytes(2 * memoryGib),
 });
 
 export const DEV: StageConfig = {

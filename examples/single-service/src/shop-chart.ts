@@ -26,7 +26,7 @@ export class ShopChart extends Chart {
     // Pod Security `restricted`, a quota, default limits, default-deny networking.
     new NamespaceBaseline(this, 'Namespace', {
       name: props.namespace,
-      quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) },
+      quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(16), limitsMemory: Size.gibibytes(16) },
     });
 
     // Hardened pods, 3 replicas, autoscaler, disruption budget, NetworkPolicy, ServiceMonitor and alerts.

@@ -1,20 +1,8 @@
+import { isClusterScoped } from '../identity';
 import { GuardrailRule, RuleLevel, RuleSource } from '../rule';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const INTERACTIVE = new Set(['pods/exec', 'pods/attach', 'pods/*']);
-
-/** Kinds without a namespace: the core ones, and those the operators this library targets define. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'RuntimeClass', 'IngressClass', 'CSIDriver', 'CSINode',
-  'CustomResourceDefinition', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'VolumeAttachment', 'CertificateSigningRequest',
-  'FlowSchema', 'PriorityLevelConfiguration', 'GatewayClass',
-]);
-
-function isClusterScoped(kind: string): boolean {
-  // ClusterRole, ClusterIssuer, ClusterSecretStore, ClusterImageCatalog, ... are cluster-scoped; CloudNativePG's `Cluster` is not.
-  return CLUSTER_SCOPED.has(kind) || (kind.startsWith('Cluster') && kind !== 'Cluster');
-}
 
 function rulesOf(role: any): any[] {
   return role.rules ?? [];

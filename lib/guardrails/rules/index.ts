@@ -6,6 +6,9 @@ import { JOB_AND_STATEFULSET_RULES } from './jobs-and-statefulsets';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { POSTGRES_RULES } from './postgres';
+import { PROTECTION_RULES } from './protection';
+import { QUOTA_RULES } from './quota';
+import { REFERENCE_RULES } from './references';
 import { SECRET_ENV_RULE } from './secret-env';
 import { SECRET_RULES } from './secrets';
 import { WORKLOAD_RULES } from './workload';
@@ -21,5 +24,8 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...SECRET_RULES,
   SECRET_ENV_RULE,
   ...ACCESS_RULES,
+  ...REFERENCE_RULES,
   ...POSTGRES_RULES,
+  ...QUOTA_RULES,
+  ...PROTECTION_RULES,
 ];

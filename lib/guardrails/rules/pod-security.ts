@@ -1,23 +1,67 @@
-import { WORKLOAD_KINDS } from '../objects';
+import { GuardrailObject, PodContainer, WORKLOAD_KINDS } from '../objects';
 import { RuleLevel, RuleSource, GuardrailRule } from '../rule';
-import { eachContainer } from './util';
+import { containerName, eachContainer } from './util';
+
+/*
+ * The checks of Kubernetes' Pod Security admission (k8s.io/pod-security-admission v0.36.2, policy/check_*.go),
+ * levels baseline and restricted, control by control. The manifests target Kubernetes 1.28 to 1.36, and a
+ * namespace that enforces `restricted` without a version is checked at the cluster's own version, so a pod
+ * must pass at every version in between: allow-lists are those of 1.28, the oldest (sysctls, SELinux types),
+ * and checks added since are applied to every version (host probes, 1.34). Relaxations added after 1.28 (any
+ * value with `hostUsers: false`, 1.35) are not taken. Like the admission plugin, every container check looks
+ * at containers, initContainers and ephemeralContainers (policy/visitor.go).
+ */
 
 const PSS = [RuleSource.PSS_RESTRICTED];
 
-/** Sysctls the `baseline` profile allows at Kubernetes 1.28, the oldest version the manifests target. */
+/** Sysctls the `baseline` profile allows at Kubernetes 1.28 (check_sysctls.go, the 1.27 set; 1.29 and 1.32 add more). */
 const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
   'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
 ]);
-const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
-const VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+/** SELinux types allowed at 1.28 (check_seLinuxOptions.go; `container_engine_t` only from 1.31). */
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
+/** Volume sources `restricted` allows (check_restrictedVolumes.go); hostPath has a rule of its own. */
+const VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 const SECCOMP_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+const APPARMOR_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const LIFECYCLE_HANDLERS = ['postStart', 'preStop'];
 
-/**
- * The Pod Security Standards `restricted` profile, control by control.
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
- */
+/** Windows pods are exempt from the Linux-only restricted checks: capabilities, seccomp, privilege escalation (1.25+). */
+function isWindows(o: GuardrailObject): boolean {
+  return o.pod?.spec.os?.name === 'windows';
+}
+
+/** One message per problem of each container of `object`, each prefixed with the container's name. */
+function containerProblems(object: GuardrailObject, problems: (container: PodContainer) => readonly string[]): string[] {
+  return object.containers.flatMap((c) => problems(c).map((problem) => `${containerName(c)} ${problem}`));
+}
+
+/** The hosts set in a container's probes and lifecycle handlers, each with where. */
+function probeHosts(container: any): string[] {
+  const handlers: Array<[string, any]> = [
+    ...PROBES.map((probe): [string, any] => [probe, container[probe]]),
+    ...LIFECYCLE_HANDLERS.map((handler): [string, any] => [`lifecycle.${handler}`, container.lifecycle?.[handler]]),
+  ];
+  return handlers.flatMap(([where, handler]) => ['httpGet', 'tcpSocket']
+    .filter((action) => (handler?.[action]?.host ?? '') !== '')
+    .map((action) => `${where}.${action} sets host '${handler[action].host}'`));
+}
+
+/** What is wrong with SELinux options: a type outside the allowed ones, a user, a role. */
+function seLinuxProblems(options: any): string[] {
+  if (options === undefined) {
+    return [];
+  }
+  return [
+    ...SELINUX_TYPES.has(options.type ?? '') ? [] : [`sets SELinux type ${options.type}`],
+    ...(options.user ?? '') !== '' ? [`sets SELinux user ${options.user}`] : [],
+    ...(options.role ?? '') !== '' ? [`sets SELinux role ${options.role}`] : [],
+  ];
+}
+
 export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
   {
     id: 'pss-privileged',
@@ -77,6 +121,16 @@ export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
     }),
   },
   {
+    id: 'pss-host-probes',
+    rule: 'probes and lifecycle handlers must not set a host',
+    reason: 'a probe or hook with a host makes the kubelet connect to any address the pod names, from the node: a way to reach what the pod\'s NetworkPolicy blocks',
+    fix: 'remove httpGet.host and tcpSocket.host: the kubelet then connects to the pod\'s own IP',
+    sources: PSS,
+    level: RuleLevel.ERROR,
+    kinds: WORKLOAD_KINDS,
+    check: (o) => containerProblems(o, (c) => probeHosts(c.spec)),
+  },
+  {
     id: 'pss-capabilities',
     rule: 'containers must drop ALL capabilities and add none but NET_BIND_SERVICE',
     reason: 'Linux capabilities such as NET_ADMIN or SYS_ADMIN are root powers a compromised process should not have',
@@ -84,13 +138,13 @@ export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
     sources: [...PSS, RuleSource.CIS_5, RuleSource.KUBE_SCORE, RuleSource.POLARIS],
     level: RuleLevel.ERROR,
     kinds: WORKLOAD_KINDS,
-    check: (o) => eachContainer(o, (c) => {
+    check: (o) => isWindows(o) ? [] : containerProblems(o, (c) => {
       const capabilities = c.spec.securityContext?.capabilities ?? {};
       const added = ((capabilities.add ?? []) as string[]).filter((cap) => cap !== 'NET_BIND_SERVICE');
-      if (added.length > 0) {
-        return `adds capabilities ${added.join(', ')}`;
-      }
-      return ((capabilities.drop ?? []) as string[]).includes('ALL') ? undefined : 'does not drop ALL capabilities';
+      return [
+        ...added.length > 0 ? [`adds capabilities ${added.join(', ')}`] : [],
+        ...((capabilities.drop ?? []) as string[]).includes('ALL') ? [] : ['does not drop ALL capabilities'],
+      ];
     }),
   },
   {
@@ -101,7 +155,8 @@ export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
     sources: [...PSS, RuleSource.CIS_5, RuleSource.KUBE_LINTER, RuleSource.CHECKOV],
     level: RuleLevel.ERROR,
     kinds: WORKLOAD_KINDS,
-    check: (o) => eachContainer(o, (c) => c.spec.securityContext?.allowPrivilegeEscalation === false ? undefined : 'does not set allowPrivilegeEscalation to false'),
+    check: (o) => isWindows(o) ? [] : eachContainer(o, (c) =>
+      c.spec.securityContext?.allowPrivilegeEscalation === false ? undefined : 'does not set allowPrivilegeEscalation to false'),
   },
   {
     id: 'pss-run-as-non-root',
@@ -111,8 +166,19 @@ export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
     sources: [...PSS, RuleSource.CIS_5, RuleSource.KUBE_SCORE, RuleSource.POLARIS],
     level: RuleLevel.ERROR,
     kinds: WORKLOAD_KINDS,
-    check: (o) => eachContainer(o, (c) =>
-      (c.spec.securityContext?.runAsNonRoot ?? o.pod?.spec.securityContext?.runAsNonRoot) === true ? undefined : 'does not set runAsNonRoot to true'),
+    check: (o) => {
+      const pod = o.pod?.spec.securityContext?.runAsNonRoot;
+      return [
+        ...pod === false ? ['pod sets runAsNonRoot to false'] : [],
+        ...eachContainer(o, (c) => {
+          const own = c.spec.securityContext?.runAsNonRoot;
+          if (own === undefined) {
+            return pod === true ? undefined : 'does not set runAsNonRoot to true, and neither does the pod';
+          }
+          return own === true ? undefined : 'sets runAsNonRoot to false';
+        }),
+      ];
+    },
   },
   {
     id: 'pss-run-as-user',
@@ -136,12 +202,19 @@ export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
     level: RuleLevel.ERROR,
     kinds: WORKLOAD_KINDS,
     check: (o) => {
-      const podType = o.pod?.spec.securityContext?.seccompProfile?.type;
+      if (isWindows(o)) {
+        return [];
+      }
+      const podProfile = o.pod?.spec.securityContext?.seccompProfile;
+      const podType = podProfile?.type;
       return [
-        ...podType !== undefined && !SECCOMP_TYPES.has(podType) ? [`pod sets seccomp profile ${podType}`] : [],
+        ...podProfile !== undefined && !SECCOMP_TYPES.has(podType) ? [`pod sets seccomp profile ${podType}`] : [],
         ...eachContainer(o, (c) => {
-          const type = c.spec.securityContext?.seccompProfile?.type ?? podType;
-          return SECCOMP_TYPES.has(type) ? undefined : type === undefined ? 'has no seccomp profile' : `sets seccomp profile ${type}`;
+          const profile = c.spec.securityContext?.seccompProfile;
+          if (profile === undefined) {
+            return SECCOMP_TYPES.has(podType) ? undefined : 'has no seccomp profile, and neither has the pod';
+          }
+          return SECCOMP_TYPES.has(profile.type) ? undefined : `sets seccomp profile ${profile.type}`;
         }),
       ];
     },
@@ -178,39 +251,36 @@ export const POD_SECURITY_RULES: readonly GuardrailRule[] = [
     sources: PSS,
     level: RuleLevel.ERROR,
     kinds: WORKLOAD_KINDS,
-    check: (o) => [
-      ...Object.entries(o.pod?.annotations ?? {})
-        .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION) && value !== 'runtime/default' && !value.startsWith('localhost/'))
-        .map(([key, value]) => `pod annotation ${key} sets AppArmor profile ${value}`),
-      ...o.pod?.spec.securityContext?.appArmorProfile?.type === 'Unconfined' ? ['pod sets AppArmor profile Unconfined'] : [],
-      ...eachContainer(o, (c) => c.spec.securityContext?.appArmorProfile?.type === 'Unconfined' ? 'sets AppArmor profile Unconfined' : undefined),
-    ],
+    check: (o) => {
+      const podProfile = o.pod?.spec.securityContext?.appArmorProfile;
+      return [
+        ...Object.entries(o.pod?.annotations ?? {})
+          .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION) && value !== '' && value !== 'runtime/default' && !value.startsWith('localhost/'))
+          .map(([key, value]) => `pod annotation ${key} sets AppArmor profile ${value}`),
+        ...podProfile !== undefined && !APPARMOR_TYPES.has(podProfile.type) ? [`pod sets AppArmor profile ${podProfile.type}`] : [],
+        ...eachContainer(o, (c) => {
+          const profile = c.spec.securityContext?.appArmorProfile;
+          return profile === undefined || APPARMOR_TYPES.has(profile.type) ? undefined : `sets AppArmor profile ${profile.type}`;
+        }),
+      ];
+    },
   },
   {
     id: 'pss-selinux',
     rule: 'pods may set only the container SELinux types, and no SELinux user or role',
     reason: 'a custom SELinux user, role or type can lift the confinement the runtime applies to containers',
-    fix: 'remove seLinuxOptions, or set only its level or a type of container_t, container_init_t, container_kvm_t or container_engine_t',
+    fix: 'remove seLinuxOptions, or set only its level or a type of container_t, container_init_t or container_kvm_t',
     sources: PSS,
     level: RuleLevel.ERROR,
     kinds: WORKLOAD_KINDS,
-    check: (o) => {
-      const problem = (options: any): string | undefined => {
-        if (options === undefined) {
-          return undefined;
-        }
-        if (!SELINUX_TYPES.has(options.type ?? '')) {
-          return `sets SELinux type ${options.type}`;
-        }
-        return options.user !== undefined || options.role !== undefined ? 'sets an SELinux user or role' : undefined;
-      };
-      const pod = problem(o.pod?.spec.securityContext?.seLinuxOptions);
-      return [...pod !== undefined ? [`pod ${pod}`] : [], ...eachContainer(o, (c) => problem(c.spec.securityContext?.seLinuxOptions))];
-    },
+    check: (o) => [
+      ...seLinuxProblems(o.pod?.spec.securityContext?.seLinuxOptions).map((problem) => `pod ${problem}`),
+      ...containerProblems(o, (c) => seLinuxProblems(c.spec.securityContext?.seLinuxOptions)),
+    ],
   },
   {
     id: 'pss-volume-types',
-    rule: 'pods may mount only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+    rule: 'pods may mount only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes',
     reason: 'other volume types (nfs, iscsi, rbd, ...) reach storage directly from the node, outside the cluster\'s storage policy',
     fix: 'reach the storage through a PersistentVolumeClaim',
     sources: PSS,

@@ -1,0 +1,155 @@
+import { ObjectIdentity, groupOf, identityOf } from './identity';
+
+/** An object that an operator (or Kubernetes) creates from an object of the app. */
+export interface DerivedObject {
+  /** The object created. */
+  readonly identity: ObjectIdentity;
+  /** Who creates it and why, e.g. `CloudNativePG: the application user's credentials`. */
+  readonly through: string;
+  /** Whether the operator merges into the object, which others may write too, instead of owning it. */
+  readonly merges: boolean;
+}
+
+/** The object an operator makes from an object of the app: its namespace and name, and what it reads them from. */
+interface Source {
+  readonly manifest: any;
+  readonly spec: any;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+type Producer = (source: Source) => DerivedObject[];
+
+function derived(group: string, kind: string, source: Source, name: string, through: string, merges = false): DerivedObject {
+  return { identity: identityOf(group, kind, source.namespace, name), through, merges };
+}
+
+const CERT_MANAGER_ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+
+/** Whether cert-manager's ingress-shim or gateway-shim issues certificates for the object (it carries an issuer annotation). */
+function shimmed(source: Source): boolean {
+  const annotations = source.manifest.metadata?.annotations ?? {};
+  return CERT_MANAGER_ISSUER_ANNOTATIONS.some((key) => annotations[key] !== undefined);
+}
+
+/** A Certificate and its Secret per TLS secret name, as cert-manager's ingress-shim and gateway-shim create them. */
+function shimCertificates(source: Source, secretNames: string[], shim: string): DerivedObject[] {
+  return secretNames.flatMap((name) => [
+    derived('cert-manager.io', 'Certificate', source, name, `cert-manager's ${shim} (issuer annotation)`),
+    derived('', 'Secret', source, name, `cert-manager's ${shim} (issuer annotation)`),
+  ]);
+}
+
+const CNPG = 'CloudNativePG 1.30';
+
+/** The Barman Cloud plugin's name in a Cluster's `spec.plugins`. */
+export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+
+/**
+ * What the CloudNativePG 1.30 operator creates for a Cluster, with the names it gives them
+ * (cloudnative-pg v1.30.0: api/v1/cluster_types.go suffixes, api/v1/cluster_funcs.go Get*Name,
+ * internal/controller/cluster_create.go). A Secret the Cluster names itself (`bootstrap.initdb.secret`,
+ * `certificates.serverTLSSecret`, ...) is the user's, not the operator's: it is a reference.
+ */
+function cnpgCluster(source: Source): DerivedObject[] {
+  const { spec, name } = source;
+  const bootstrap = spec.bootstrap ?? {};
+  const certificates = spec.certificates ?? {};
+  const disabled: string[] = spec.managed?.services?.disabledDefaultServices ?? [];
+  const secret = (suffix: string, what: string) => derived('', 'Secret', source, `${name}${suffix}`, `${CNPG}: ${what}`);
+  const userSecret = [bootstrap.initdb, bootstrap.recovery, bootstrap.pg_basebackup].some((b) => b?.secret?.name !== undefined);
+  return [
+    // ShouldCreateApplicationSecret: unless the bootstrap names its own Secret.
+    ...userSecret ? [] : [secret('-app', 'the application user\'s credentials')],
+    ...spec.enableSuperuserAccess === true && spec.superuserSecret?.name === undefined ? [secret('-superuser', 'the superuser\'s credentials')] : [],
+    ...certificates.serverCASecret === undefined || certificates.clientCASecret === undefined ? [secret('-ca', 'the cluster\'s CA')] : [],
+    ...certificates.serverTLSSecret === undefined ? [secret('-server', 'the server certificate')] : [],
+    ...certificates.replicationTLSSecret === undefined ? [secret('-replication', 'the replication client certificate')] : [],
+    ...[['rw', '-rw'], ['r', '-r'], ['ro', '-ro']].filter(([type]) => !disabled.includes(type))
+      .map(([, suffix]) => derived('', 'Service', source, `${name}${suffix}`, `${CNPG}: a default Service`)),
+    ...((spec.managed?.services?.additional ?? []) as any[]).filter((s) => s.serviceTemplate?.metadata?.name !== undefined)
+      .map((s) => derived('', 'Service', source, s.serviceTemplate.metadata.name, `${CNPG}: an additional managed Service`)),
+    // GetServiceAccountName: spec.serviceAccountName names an existing one instead.
+    ...spec.serviceAccountName === undefined ? [derived('', 'ServiceAccount', source, name, `${CNPG}: the instances' ServiceAccount`)] : [],
+    derived('rbac.authorization.k8s.io', 'Role', source, name, `${CNPG}: the instances' Role`),
+    derived('rbac.authorization.k8s.io', 'RoleBinding', source, name, `${CNPG}: the instances' RoleBinding`),
+    // pkg/specs/poddisruptionbudget.go: the primary's always, the replicas' from 3 instances.
+    ...spec.enablePDB === false ? [] : [
+      derived('policy', 'PodDisruptionBudget', source, `${name}-primary`, `${CNPG}: the primary's PodDisruptionBudget`),
+      ...(spec.instances ?? 1) >= 3 ? [derived('policy', 'PodDisruptionBudget', source, name, `${CNPG}: the replicas' PodDisruptionBudget`)] : [],
+    ],
+    // plugin-barman-cloud v0.14.0 internal/cnpgi/operator/specs/role.go (GetRBACName).
+    ...((spec.plugins ?? []) as any[]).some((p) => p.name === BARMAN_CLOUD_PLUGIN) ? [
+      derived('rbac.authorization.k8s.io', 'Role', source, `${name}-barman-cloud`, 'the Barman Cloud plugin: access to its ObjectStores'),
+      derived('rbac.authorization.k8s.io', 'RoleBinding', source, `${name}-barman-cloud`, 'the Barman Cloud plugin: access to its ObjectStores'),
+    ] : [],
+  ];
+}
+
+/**
+ * What CloudNativePG creates for a Pooler: a Deployment, Service, ServiceAccount, Role and RoleBinding
+ * named after it (pkg/specs/pgbouncer/deployments.go, services.go, rbac.go), and, for the automated
+ * integration (no authQuery of its own), the client certificate Secret `<cluster>-pooler`, which every
+ * Pooler of the cluster shares (api/v1/pooler_funcs.go GetAuthQuerySecretName).
+ */
+function cnpgPooler(source: Source): DerivedObject[] {
+  const { spec, name } = source;
+  const pgbouncer = spec.pgbouncer ?? {};
+  const automated = pgbouncer.authQuerySecret === undefined && pgbouncer.authQuery === undefined;
+  return [
+    derived('apps', 'Deployment', source, name, `${CNPG}: the pooler's pods`),
+    derived('', 'Service', source, name, `${CNPG}: the pooler's Service`),
+    ...spec.serviceAccountName === undefined ? [derived('', 'ServiceAccount', source, name, `${CNPG}: the pooler's ServiceAccount`)] : [],
+    derived('rbac.authorization.k8s.io', 'Role', source, name, `${CNPG}: the pooler's Role`),
+    derived('rbac.authorization.k8s.io', 'RoleBinding', source, name, `${CNPG}: the pooler's RoleBinding`),
+    ...automated && spec.cluster?.name !== undefined
+      ? [derived('', 'Secret', source, `${spec.cluster.name}-pooler`, `${CNPG}: the poolers' client certificate`, true)] : [],
+  ];
+}
+
+/**
+ * What operators (and Kubernetes) create from objects of an app, by `group/Kind`: the table the
+ * guardrails read to know that a name an object reads will exist, and that two objects do not create
+ * the same one. A kind added to the library adds its row here.
+ */
+export const PRODUCERS: Readonly<Record<string, Producer>> = {
+  // external-secrets v2.9.0 apis/externalsecrets/v1/externalsecret_types.go: target.name defaults to the
+  // ExternalSecret's name; Owner and Orphan create the Secret, CreateOrMerge creates it or merges into it,
+  // Merge and None create nothing (Merge needs the Secret to exist: a reference). target.manifest makes
+  // another kind than a Secret.
+  'external-secrets.io/ExternalSecret': (source) => {
+    const target = source.spec.target ?? {};
+    const policy = target.creationPolicy ?? 'Owner';
+    if (policy === 'Merge' || policy === 'None') {
+      return [];
+    }
+    const kind = target.manifest?.kind ?? 'Secret';
+    const group = target.manifest !== undefined ? groupOf(target.manifest.apiVersion ?? 'v1') : '';
+    return [derived(group, kind, source, target.name ?? source.name, `External Secrets: spec.target (creationPolicy ${policy})`, policy === 'CreateOrMerge')];
+  },
+  // The Sealed Secrets controller unseals into a Secret of the same name and namespace.
+  'bitnami.com/SealedSecret': (source) => [derived('', 'Secret', source, source.name, 'the Sealed Secrets controller')],
+  // cert-manager writes the issued certificate and key to spec.secretName.
+  'cert-manager.io/Certificate': (source) => source.spec.secretName !== undefined
+    ? [derived('', 'Secret', source, source.spec.secretName, 'cert-manager: spec.secretName')] : [],
+  'networking.k8s.io/Ingress': (source) => shimmed(source)
+    ? shimCertificates(source, ((source.spec.tls ?? []) as any[]).map((t) => t.secretName).filter((n) => n !== undefined), 'ingress-shim') : [],
+  'gateway.networking.k8s.io/Gateway': (source) => shimmed(source)
+    ? shimCertificates(source, ((source.spec.listeners ?? []) as any[]).flatMap((l) => (l.tls?.certificateRefs ?? []) as any[])
+      .filter((ref) => (ref.kind ?? 'Secret') === 'Secret' && ref.namespace === undefined).map((ref) => ref.name), 'gateway-shim') : [],
+  'postgresql.cnpg.io/Cluster': cnpgCluster,
+  'postgresql.cnpg.io/Pooler': cnpgPooler,
+  // The StatefulSet controller names each claim `<template>-<statefulset>-<ordinal>`.
+  'apps/StatefulSet': (source) => ((source.spec.volumeClaimTemplates ?? []) as any[]).flatMap((template) =>
+    Array.from({ length: source.spec.replicas ?? 1 }, (_, ordinal) => derived('', 'PersistentVolumeClaim', source,
+      `${template.metadata?.name}-${source.name}-${ordinal}`, 'the StatefulSet controller: a volumeClaimTemplate'))),
+};
+
+/** The objects operators create from `manifest`, an object of the app. */
+export function derivedObjects(manifest: any): DerivedObject[] {
+  const producer = PRODUCERS[`${groupOf(manifest.apiVersion ?? '')}/${manifest.kind}`];
+  if (producer === undefined) {
+    return [];
+  }
+  return producer({ manifest, spec: manifest.spec ?? {}, namespace: manifest.metadata?.namespace, name: manifest.metadata?.name ?? '' });
+}
