@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ExternalService, HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob,
+  ExternalService, HaPostgres, HaRedis, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob,
   PlatformAlerts, PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource,
   SignIn, TeamAccess, setTier,
 } from '../lib';
@@ -43,6 +43,8 @@ export class Platform extends Chart {
   public readonly alerts: PlatformAlerts;
   public readonly ingress: HardenedIngress;
   public readonly database: HaPostgres;
+  /** The task queue and cache: the API enqueues background tasks, the worker consumes them. */
+  public readonly cache: HaRedis;
   /** The access key of the database's backups, when it has any. */
   public readonly backupCredentials?: SecretsBinding;
   /** The database migrations of the release, run before the services roll out. */
@@ -140,8 +142,9 @@ export class Platform extends Chart {
     this.llmKeys.bindTo(this.worker, llmKeys);
     this.appSecrets.bindTo(this.api, SecretMount.files(APP_SECRETS_PATH, { keys: ['SECRET_KEY', 'JWT_SECRET'] }));
 
-    // No database, cache or task alerts here: HaPostgres watches its own cluster with CloudNativePG's metrics, and the
-    // platform runs no Redis or Celery exporter.
+    // No database, cache or task alerts here: HaPostgres and HaRedis watch their own pods with their exporters' metrics
+    // (Aileron's "Redis unhealthy" is HaRedis's RedisDown or RedisMasterMissing, critical), and the platform runs no
+    // task-metrics exporter: celery-exporter 0.12 takes the broker password only inside its broker URL (see the README).
     this.alerts = new PlatformAlerts(this, 'Alerts', { runbookBaseUrl: stage.runbookBaseUrl, prometheus });
 
     const { host, ...ingress } = stage.ingress;
@@ -166,6 +169,20 @@ export class Platform extends Chart {
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
+
+    // The queue of the background tasks: the API enqueues, the worker consumes, both as Celery apps (CELERY_BROKER_URL,
+    // CELERY_RESULT_BACKEND and the password file). Its password is generated in the cluster, never stored anywhere.
+    this.cache = new HaRedis(this, 'Cache', {
+      name: 'aishell-redis',
+      partOf: PART_OF,
+      nodes: stage.cache.nodes,
+      persistence: stage.cache.persistence,
+      resources: stage.cache.resources,
+      monitoring: { runbookBaseUrl: stage.runbookBaseUrl, prometheus },
+      dns,
+    });
+    this.api.connectTo(this.cache.celery());
+    this.worker.connectTo(this.cache.celery());
 
     // The image's entrypoint takes a subcommand, as for the worker: `migrate` applies the schema
     // migrations of the release (idempotent: at the latest revision it does nothing). A new image is a
@@ -215,7 +232,7 @@ export class Platform extends Chart {
     this.access = new TeamAccess(this, 'Access', { name: 'aishell', partOf: PART_OF, grants: stage.access });
 
     for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database,
-      this.migrations, this.maintenance, this.ideSignIn, this.ide, this.access]) {
+      this.cache, this.migrations, this.maintenance, this.ideSignIn, this.ide, this.access]) {
       namespaced?.node.addDependency(this.baseline);
     }
   }
@@ -246,6 +263,7 @@ export class Platform extends Chart {
     this.llmKeys.bindTo(app, SecretMount.files(LLM_KEYS_PATH, { keys: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] }));
     this.appSecrets.bindTo(app, SecretMount.files(APP_SECRETS_PATH, { keys: ['SECRET_KEY', 'JWT_SECRET'] }));
     app.connectTo(this.database);
+    app.connectTo(this.cache.celery());
     const { signIn } = ide;
     this.ingress.route(ide.host, '/', app, {
       signIn: SignIn.oidc({

@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, EgressEngine, HardenedIngressProps, IdentityProvider,
-  IngressController, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup, PostgresStorage, Prometheus, Schedule,
-  SecretStoreRef, Tier,
+  IngressController, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup, PostgresStorage, Prometheus, RedisPersistence,
+  Schedule, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -103,6 +103,16 @@ export interface DatabaseStageConfig {
   readonly poolerInstances?: number;
 }
 
+/** How the Redis of the task queue and the cache runs in a stage. */
+export interface CacheStageConfig {
+  /** Redis nodes: 1 is a single node, more a replication watched by three Sentinels. */
+  readonly nodes: number;
+  /** The append-only file's volume of each node. */
+  readonly persistence: RedisPersistence;
+  /** Requests and limits of each node. */
+  readonly resources: ContainerResources;
+}
+
 /** Where the stage cluster's Kubernetes API server endpoints are, for the NetworkPolicies of pods that talk to it. */
 export interface KubernetesApiConfig {
   /** Addresses of the API server endpoints (`kubectl get endpoints kubernetes`). */
@@ -143,6 +153,8 @@ export interface StageConfig {
   readonly ingress: IngressStageConfig;
   /** The PostgreSQL database of the services. */
   readonly database: DatabaseStageConfig;
+  /** The Redis the API enqueues tasks to and the worker consumes them from. */
+  readonly cache: CacheStageConfig;
   /** Where the Kubernetes API server answers. */
   readonly kubernetesApi: KubernetesApiConfig;
   /** Where the pods resolve names: the namespace baseline and every workload's NetworkPolicy admit DNS to it. */
@@ -293,6 +305,16 @@ export const DEV: StageConfig = {
     },
     backup: PostgresBackup.none({ reason: 'development tier' }),
   },
+  // One node, with its append-only file: a restart keeps the queued tasks, as in production.
+  cache: {
+    nodes: 1,
+    persistence: RedisPersistence.appendOnly({ size: Size.gibibytes(1) }),
+    resources: {
+      cpu: { request: Cpu.millis(50), limit: Cpu.millis(250) },
+      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+      ephemeralStorage: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+    },
+  },
   // A kind or kubeadm control plane: the API server listens on 6443 on the control-plane node.
   kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
   // A developer's cluster (kind, minikube) resolves through CoreDNS only.
@@ -400,6 +422,16 @@ export const PROD: StageConfig = {
     // The access key comes from the stage's secret store through a SecretsBinding the platform declares.
     backup: { destinationPath: 's3://aishell-prod-backups/postgres', region: 'eu-west-1', retention: Duration.days(30) },
     poolerInstances: 2,
+  },
+  // The Aileron guide's table: 100m/500m CPU, 128Mi/256Mi memory, 5 to 10 Gi of storage; three nodes and three Sentinels.
+  cache: {
+    nodes: 3,
+    persistence: RedisPersistence.appendOnly({ size: Size.gibibytes(10), storageClassName: 'gp3-retain' }),
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+    },
   },
   // The subnets of the managed control plane's endpoints (EKS places them in the cluster VPC).
   kubernetesApi: { cidr: '10.0.0.0/20', port: 443 },

@@ -89,6 +89,18 @@ export type { PostgresStorage } from './postgres/storage';
 export { ExternalPostgres } from './postgres/external-postgres';
 export type { ExternalPostgresCredentials, ExternalPostgresProps } from './postgres/external-postgres';
 
+// Redis: HaRedis (Redis Operator of OT-CONTAINER-KIT), ExternalRedis (managed), and their value classes.
+export type { CeleryConnectionOptions, IRedis, RedisSentinelEndpoint } from './redis/redis-connection';
+export { RedisPassword } from './redis/redis-password';
+export type { GeneratedPasswordOptions, PasswordSecret } from './redis/redis-password';
+export { RedisPersistence } from './redis/redis-persistence';
+export type { AppendOnlyOptions } from './redis/redis-persistence';
+export type { RedisMonitoringOptions } from './redis/redis-monitoring';
+export { HaRedis } from './redis/ha-redis';
+export type { HaRedisProps } from './redis/ha-redis';
+export { ExternalRedis } from './redis/external-redis';
+export type { ExternalRedisProps, RedisSecretKey } from './redis/external-redis';
+
 // Secrets: SecretsBinding, where its values come from, how workloads read them, and stores.
 export { SecretStore, SecretStoreKind, SecretStoreProvider, SecretStoreRef } from './secrets/secret-store';
 export type { AwsSecretsManagerOptions, GcpSecretManagerOptions, SecretStoreProps, VaultOptions } from './secrets/secret-store';

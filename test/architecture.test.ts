@@ -13,7 +13,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['network'],
   ['monitoring'],
   ['workload'],
-  ['postgres', 'secrets', 'ingress', 'namespace', 'guardrails', 'access'],
+  ['postgres', 'redis', 'secrets', 'ingress', 'namespace', 'guardrails', 'access'],
 ];
 const MAX_LINES = 400;
 

@@ -78,6 +78,32 @@ export class Operator {
     docs: 'https://external-secrets.io/latest/introduction/getting-started/',
   });
 
+  /**
+   * The generators of the External Secrets Operator (`generators.external-secrets.io/v1alpha1`): `Password` makes a
+   * random password that an ExternalSecret writes into a Secret. Their CRDs come with the operator's Helm chart.
+   */
+  public static readonly EXTERNAL_SECRETS_GENERATORS = new Operator({
+    name: 'External Secrets Operator generators',
+    version: '2.9',
+    crds: ['passwords.generators.external-secrets.io'],
+    namespace: 'external-secrets',
+    kubernetesVersions: '1.36 (the only version its 2.9 test suite runs on)',
+    docs: 'https://external-secrets.io/latest/api/generator/password/',
+  });
+
+  /**
+   * The Redis Operator of OT-CONTAINER-KIT: `Redis` (standalone), `RedisReplication` and `RedisSentinel`
+   * (`redis.redis.opstreelabs.in/v1beta2`). Its project states no Kubernetes versions; v0.26.0 builds on client-go 0.29.
+   */
+  public static readonly REDIS_OPERATOR = new Operator({
+    name: 'Redis Operator (OT-CONTAINER-KIT)',
+    version: '0.26',
+    crds: ['redis.redis.redis.opstreelabs.in', 'redisreplications.redis.redis.opstreelabs.in', 'redissentinels.redis.redis.opstreelabs.in'],
+    namespace: 'ot-operators',
+    kubernetesVersions: 'not stated by the project (v0.26.0 builds on client-go 0.29)',
+    docs: 'https://redis-operator.opstree.dev/docs/installation/',
+  });
+
   /** Sealed Secrets controller (`bitnami.com/v1alpha1`). */
   public static readonly SEALED_SECRETS = new Operator({
     name: 'Sealed Secrets',

@@ -158,6 +158,45 @@ function cnpgPooler(o: GuardrailObject): Footprint {
   };
 }
 
+/**
+ * The containers of a Redis Operator v0.26.0 pod (internal/k8sutils/statefulset.go): the `init-config` init container
+ * of the GenerateConfigInInitContainer feature gate, with the main container's resources (generateInitContainerDef),
+ * a user init container when enabled, the Redis or Sentinel container (`kubernetesConfig.resources`), the exporter
+ * (`redisExporter.resources`) and the sidecars.
+ */
+function redisContainers(spec: any, main: string): QuotaContainer[] {
+  const resources = spec.kubernetesConfig?.resources ?? {};
+  return [
+    { name: 'init-config', resources, phase: 'init' },
+    ...spec.initContainer?.enabled === true ? [{ name: 'init', resources: spec.initContainer.resources ?? {}, phase: 'init' } as const] : [],
+    { name: main, resources, phase: 'app' },
+    ...spec.redisExporter?.enabled === true ? [{ name: 'redis-exporter', resources: spec.redisExporter.resources ?? {}, phase: 'app' } as const] : [],
+    ...((spec.sidecars ?? []) as any[]).map((c): QuotaContainer => ({ name: c.name, resources: c.resources ?? {}, phase: 'app' })),
+  ];
+}
+
+/**
+ * A Redis Operator `Redis` (one node) or `RedisReplication` (`clusterSize` nodes): the Redis pods, a claim per node
+ * with a claim template, and a RedisReplication's embedded Sentinels (`spec.sentinel.size` pods with
+ * `spec.sentinel.resources`, one container; redisreplication_sentinel.go). Its StatefulSets roll without surge.
+ */
+function redisNodes(o: GuardrailObject, replication: boolean): Footprint {
+  const spec = o.manifest.spec ?? {};
+  const nodes: number = replication ? spec.clusterSize ?? 1 : 1;
+  const sentinels: number = replication ? spec.sentinel?.size ?? 0 : 0;
+  const storage = requested(spec.storage?.volumeClaimTemplate?.spec);
+  return {
+    pods: [
+      { count: nodes, why: `${nodes} node${nodes === 1 ? '' : 's'}`, containers: redisContainers(spec, 'redis') },
+      ...sentinels > 0 ? [{
+        count: sentinels, why: `${sentinels} embedded Sentinel${sentinels === 1 ? '' : 's'}`, what: 'embedded Sentinel',
+        containers: [{ name: 'sentinel', resources: spec.sentinel.resources ?? {}, phase: 'app' } as const],
+      }] : [],
+    ],
+    claims: spec.storage?.volumeClaimTemplate?.spec !== undefined ? [{ count: nodes, why: `${nodes} x 1 claim template`, storage: nodes * storage }] : [],
+  };
+}
+
 type FootprintOf = (o: GuardrailObject, index: ObjectIndex) => Footprint;
 
 /** A ReplicaSet or ReplicationController: its replicas, at the autoscaler's maximum when one scales it. */
@@ -215,6 +254,13 @@ export const FOOTPRINTS: Readonly<Record<string, FootprintOf>> = {
   '/PersistentVolumeClaim': (o) => ({ pods: [], claims: [{ count: 1, why: '1', storage: requested(o.manifest.spec) }] }),
   'postgresql.cnpg.io/Cluster': cnpgCluster,
   'postgresql.cnpg.io/Pooler': (o) => cnpgPooler(o),
+  'redis.redis.opstreelabs.in/Redis': (o) => redisNodes(o, false),
+  'redis.redis.opstreelabs.in/RedisReplication': (o) => redisNodes(o, true),
+  // clusterSize defaults to 3 (api/redissentinel/v1beta2/redissentinel_types.go).
+  'redis.redis.opstreelabs.in/RedisSentinel': (o) => {
+    const sentinels: number = o.manifest.spec?.clusterSize ?? 3;
+    return { pods: [{ count: sentinels, why: `${sentinels} Sentinel${sentinels === 1 ? '' : 's'}`, containers: redisContainers(o.manifest.spec ?? {}, 'sentinel') }], claims: [] };
+  },
   'networking.k8s.io/Ingress': ingressShimSolvers,
   'cert-manager.io/Certificate': (o, index) => {
     const issuer = o.manifest.spec?.issuerRef ?? {};

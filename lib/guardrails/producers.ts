@@ -107,6 +107,63 @@ function cnpgPooler(source: Source): DerivedObject[] {
   ];
 }
 
+const REDIS_OPERATOR = 'Redis Operator 0.26';
+
+/** A StatefulSet's claims of one template, as the StatefulSet controller names them: `<template>-<statefulset>-<ordinal>`. */
+function claims(source: Source, template: string, statefulSet: string, replicas: number, through: string): DerivedObject[] {
+  return Array.from({ length: replicas }, (_, ordinal) => derived('', 'PersistentVolumeClaim', source, `${template}-${statefulSet}-${ordinal}`, through));
+}
+
+/**
+ * What the Redis Operator v0.26.0 creates for a `Redis` (standalone) or a `RedisReplication` named `<name>`
+ * (internal/k8sutils/redis-standalone.go CreateStandaloneService, redis-replication.go CreateReplicationService,
+ * statefulset.go, poddisruption.go; the embedded Sentinel in internal/controller/redisreplication/redisreplication_sentinel.go):
+ * the StatefulSet `<name>` with a claim `<name>-<name>-<ordinal>` per node when the storage has a claim template,
+ * the Services `<name>`, `<name>-headless`, `<name>-additional` (a standalone's unless turned off), `<name>-master`
+ * and `<name>-replica` (replication), `<name>-metrics` with the exporter, the PodDisruptionBudget
+ * `<name>-replication` when `pdb.enabled`, and for embedded Sentinels the StatefulSet `<name>-s` and Service `<name>-s-hl`.
+ */
+function redisNodes(source: Source, replication: boolean): DerivedObject[] {
+  const { spec, name } = source;
+  const service = (suffix: string, what: string) => derived('', 'Service', source, `${name}${suffix}`, `${REDIS_OPERATOR}: ${what}`);
+  const nodes: number = replication ? spec.clusterSize ?? 1 : 1;
+  const additional = replication || spec.kubernetesConfig?.service?.additional?.enabled !== false;
+  return [
+    derived('apps', 'StatefulSet', source, name, `${REDIS_OPERATOR}: the Redis nodes`),
+    service('', 'the client Service'),
+    service('-headless', 'the governing Service'),
+    ...additional ? [service('-additional', 'the additional Service')] : [],
+    ...replication ? [service('-master', 'the master\'s Service'), service('-replica', 'the replicas\' Service')] : [],
+    ...spec.redisExporter?.enabled === true ? [service('-metrics', 'the exporters\' Service')] : [],
+    ...replication && spec.pdb?.enabled === true
+      ? [derived('policy', 'PodDisruptionBudget', source, `${name}-replication`, `${REDIS_OPERATOR}: spec.pdb`)] : [],
+    ...spec.storage?.volumeClaimTemplate?.spec !== undefined ? claims(source, name, name, nodes, `${REDIS_OPERATOR}: spec.storage.volumeClaimTemplate`) : [],
+    ...replication && (spec.sentinel?.size ?? 0) > 0 ? [
+      derived('apps', 'StatefulSet', source, `${name}-s`, `${REDIS_OPERATOR}: the embedded Sentinels`),
+      derived('', 'Service', source, `${name}-s-hl`, `${REDIS_OPERATOR}: the embedded Sentinels' Service`),
+    ] : [],
+  ];
+}
+
+/**
+ * What the Redis Operator v0.26.0 creates for a `RedisSentinel` named `<name>` (internal/k8sutils/redis-sentinel.go,
+ * poddisruption.go): the StatefulSet `<name>-sentinel`, the Services `<name>-sentinel`, `-sentinel-headless`,
+ * `-sentinel-additional` and `-sentinel-metrics` with the exporter, the PodDisruptionBudget `<name>-sentinel` when `pdb.enabled`.
+ */
+function redisSentinel(source: Source): DerivedObject[] {
+  const { spec } = source;
+  const name = `${source.name}-sentinel`;
+  const service = (suffix: string, what: string) => derived('', 'Service', source, `${name}${suffix}`, `${REDIS_OPERATOR}: ${what}`);
+  return [
+    derived('apps', 'StatefulSet', source, name, `${REDIS_OPERATOR}: the Sentinels`),
+    service('', 'the Sentinels\' client Service'),
+    service('-headless', 'the Sentinels\' governing Service'),
+    service('-additional', 'the Sentinels\' additional Service'),
+    ...spec.redisExporter?.enabled === true ? [service('-metrics', 'the Sentinel exporters\' Service')] : [],
+    ...spec.pdb?.enabled === true ? [derived('policy', 'PodDisruptionBudget', source, name, `${REDIS_OPERATOR}: spec.pdb`)] : [],
+  ];
+}
+
 /**
  * What operators (and Kubernetes) create from objects of an app, by `group/Kind`: the table the
  * guardrails read to know that a name an object reads will exist, and that two objects do not create
@@ -139,10 +196,12 @@ export const PRODUCERS: Readonly<Record<string, Producer>> = {
       .filter((ref) => (ref.kind ?? 'Secret') === 'Secret' && ref.namespace === undefined).map((ref) => ref.name), 'gateway-shim') : [],
   'postgresql.cnpg.io/Cluster': cnpgCluster,
   'postgresql.cnpg.io/Pooler': cnpgPooler,
+  'redis.redis.opstreelabs.in/Redis': (source) => redisNodes(source, false),
+  'redis.redis.opstreelabs.in/RedisReplication': (source) => redisNodes(source, true),
+  'redis.redis.opstreelabs.in/RedisSentinel': redisSentinel,
   // The StatefulSet controller names each claim `<template>-<statefulset>-<ordinal>`.
   'apps/StatefulSet': (source) => ((source.spec.volumeClaimTemplates ?? []) as any[]).flatMap((template) =>
-    Array.from({ length: source.spec.replicas ?? 1 }, (_, ordinal) => derived('', 'PersistentVolumeClaim', source,
-      `${template.metadata?.name}-${source.name}-${ordinal}`, 'the StatefulSet controller: a volumeClaimTemplate'))),
+    claims(source, template.metadata?.name, source.name, source.spec.replicas ?? 1, 'the StatefulSet controller: a volumeClaimTemplate')),
 };
 
 /** The objects operators create from `manifest`, an object of the app. */

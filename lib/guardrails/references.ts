@@ -36,28 +36,38 @@ class References {
   }
 }
 
-/** What a pod reads by name: its ServiceAccount, image pull Secrets, volumes' Secrets, ConfigMaps and claims, containers' env sources. */
-function podReferences(refs: References, spec: any, at: string): void {
-  refs.add('', 'ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount, `${at}.${spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'}`);
-  refs.each(spec.imagePullSecrets, `${at}.imagePullSecrets`, (s, field) => refs.add('', 'Secret', s.name, `${field}.name`));
-  refs.each(spec.volumes, `${at}.volumes`, (volume, field) => {
+/** What the volumes of a pod (or of a custom resource's pods) read by name: Secrets, ConfigMaps, claims. */
+function volumeReferences(refs: References, volumes: unknown, field: string): void {
+  refs.each(volumes, field, (volume, at) => {
     if (volume.secret !== undefined && volume.secret.optional !== true) {
-      refs.add('', 'Secret', volume.secret.secretName, `${field}.secret.secretName`);
+      refs.add('', 'Secret', volume.secret.secretName, `${at}.secret.secretName`);
     }
-    refs.addSelector('ConfigMap', volume.configMap, `${field}.configMap`);
-    refs.add('', 'PersistentVolumeClaim', volume.persistentVolumeClaim?.claimName, `${field}.persistentVolumeClaim.claimName`);
-    refs.add('', 'Secret', volume.csi?.nodePublishSecretRef?.name, `${field}.csi.nodePublishSecretRef.name`);
-    refs.each(volume.projected?.sources, `${field}.projected.sources`, (source, sourceField) => {
+    refs.addSelector('ConfigMap', volume.configMap, `${at}.configMap`);
+    refs.add('', 'PersistentVolumeClaim', volume.persistentVolumeClaim?.claimName, `${at}.persistentVolumeClaim.claimName`);
+    refs.add('', 'Secret', volume.csi?.nodePublishSecretRef?.name, `${at}.csi.nodePublishSecretRef.name`);
+    refs.each(volume.projected?.sources, `${at}.projected.sources`, (source, sourceField) => {
       refs.addSelector('Secret', source.secret, `${sourceField}.secret`);
       refs.addSelector('ConfigMap', source.configMap, `${sourceField}.configMap`);
     });
   });
+}
+
+/** What the env of a container (or of a custom resource's containers) reads: Secret and ConfigMap key selectors. */
+function envReferences(refs: References, env: unknown, field: string): void {
+  refs.each(env, field, (item, at) => {
+    refs.addSelector('Secret', item.valueFrom?.secretKeyRef, `${at}.valueFrom.secretKeyRef`);
+    refs.addSelector('ConfigMap', item.valueFrom?.configMapKeyRef, `${at}.valueFrom.configMapKeyRef`);
+  });
+}
+
+/** What a pod reads by name: its ServiceAccount, image pull Secrets, volumes' Secrets, ConfigMaps and claims, containers' env sources. */
+function podReferences(refs: References, spec: any, at: string): void {
+  refs.add('', 'ServiceAccount', spec.serviceAccountName ?? spec.serviceAccount, `${at}.${spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'}`);
+  refs.each(spec.imagePullSecrets, `${at}.imagePullSecrets`, (s, field) => refs.add('', 'Secret', s.name, `${field}.name`));
+  volumeReferences(refs, spec.volumes, `${at}.volumes`);
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     refs.each(spec[list], `${at}.${list}`, (container, field) => {
-      refs.each(container.env, `${field}.env`, (env, envField) => {
-        refs.addSelector('Secret', env.valueFrom?.secretKeyRef, `${envField}.valueFrom.secretKeyRef`);
-        refs.addSelector('ConfigMap', env.valueFrom?.configMapKeyRef, `${envField}.valueFrom.configMapKeyRef`);
-      });
+      envReferences(refs, container.env, `${field}.env`);
       refs.each(container.envFrom, `${field}.envFrom`, (source, sourceField) => {
         refs.addSelector('Secret', source.secretRef, `${sourceField}.secretRef`);
         refs.addSelector('ConfigMap', source.configMapRef, `${sourceField}.configMapRef`);
@@ -121,6 +131,30 @@ function cnpgCluster(refs: References, spec: any): void {
   refs.add(spec.imageCatalogRef?.apiGroup ?? 'postgresql.cnpg.io', spec.imageCatalogRef?.kind ?? 'ImageCatalog', spec.imageCatalogRef?.name, 'spec.imageCatalogRef.name');
 }
 
+const REDIS_GROUP = 'redis.redis.opstreelabs.in';
+
+/** The password Secret and registry credentials of an inline `KubernetesConfig` of the Redis Operator's resources. */
+function redisKubernetesConfig(refs: References, config: any, at: string): void {
+  refs.add('', 'Secret', config?.redisSecret?.name, `${at}.redisSecret.name`);
+  refs.each(config?.imagePullSecrets, `${at}.imagePullSecrets`, (s, field) => refs.add('', 'Secret', s.name, `${field}.name`));
+}
+
+/**
+ * What the pods of a Redis Operator v0.26.0 resource read (api/common/v1beta2/common_types.go,
+ * internal/k8sutils/statefulset.go): the password, the registry credentials, the ServiceAccount, the TLS and ACL
+ * Secrets, the extra config ConfigMap, the env and the extra volumes (`storage.volumeMount`, or `volumeMount` of a RedisSentinel).
+ */
+function redisPods(refs: References, spec: any): void {
+  redisKubernetesConfig(refs, spec.kubernetesConfig, 'spec.kubernetesConfig');
+  refs.add('', 'ServiceAccount', spec.serviceAccountName, 'spec.serviceAccountName');
+  refs.add('', 'Secret', spec.TLS?.secret?.secretName, 'spec.TLS.secret.secretName');
+  refs.add('', 'Secret', spec.acl?.secret?.secretName, 'spec.acl.secret.secretName');
+  refs.add('', 'ConfigMap', spec.redisConfig?.additionalRedisConfig, 'spec.redisConfig.additionalRedisConfig');
+  envReferences(refs, spec.env, 'spec.env');
+  volumeReferences(refs, spec.storage?.volumeMount?.volume, 'spec.storage.volumeMount.volume');
+  volumeReferences(refs, spec.volumeMount?.volume, 'spec.volumeMount.volume');
+}
+
 type Reader = (refs: References, manifest: any, spec: any) => void;
 
 /**
@@ -170,7 +204,13 @@ export const READERS: Readonly<Record<string, Reader>> = {
   'external-secrets.io/ExternalSecret': (refs, manifest, spec) => {
     storeReference(refs, spec.secretStoreRef, 'spec.secretStoreRef');
     refs.each(spec.data, 'spec.data', (data, field) => storeReference(refs, data.sourceRef?.storeRef, `${field}.sourceRef.storeRef`));
-    refs.each(spec.dataFrom, 'spec.dataFrom', (data, field) => storeReference(refs, data.sourceRef?.storeRef, `${field}.sourceRef.storeRef`));
+    refs.each(spec.dataFrom, 'spec.dataFrom', (data, field) => {
+      storeReference(refs, data.sourceRef?.storeRef, `${field}.sourceRef.storeRef`);
+      const generator = data.sourceRef?.generatorRef;
+      if (generator !== undefined) {
+        refs.add(groupOf(generator.apiVersion ?? 'generators.external-secrets.io/v1alpha1'), generator.kind ?? '', generator.name, `${field}.sourceRef.generatorRef.name`);
+      }
+    });
     if (spec.target?.creationPolicy === 'Merge') {
       refs.add('', 'Secret', spec.target.name ?? manifest.metadata?.name, 'spec.target.name');
     }
@@ -209,6 +249,21 @@ export const READERS: Readonly<Record<string, Reader>> = {
   },
   'postgresql.cnpg.io/ScheduledBackup': (refs, _, spec) => refs.add('postgresql.cnpg.io', 'Cluster', spec.cluster?.name, 'spec.cluster.name'),
   'postgresql.cnpg.io/Backup': (refs, _, spec) => refs.add('postgresql.cnpg.io', 'Cluster', spec.cluster?.name, 'spec.cluster.name'),
+  [`${REDIS_GROUP}/Redis`]: (refs, _, spec) => redisPods(refs, spec),
+  [`${REDIS_GROUP}/RedisReplication`]: (refs, _, spec) => {
+    redisPods(refs, spec);
+    // The embedded Sentinels (redisreplication_sentinel.go): an inline KubernetesConfig, a ServiceAccount, a ConfigMap.
+    redisKubernetesConfig(refs, spec.sentinel, 'spec.sentinel');
+    refs.add('', 'ServiceAccount', spec.sentinel?.serviceAccountName, 'spec.sentinel.serviceAccountName');
+    refs.add('', 'ConfigMap', spec.sentinel?.additionalSentinelConfig, 'spec.sentinel.additionalSentinelConfig');
+  },
+  [`${REDIS_GROUP}/RedisSentinel`]: (refs, _, spec) => {
+    redisPods(refs, spec);
+    const config = spec.redisSentinelConfig ?? {};
+    refs.add(REDIS_GROUP, 'RedisReplication', config.redisReplicationName, 'spec.redisSentinelConfig.redisReplicationName');
+    refs.addSelector('Secret', config.redisReplicationPassword?.secretKeyRef, 'spec.redisSentinelConfig.redisReplicationPassword.secretKeyRef');
+    refs.add('', 'ConfigMap', config.additionalSentinelConfig, 'spec.redisSentinelConfig.additionalSentinelConfig');
+  },
 };
 
 /** Every name `object` reads: those of its pod, when it runs one, and those its kind's row of {@link READERS} lists. */

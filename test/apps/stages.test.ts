@@ -127,7 +127,11 @@ describe('stage apps', () => {
       [DEV, ['aishell-app-secrets', 'aishell-ide-sign-in', 'aishell-llm-keys']],
       [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys']],
     ] as const) {
-      const externalSecrets = ofKind(synthStage(stage), 'ExternalSecret');
+      // The Redis password is generated in the cluster (External Secrets' Password generator): no store key.
+      const all = ofKind(synthStage(stage), 'ExternalSecret');
+      const generated = all.filter((es) => es.spec.dataFrom?.[0]?.sourceRef?.generatorRef !== undefined);
+      expect(generated.map((es) => `${es.metadata.name} <- ${es.spec.dataFrom[0].sourceRef.generatorRef.kind}`)).toEqual(['aishell-redis-password <- Password']);
+      const externalSecrets = all.filter((es) => !generated.includes(es));
       expect(externalSecrets.map((es) => es.metadata.name).sort()).toEqual(names);
       for (const es of externalSecrets) {
         expect(es.spec.secretStoreRef).toEqual({ kind: stage.secrets.store.kind, name: stage.secrets.store.name });
@@ -154,11 +158,13 @@ describe('stage apps', () => {
     for (const stage of [DEV, PROD]) {
       const manifests = synthStage(stage);
       const llmKeys = { secret: 'aishell-llm-keys', files: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'] };
+      const redis = { '/var/run/secrets/redis/aishell-redis': { secret: 'aishell-redis-password', files: ['password'] } };
       expect(secretFiles(manifests, 'aishell')).toEqual({
         '/var/run/secrets/aishell/llm-keys': llmKeys,
         '/var/run/secrets/aishell/app': { secret: 'aishell-app-secrets', files: ['SECRET_KEY', 'JWT_SECRET'] },
+        ...redis,
       });
-      expect(secretFiles(manifests, 'aishell-worker')).toEqual({ '/var/run/secrets/aishell/llm-keys': llmKeys });
+      expect(secretFiles(manifests, 'aishell-worker')).toEqual({ '/var/run/secrets/aishell/llm-keys': llmKeys, ...redis });
       for (const deployment of ofKind(manifests, 'Deployment')) {
         for (const container of deployment.spec.template.spec.containers) {
           expect((container.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef !== undefined || e.name.includes('SECRET'))).toEqual([]);
@@ -182,9 +188,13 @@ describe('stage apps', () => {
     for (const stage of [DEV, PROD]) {
       const manifests = synthStage(stage);
       const deployments = ofKind(manifests, 'Deployment').map((d) => d.metadata.name);
-      expect(ofKind(manifests, 'PrometheusRule').map((r) => r.metadata.name).sort()).toEqual(['aishell-db', 'platform-alerts', ...deployments].sort());
-      // The database watches itself with CloudNativePG's metrics; the platform rule does not duplicate it.
-      expect(one(manifests, 'PrometheusRule', 'platform-alerts').spec.groups[0].rules.map((r: any) => r.alert)).not.toContain('DatabaseUnhealthy');
+      expect(ofKind(manifests, 'PrometheusRule').map((r) => r.metadata.name).sort()).toEqual(['aishell-db', 'aishell-redis', 'platform-alerts', ...deployments].sort());
+      // The database and the cache watch themselves with their exporters' metrics; the platform rule does not duplicate them,
+      // and has no task alert: no task-metrics exporter runs.
+      const platformAlerts = one(manifests, 'PrometheusRule', 'platform-alerts').spec.groups[0].rules.map((r: any) => r.alert);
+      expect(platformAlerts).toEqual(['PodCrashLooping', 'PersistentVolumeFillingUp']);
+      expect(one(manifests, 'PrometheusRule', 'aishell-redis').spec.groups[0].rules.map((r: any) => `${r.alert} ${r.labels.severity}`))
+        .toEqual(expect.arrayContaining(stage.cache.nodes > 1 ? ['RedisMasterMissing critical', 'RedisDown warning'] : ['RedisDown critical']));
       for (const name of deployments) {
         expect(one(manifests, 'ConfigMap', `${name}-dashboard`).metadata.labels.grafana_dashboard).toBe('1');
       }
@@ -241,11 +251,15 @@ describe('stage apps', () => {
         expect(m.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
         return `${m.kind} ${m.metadata.name}`;
       });
-    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'Namespace aishell-dev']);
-    expect(kept(PROD).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'Namespace aishell', 'ObjectStore aishell-db']);
+    const redis = ['ExternalSecret aishell-redis-password', 'Password aishell-redis-password'];
+    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'Namespace aishell-dev', 'Redis aishell-redis', ...redis].sort());
+    expect(kept(PROD).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'Namespace aishell', 'ObjectStore aishell-db',
+      'RedisReplication aishell-redis', ...redis].sort());
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     expect(readme).toContain('In this repository\'s prod stage they are the Namespace `aishell`, the `Cluster` and the `ObjectStore`\n`aishell-db`, '
-      + 'and the `ExternalSecret` `aishell-db-backup-credentials`; in the dev stage, the\nNamespace `aishell-dev` and the `Cluster` `aishell-db`.');
+      + 'the `ExternalSecret` `aishell-db-backup-credentials`, the `RedisReplication` `aishell-redis`, and the `Password` generator and\n'
+      + 'the `ExternalSecret` `aishell-redis-password` of its password; in the dev stage, the Namespace `aishell-dev`, the `Cluster`\n'
+      + '`aishell-db`, the `Redis` `aishell-redis` and its password\'s `Password` and `ExternalSecret`.');
   });
 
   test('the migrations run as a Job per release, connected to the database, written before the services they prepare', () => {

@@ -2,12 +2,12 @@ import { Duration, Size, Testing } from 'cdk8s';
 import { Platform } from '../../apps/platform';
 import { DEV, PROD } from '../../apps/stages';
 import {
-  HaPostgres, Image, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, PostgresReplication, ProductionApp,
+  HaPostgres, HaRedis, Image, NetworkPeer, ObjectStoreCredentials, PlatformAlerts, PostgresBackup, PostgresReplication, ProductionApp, RedisPersistence,
 } from '../../lib';
 import { parsePromql } from '../promql';
 import { Manifest, testChart } from '../util';
 import {
-  BARMAN_CLOUD_PLUGIN, CADVISOR, CLOUDNATIVE_PG, Exporter, KUBELET_VOLUME_STATS, KUBE_STATE_METRICS, OAUTH2_PROXY, appMetrics,
+  BARMAN_CLOUD_PLUGIN, CADVISOR, CLOUDNATIVE_PG, Exporter, KUBELET_VOLUME_STATS, KUBE_STATE_METRICS, OAUTH2_PROXY, REDIS_EXPORTER, appMetrics,
 } from './exported-metrics';
 
 /** An expression of an alert or a dashboard panel, where it comes from, and the exporters whose series it may read. */
@@ -48,6 +48,7 @@ function queriesOf(manifests: Manifest[], app: Exporter = appMetrics()): Query[]
   const exportersOf = (m: Manifest): readonly Exporter[] => {
     switch (m.metadata.labels?.['app.kubernetes.io/component']) {
       case 'database': return [CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, KUBELET_VOLUME_STATS];
+      case 'cache': return [REDIS_EXPORTER];
       case 'alerting': return [KUBE_STATE_METRICS, KUBELET_VOLUME_STATS];
       case 'sign-in': return [OAUTH2_PROXY, KUBE_STATE_METRICS, CADVISOR];
       default: return [app, KUBE_STATE_METRICS, CADVISOR];
@@ -73,6 +74,7 @@ function everyQueryOfTheLibrary(): Query[] {
     backup: PostgresBackup.toObjectStore({ destinationPath: 's3://b/db', credentials: ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/db') }),
     pooler: {},
   });
+  new HaRedis(chart, 'Cache', { persistence: RedisPersistence.appendOnly({ size: Size.gibibytes(5) }) });
   new ProductionApp(chart, 'Api', {
     image: Image.pinned('acme/api', '1.0.0'),
     metrics: { requestsMetric: 'starlette_requests_total', statusCodeLabel: 'status_code', requestDurationMetric: 'starlette_request_duration_seconds', interval: Duration.seconds(15) },
@@ -86,9 +88,9 @@ describe('every alert and dashboard query reads series that are exported', () =>
     ...[DEV, PROD].flatMap((stage) => queriesOf(Testing.synth(new Platform(Testing.app(), 'platform', stage)) as Manifest[])),
   ];
 
-  test('the queries cover the database, the platform alerts, the apps\' and the sign-in proxy\'s alerts and their dashboards', () => {
+  test('the queries cover the database, the cache, the platform alerts, the apps\' and the sign-in proxy\'s alerts and their dashboards', () => {
     const exporters = new Set(queries.flatMap((q) => parsePromql(q.expr).metrics));
-    for (const exporter of [CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, KUBE_STATE_METRICS, KUBELET_VOLUME_STATS, CADVISOR, OAUTH2_PROXY]) {
+    for (const exporter of [CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, KUBE_STATE_METRICS, KUBELET_VOLUME_STATS, CADVISOR, OAUTH2_PROXY, REDIS_EXPORTER]) {
       expect([exporter.name, Object.keys(exporter.metrics).some((metric) => exporters.has(metric))]).toEqual([exporter.name, true]);
     }
   });
@@ -114,6 +116,20 @@ describe('every alert and dashboard query reads series that are exported', () =>
     expect(['db-1-initdb', 'db-2-join', 'db-pooler-5d8f7c9b4-x2x7q', 'db2-1'].some((name) => pod.test(name))).toBe(false);
     expect(['db-1', 'db-1-wal', 'db-3-wal'].every((name) => claim.test(name))).toBe(true);
     expect(['db-1-wall', 'other-1'].some((name) => claim.test(name))).toBe(false);
+  });
+
+  test('the cache\'s selectors match the Redis pods apart from the Sentinel pods', () => {
+    // The Redis Operator v0.26.0 names the pods of a RedisReplication <name>-<ordinal> (its StatefulSet <name>) and those of
+    // a RedisSentinel <name>-sentinel-<ordinal> (internal/k8sutils/redis-sentinel.go: StatefulSet <name>-sentinel).
+    const regexes = [...new Set(queries.filter((q) => q.where.startsWith('PrometheusRule cache '))
+      .flatMap((q) => parsePromql(q.expr).selectors.flatMap((s) => s.matchers)).filter((m) => m.label === 'pod' && m.op === '=~').map((m) => m.value))]
+      .map((value) => new RegExp(`^(?:${value})$`));
+    expect(regexes).toHaveLength(2);
+    const [nodes, sentinels] = regexes;
+    expect(['cache-0', 'cache-2'].every((name) => nodes.test(name))).toBe(true);
+    expect(['cache-sentinel-0', 'cache2-0'].some((name) => nodes.test(name))).toBe(false);
+    expect(['cache-sentinel-0', 'cache-sentinel-2'].every((name) => sentinels.test(name))).toBe(true);
+    expect(['cache-0', 'cache-sentinel-x'].some((name) => sentinels.test(name))).toBe(false);
   });
 });
 

@@ -200,6 +200,32 @@ export const OAUTH2_PROXY: Exporter = {
 };
 
 /**
+ * redis_exporter v1.44.0 (the operator's exporter image quay.io/opstree/redis-exporter:v1.44.0), beside every Redis node and
+ * Sentinel, scraped by HaRedis's ServiceMonitor through the operator's `<name>-metrics` Services.
+ */
+export const REDIS_EXPORTER: Exporter = {
+  name: 'redis_exporter v1.44.0',
+  source: 'oliver006/redis_exporter v1.44.0: exporter/exporter.go (INFO fields to metrics: connected_clients l.119, used_memory -> memory_used_bytes l.141, '
+    + 'maxmemory -> memory_max_bytes l.150, connected_slaves l.218, rejected_connections -> rejected_connections_total l.267; descriptions with labels: '
+    + 'instance_info l.362, master_link_up l.374, sentinel_master_* l.378-383, up l.404; namespace "redis" from main.go) and exporter/info.go '
+    + '(instance_info from INFO role, master or slave, l.141-150; master_link_up on replicas, l.282-287)',
+  scrapeLabels: SERVICE_MONITOR_TARGET,
+  labelValues: { redis_instance_info: { role: ['master', 'slave'] } },
+  metrics: {
+    redis_up: [],
+    redis_instance_info: ['role', 'redis_version', 'redis_build_id', 'redis_mode', 'os', 'maxmemory_policy', 'tcp_port', 'run_id', 'process_id'],
+    redis_connected_clients: [],
+    redis_memory_used_bytes: [],
+    redis_memory_max_bytes: [],
+    redis_connected_slaves: [],
+    redis_rejected_connections_total: [],
+    redis_master_link_up: ['master_host', 'master_port'],
+    redis_sentinel_master_ok_sentinels: ['master_name', 'master_address'],
+    redis_sentinel_masters: [],
+  },
+};
+
+/**
  * The HTTP metrics an app declares (`MetricsOptions`): a counter with a status code label and a
  * histogram, scraped by the app's ServiceMonitor.
  */

@@ -8,6 +8,7 @@ import { POD_SECURITY_RULES } from './pod-security';
 import { POSTGRES_RULES } from './postgres';
 import { PROTECTION_RULES } from './protection';
 import { QUOTA_RULES } from './quota';
+import { REDIS_RULES } from './redis';
 import { REFERENCE_RULES } from './references';
 import { SECRET_ENV_RULE } from './secret-env';
 import { SECRET_RULES } from './secrets';
@@ -26,6 +27,7 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...ACCESS_RULES,
   ...REFERENCE_RULES,
   ...POSTGRES_RULES,
+  ...REDIS_RULES,
   ...QUOTA_RULES,
   ...PROTECTION_RULES,
 ];

@@ -14,7 +14,25 @@ const HOLDS_DATA: Readonly<Record<string, (object: GuardrailObject) => boolean>>
   '/PersistentVolumeClaim': () => true,
   'apps/StatefulSet': (o) => (o.manifest.spec?.volumeClaimTemplates ?? []).length > 0,
   'postgresql.cnpg.io/Cluster': () => true,
+  'redis.redis.opstreelabs.in/Redis': (o) => o.manifest.spec?.storage?.volumeClaimTemplate?.spec !== undefined,
+  'redis.redis.opstreelabs.in/RedisReplication': (o) => o.manifest.spec?.storage?.volumeClaimTemplate?.spec !== undefined,
 };
+
+/**
+ * Objects whose controller deletes their claims when they are deleted, by `group/Kind`, and what says so. The
+ * Redis Operator v0.26.0 deletes a Redis's or RedisReplication's claims in its finalizer unless `storage.keepAfterDelete`
+ * (internal/k8sutils/finalizer.go; the field defaults to false).
+ */
+const DELETES_CLAIMS: Readonly<Record<string, (object: GuardrailObject) => string | undefined>> = {
+  'apps/StatefulSet': (o) => o.manifest.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete'
+    ? 'persistentVolumeClaimRetentionPolicy.whenDeleted: Delete' : undefined,
+  'redis.redis.opstreelabs.in/Redis': redisClaimsDeleted,
+  'redis.redis.opstreelabs.in/RedisReplication': redisClaimsDeleted,
+};
+
+function redisClaimsDeleted(o: GuardrailObject): string | undefined {
+  return o.manifest.spec?.storage?.keepAfterDelete !== true ? 'storage.keepAfterDelete is not true: the operator\'s finalizer deletes them' : undefined;
+}
 
 /** The Argo CD sync options `KEEP_ANNOTATIONS` asks for: `Prune=false` and `Delete=false`. */
 const ARGOCD_KEEP_OPTIONS = KEEP_ANNOTATIONS[ARGOCD_SYNC_OPTIONS_ANNOTATION].split(',');
@@ -27,13 +45,13 @@ function unprotected(o: GuardrailObject): string[] {
   const missing = ARGOCD_KEEP_OPTIONS.filter((option) => !options.includes(option));
   // kustomize-controller v1.9.4: a label or an annotation; lowercase `disabled` is what every version accepts.
   const flux = o.annotations[FLUX_PRUNE_ANNOTATION] ?? o.manifest.metadata?.labels?.[FLUX_PRUNE_ANNOTATION];
+  const deleted = DELETES_CLAIMS[`${groupOf(o.manifest.apiVersion)}/${o.kind}`]?.(o);
   return [
     ...missing.length > 0
       ? [`has no ${missing.join(' and ')} in ${ARGOCD_SYNC_OPTIONS_ANNOTATION}: Argo CD deletes it when it leaves the manifests or the Application is deleted`] : [],
     ...flux !== FLUX_KEEP
       ? [`has no ${FLUX_PRUNE_ANNOTATION}: ${FLUX_KEEP}: Flux deletes it when it leaves the manifests or the Kustomization is deleted`] : [],
-    ...o.manifest.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete'
-      ? ['deletes its PersistentVolumeClaims with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)'] : [],
+    ...deleted !== undefined ? [`deletes its PersistentVolumeClaims with it (${deleted})`] : [],
   ];
 }
 
@@ -41,10 +59,11 @@ function unprotected(o: GuardrailObject): string[] {
 export const PROTECTION_RULES: readonly GuardrailRule[] = [
   {
     id: 'data-kept-on-prune',
-    rule: 'objects that hold data (Namespaces, PersistentVolumeClaims, StatefulSets with volume claims, CloudNativePG Clusters) must be kept when Argo CD or Flux prunes',
+    rule: 'objects that hold data (Namespaces, PersistentVolumeClaims, StatefulSets with volume claims, CloudNativePG Clusters, Redis Operator resources with volume claims) must be kept when Argo CD or Flux prunes',
     reason: 'a prune, or deleting the Application or Kustomization, deletes a database with its volumes; a renamed object or a moved folder is enough to trigger it',
     fix: `annotate the object with ${ARGOCD_SYNC_OPTIONS_ANNOTATION}: ${KEEP_ANNOTATIONS[ARGOCD_SYNC_OPTIONS_ANNOTATION]} and ${FLUX_PRUNE_ANNOTATION}: ${FLUX_KEEP}`
-      + ' (the library\'s constructs do), and keep its claims on deletion; delete such an object on purpose, by hand',
+      + ' (the library\'s constructs do), and keep its claims on deletion (persistentVolumeClaimRetentionPolicy Retain, the Redis Operator\'s storage.keepAfterDelete: true);'
+      + ' delete such an object on purpose, by hand',
     sources: [RuleSource.DESIGN],
     level: RuleLevel.ERROR,
     kinds: Object.keys(HOLDS_DATA).map((key) => key.slice(key.indexOf('/') + 1)),
