@@ -189,11 +189,9 @@ export const DEV: StageConfig = {
   namespace: 'aishell-dev',
   imageTag: '2.0.0',
   // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
-  // Today, mid-rollout with a database job and a certificate order: 7 pods, 2 claims, requests 0.61 CPU /
-  // 1.8Gi, limits 4.1 CPU / 2.6Gi. Estimated generously for what later issues add: an IDE (limits 4 CPU /
-  // 8Gi, a workspace claim), a migration Job (2 / 2Gi), a CronJob (1 / 1Gi), Redis with 3 nodes and 3
-  // sentinels with their exporters (6 / 8.3Gi, 3 claims) and an oauth2-proxy (1 / 0.5Gi): 18 pods, 6
-  // claims, requests 5 CPU / 9.7Gi, limits 18.1 CPU / 22.3Gi.
+  // Today, mid-rollout with a database job and a certificate order, the IDE and its sign-in proxy, the jobs and
+  // the Redis node with its exporter: 14 pods, 3 claims, requests 1.49 CPU / 3.3Gi, limits 7.85 CPU / 5.5Gi;
+  // the rest is room for what the developers add.
   quota: {
     requestsCpu: Cpu.units(8),
     requestsMemory: Size.gibibytes(16),
@@ -332,11 +330,9 @@ export const PROD: StageConfig = {
   namespace: 'aishell',
   imageTag: '2.0.0',
   // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
-  // Today, with both autoscalers at their maximum mid-rollout, a database join job and a certificate order:
-  // 26 pods, 6 claims, requests 11.9 CPU / 29.6Gi, limits 41.6 CPU / 65.8Gi. Estimated generously for what
-  // later issues add: a migration Job (limits 2 CPU / 2Gi), a CronJob (1 / 1Gi), Redis with 3 nodes and 3
-  // sentinels with their exporters (6 / 8.3Gi, 3 claims) and an oauth2-proxy at up to 6 replicas plus surge
-  // (3.5 / 1.8Gi): 41 pods, 9 claims, requests 15.7 CPU / 36.1Gi, limits 54.1 CPU / 78.8Gi.
+  // Today, with both autoscalers at their maximum mid-rollout, a database join job, a certificate order, the jobs,
+  // and Redis's 3 nodes and 3 Sentinels with their exporters: 34 pods, 9 claims, requests 13 CPU / 30.8Gi, limits
+  // 46.3 CPU / 68.1Gi; the rest is room for an oauth2-proxy at up to 6 replicas plus surge (limits 3.5 CPU / 1.8Gi).
   quota: {
     requestsCpu: Cpu.units(24),
     requestsMemory: Size.gibibytes(48),

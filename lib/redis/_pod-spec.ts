@@ -62,13 +62,19 @@ export function containerSecurityContext() {
  * What a read-only root filesystem leaves writable: `/tmp`, and `/var/run`, where the generated redis.conf and
  * sentinel.conf put their pid files (internal/agent/bootstrap/redis/config.go `pidfile /var/run/redis.pid`,
  * sentinel/config.go `pidfile /var/run/redis-sentinel.pid`). The operator mounts them into the Redis or Sentinel
- * container and the exporter (`storage.volumeMount` or `volumeMount`).
+ * container and the exporter (`storage.volumeMount` or `volumeMount`). `data` adds `/data` for a node without a
+ * claim: its generated config sets no `dir`, so Redis writes its snapshots (on by default) to its working directory,
+ * the image's `/data` (OT-CONTAINER-KIT/redis Dockerfile `WORKDIR /data`), and refuses writes when a snapshot fails
+ * (`stop-writes-on-bgsave-error`, on by default).
  */
-export function writableVolumes() {
+export function writableVolumes(data?: Size) {
   const volume = (name: string, size: Size) => ({ name, emptyDir: { sizeLimit: quantity(sizeQuantity(size)) } });
   return {
-    volume: [volume('tmp', Size.mebibytes(64)), volume('run', Size.mebibytes(1))],
-    mountPath: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'run', mountPath: '/var/run' }],
+    volume: [volume('tmp', Size.mebibytes(64)), volume('run', Size.mebibytes(1)), ...data !== undefined ? [volume('data', data)] : []],
+    mountPath: [
+      { name: 'tmp', mountPath: '/tmp' }, { name: 'run', mountPath: '/var/run' },
+      ...data !== undefined ? [{ name: 'data', mountPath: '/data' }] : [],
+    ],
   };
 }
 

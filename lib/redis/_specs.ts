@@ -54,7 +54,8 @@ function nodeSpec(settings: NodeSettings) {
           resources: { requests: { storage: quantity(sizeQuantity(volume.size)) } },
         },
       } : undefined,
-      volumeMount: writableVolumes(),
+      // Without a claim, snapshots go to an emptyDir as large as the memory limit: they never outgrow the data.
+      volumeMount: writableVolumes(volume === undefined ? settings.resources.memory.limit : undefined),
     },
     podSecurityContext: podSecurityContext(),
     securityContext: containerSecurityContext(),

@@ -50,7 +50,9 @@ export interface ExternalRedisProps {
 export class ExternalRedis extends Construct implements IRedis {
   /** Name of the Redis, used in mount names. */
   public readonly name: string;
+  /** Host apps connect to. */
   public readonly host: string;
+  /** Port of the TLS endpoint. */
   public readonly port: number;
   /** Always true: a managed Redis is reached over networks the platform does not control. */
   public readonly tls = true;

@@ -138,6 +138,7 @@ export class HaRedis extends Construct implements IRedis {
   public readonly nodes: number;
   /** Host of the master, for clients that do not speak Sentinel: the operator's `<name>-master` Service (a single node's `<name>`). */
   public readonly host: string;
+  /** Port of Redis. */
   public readonly port: number = REDIS_PORT;
   /** Always false: see the class documentation. */
   public readonly tls = false;
