@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkInteger } from '../core/validate';
 import { check } from '../core/errors';
+import { checkInteger } from '../core/validate';
 import { EnvValue } from '../workload/env-value';
 import { IWorkload } from '../workload/workload';
 import { CeleryConnectionOptions, RedisSentinelEndpoint } from './redis-connection';

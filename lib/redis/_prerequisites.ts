@@ -9,13 +9,13 @@ import { AppendOnlyOptions } from './redis-persistence';
 export interface RedisNeeds {
   /** The volume of each node, when the data is kept on one. */
   readonly volume?: AppendOnlyOptions;
-  /** The operator's pods. */
-  readonly operator: NetworkPeer;
+  /** The operator's pods, when the NetworkPolicies admit them (a replication: a single node takes no connection from it). */
+  readonly operator?: NetworkPeer;
 }
 
 /**
  * Declares on `scope` the operator, the setting its pods need to run with a read-only root filesystem, the
- * StorageClass and where the operator runs.
+ * StorageClass and, when the NetworkPolicies admit it, where the operator runs.
  */
 export function declareRedisPrerequisites(scope: IConstruct, needs: RedisNeeds): void {
   Prerequisite.declare(scope,
@@ -30,9 +30,11 @@ export function declareRedisPrerequisites(scope: IConstruct, needs: RedisNeeds):
       + 'operator\'s version (Helm: redisOperator.imageTag=v0.26.0 and redisOperator.initContainerImageTag=v0.26.0)',
       'the Redis and Sentinel containers run with a read-only root filesystem: only with the gate does the operator write redis.conf and '
       + 'sentinel.conf into an emptyDir from an init container (and apply maxMemoryPercentOfLimit); without it the image entrypoint writes '
-      + '/etc/redis on the root filesystem and the containers do not start'),
-    Prerequisite.network(`the Redis Operator runs as ${needs.operator.description}`,
+      + '/etc/redis on the root filesystem and the containers do not start'));
+  if (needs.operator !== undefined) {
+    Prerequisite.declare(scope, Prerequisite.network(`the Redis Operator runs as ${needs.operator.description}`,
       'the NetworkPolicies admit it, and only it besides the Redis pods and their clients, to Redis (6379) and Sentinel (26379)'));
+  }
   if (needs.volume !== undefined) {
     Prerequisite.declare(scope, needs.volume.storageClassName !== undefined
       ? Prerequisite.clusterObject('StorageClass', needs.volume.storageClassName, 'provisions the volume of each Redis node (its append-only file)')

@@ -235,7 +235,7 @@ export class HaRedis extends Construct implements IRedis {
     if (sentinels > 1) {
       addDisruptionBudget(this, 'SentinelDisruptionBudget', { ...metadata, name: `${this.name}-sentinel` }, { app: `${this.name}-sentinel`, role: 'sentinel' }, 1);
     }
-    declareRedisPrerequisites(this, { volume, operator });
+    declareRedisPrerequisites(this, { volume, operator: replicated ? operator : undefined });
 
     if (monitored) {
       const watched = addRedisMonitoring(this, monitoring, {

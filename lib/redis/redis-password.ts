@@ -3,9 +3,9 @@ import {
   ExternalSecret, ExternalSecretSpecDataFromSourceRefGeneratorRefKind, ExternalSecretSpecRefreshPolicy, ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/external-secrets.io';
 import { Password } from '../../imports/generators.external-secrets.io';
-import { checkInteger, checkSecretKey } from '../core/validate';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { keepOnPrune } from '../core/protection';
+import { checkInteger, checkSecretKey } from '../core/validate';
 import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
 
 /** Options of {@link RedisPassword.generated}. */

@@ -439,6 +439,12 @@ describe('HaRedis', () => {
       const titles = Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title);
       expect(titles.filter((t) => t.startsWith('StorageClass') || t.startsWith('External Secrets'))).toEqual([]);
     });
+
+    test('nothing about where the operator runs for a single node, which admits no connection from it', () => {
+      const titles = Prerequisite.declaredIn(cache({ nodes: 1 }).chart).map((d) => d.prerequisite.title);
+      expect(titles.filter((t) => t.startsWith('the Redis Operator runs as'))).toEqual([]);
+      expect(titles).toContain('Redis Operator (OT-CONTAINER-KIT) 0.26');
+    });
   });
 
   test('matches the snapshot with minimal props (development)', () => {
