@@ -173,7 +173,7 @@ export class HaRedis extends Construct implements IRedis {
     const monitoring = props.monitoring ?? {};
     const monitored = monitoring.enabled ?? true;
     const pullSecrets = props.imagePullSecrets ?? [];
-    this.check(props, sentinels, password);
+    this.checkProps(props, sentinels, password);
 
     const labels = recommendedLabels({ name: this.name, instance: this.name, component: 'cache', partOf: props.partOf });
     const metadata = { name: this.name, namespace: this.namespace, labels };
@@ -181,7 +181,10 @@ export class HaRedis extends Construct implements IRedis {
     const keep = volume !== undefined;
     const replicated = this.nodes > 1;
     this.password = password.bind(this, metadata, keep);
-    pullSecrets.forEach((secret) => keep && secret.keepOnPrune());
+    if (keep) {
+      // A kept Redis pulls its images again whenever a pod restarts (its password is kept by `bind`).
+      pullSecrets.forEach((secret) => secret.keepOnPrune());
+    }
     // The operator's pods run as the namespace's default ServiceAccount unless told otherwise, with its API token:
     // neither Redis nor the init-config agent calls the API server (internal/agent/bootstrap).
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
@@ -288,7 +291,7 @@ export class HaRedis extends Construct implements IRedis {
   }
 
   /** Checks every prop before any object is created. */
-  private check(props: HaRedisProps, sentinels: number, password: RedisPassword): void {
+  private checkProps(props: HaRedisProps, sentinels: number, password: RedisPassword): void {
     // The operator names the Sentinels' StatefulSet `<name>-sentinel`, whose pods carry a revision label of at most 63
     // characters (kubernetes#64023), and their Service `<name>-sentinel-additional`.
     checkDnsLabel(this, 'name', this.name, 43);
