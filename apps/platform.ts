@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts,
+  ApplyOrder, HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts,
   PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource, SignIn, TeamAccess,
   setTier,
 } from '../lib';
@@ -57,6 +57,9 @@ export class Platform extends Chart {
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
+    // Every object gets the sync wave of its layer: namespace, secrets, data, the pre-upgrade backup,
+    // the migrations, the workloads, the routes.
+    ApplyOrder.apply(this);
     Prerequisite.declare(this, KUBERNETES_VERSIONS);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
     const { dns, prometheus } = stage;

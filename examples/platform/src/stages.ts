@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
+import { NamespaceQuota, Prometheus, SecretStoreRef, Tier, Velero } from 'cdk8s-golden-path';
 
 /** Everything that differs between the stages, as data: the constructs never ask which stage they are in. */
 export interface StageConfig {
@@ -23,6 +23,8 @@ export interface StageConfig {
   readonly storageClassName: string;
   /** Size of each search replica's index volume. */
   readonly searchIndexSize: Size;
+  /** The cluster's Velero, which backs up the search index volumes; none in development, whose index is rebuilt. */
+  readonly velero?: Velero;
 }
 
 const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
@@ -56,6 +58,7 @@ export const PROD: StageConfig = {
   backupPath: 's3://acme-backups/orders',
   storageClassName: 'gp3',
   searchIndexSize: Size.gibibytes(50),
+  velero: Velero.installed({ namespace: 'velero' }),
 };
 
 export const STAGES: readonly StageConfig[] = [DEV, PROD];

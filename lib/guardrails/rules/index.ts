@@ -1,6 +1,7 @@
 import { GuardrailRule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { AVAILABILITY_RULES } from './availability';
+import { BACKUP_RULES } from './backups';
 import { JOB_AND_STATEFULSET_RULES } from './jobs-and-statefulsets';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
@@ -20,4 +21,5 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   SECRET_ENV_RULE,
   ...ACCESS_RULES,
   ...POSTGRES_RULES,
+  ...BACKUP_RULES,
 ];
