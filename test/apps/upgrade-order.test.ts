@@ -66,6 +66,11 @@ describe('the pre-upgrade backup', () => {
   test('prod takes one after the database and before the migrations, as a Sync hook deleted only when it fails', () => {
     // A PreSync hook would run before the database exists on the first sync, and CloudNativePG keeps a Backup of a missing
     // Cluster pending, retried every 30 s (cloudnative-pg v1.30.0 internal/controller/backup_controller.go, getCluster).
+    // Hooks are never pruned (argo-cd v3.5.0 gitops-engine/pkg/sync/sync_context.go, getSyncTasks skips them) and do not
+    // count for the Application's sync status (controller/state.go): the Backups of earlier releases stay until the
+    // plugin's retention deletes them. Without BeforeHookCreation (the default when no policy is given:
+    // gitops-engine/pkg/sync/hook/delete_policy.go), a later sync of the same release applies the completed Backup again
+    // instead of deleting it and taking a new one.
     const prod = synthStage(PROD);
     const backup = one(prod, 'Backup');
     expect(backup.metadata.name).toMatch(/^aishell-db-pre-upgrade-[0-9a-f]{10}$/);
