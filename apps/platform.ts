@@ -1,9 +1,9 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ExternalService, HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob,
-  PlatformAlerts, PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource,
-  SignIn, TeamAccess, setTier,
+  ApplyOrder, ExternalService, HaPostgres, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials,
+  OneOffJob, PlatformAlerts, PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding,
+  SecretSource, SignIn, TeamAccess, setTier,
 } from '../lib';
 import { IdeStageConfig, StageConfig } from './stages';
 
@@ -59,6 +59,9 @@ export class Platform extends Chart {
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
+    // Every object gets the sync wave of its layer: namespace, secrets, data, the pre-upgrade backup,
+    // the migrations, the workloads, the routes.
+    ApplyOrder.apply(this);
     Prerequisite.declare(this, KUBERNETES_VERSIONS);
     const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
     const { dns, prometheus, egressEngine } = stage;

@@ -123,6 +123,19 @@ export type { PermissionRule } from './access/permission';
 export { Access, BREAK_GLASS_ANNOTATION, TeamAccess } from './access/team-access';
 export type { BreakGlassOptions, TeamAccessProps, TeamGrantOptions } from './access/team-access';
 
+// Upgrades: the order a stage is applied in (Argo CD sync waves, the same layers for Flux and kubectl), and the
+// Argo CD health checks the order relies on.
+export { ApplyLayer } from './upgrade/apply-layer';
+export { ApplyOrder, HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from './upgrade/apply-order';
+export type { ApplyOrderProps } from './upgrade/apply-order';
+export { ARGO_CD_HEALTH_CHECKS, CNPG_BACKUP_HEALTH_LUA } from './upgrade/argo-cd-health';
+
+// Backups of volumes: Velero Schedules for a workload's claims.
+export { Velero, VolumeBackupMethod } from './backup/velero';
+export type { VeleroOptions } from './backup/velero';
+export { VolumeBackupSchedule } from './backup/volume-backup-schedule';
+export type { VolumeBackupScheduleProps } from './backup/volume-backup-schedule';
+
 // Guardrails: the rule pack over every object of an app, its reports, and the tier that sets its severity.
 export { Tier, setTier } from './guardrails/tier';
 export { RuleLevel, RuleSource } from './guardrails/rule';

@@ -35,6 +35,12 @@ export interface OperatorProps {
   readonly version: string;
   /** The CustomResourceDefinitions the manifests use, by name (`clusters.postgresql.cnpg.io`). @default - none */
   readonly crds?: string[];
+  /**
+   * The API versions of those CRDs the manifests are written in (`postgresql.cnpg.io/v1`): the installed CRDs
+   * must serve them, so an upgrade of the operator that stops serving one must wait for manifests in the new version.
+   * @default - not stated
+   */
+  readonly apiVersions?: string[];
   /** Where the operator's pods usually run, which the NetworkPolicies may name. @default - not stated */
   readonly namespace?: string;
   /** The Kubernetes versions its project supports, as it states them. @default - not stated */
@@ -53,6 +59,7 @@ export class Operator {
     name: 'CloudNativePG',
     version: '1.30',
     crds: ['clusters.postgresql.cnpg.io', 'poolers.postgresql.cnpg.io', 'scheduledbackups.postgresql.cnpg.io', 'backups.postgresql.cnpg.io'],
+    apiVersions: ['postgresql.cnpg.io/v1'],
     namespace: 'cnpg-system',
     kubernetesVersions: '1.34 to 1.36',
     docs: 'https://cloudnative-pg.io/documentation/1.30/installation_upgrade/',
@@ -63,6 +70,7 @@ export class Operator {
     name: 'Barman Cloud plugin for CloudNativePG',
     version: '0.14',
     crds: ['objectstores.barmancloud.cnpg.io'],
+    apiVersions: ['barmancloud.cnpg.io/v1'],
     namespace: 'cnpg-system',
     kubernetesVersions: '1.29 or later: its sidecar is a native sidecar (an init container with restartPolicy Always)',
     docs: 'https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/',
@@ -73,6 +81,7 @@ export class Operator {
     name: 'External Secrets Operator',
     version: '2.9',
     crds: ['externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'clustersecretstores.external-secrets.io'],
+    apiVersions: ['external-secrets.io/v1'],
     namespace: 'external-secrets',
     kubernetesVersions: '1.36 (the only version its 2.9 test suite runs on)',
     docs: 'https://external-secrets.io/latest/introduction/getting-started/',
@@ -83,6 +92,7 @@ export class Operator {
     name: 'Sealed Secrets',
     version: '0.36',
     crds: ['sealedsecrets.bitnami.com'],
+    apiVersions: ['bitnami.com/v1alpha1'],
     namespace: 'kube-system',
     docs: 'https://github.com/bitnami-labs/sealed-secrets#installation',
   });
@@ -92,6 +102,7 @@ export class Operator {
     name: 'cert-manager',
     version: '1.21',
     crds: ['certificates.cert-manager.io', 'issuers.cert-manager.io', 'clusterissuers.cert-manager.io'],
+    apiVersions: ['cert-manager.io/v1'],
     namespace: 'cert-manager',
     kubernetesVersions: '1.33 to 1.36',
     docs: 'https://cert-manager.io/docs/installation/',
@@ -102,6 +113,7 @@ export class Operator {
     name: 'prometheus-operator (kube-prometheus-stack 88)',
     version: '0.93',
     crds: ['servicemonitors.monitoring.coreos.com', 'podmonitors.monitoring.coreos.com', 'prometheusrules.monitoring.coreos.com'],
+    apiVersions: ['monitoring.coreos.com/v1'],
     namespace: 'monitoring',
     kubernetesVersions: '1.25 or later',
     docs: 'https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack',
@@ -112,6 +124,7 @@ export class Operator {
     name: 'Gateway API (standard channel) and an implementation',
     version: '1.6',
     crds: ['gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'gatewayclasses.gateway.networking.k8s.io'],
+    apiVersions: ['gateway.networking.k8s.io/v1'],
     docs: 'https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api',
   });
 
@@ -140,6 +153,8 @@ export class Operator {
   public readonly version: string;
   /** The CRDs the manifests use. */
   public readonly crds: readonly string[];
+  /** The API versions of the CRDs the manifests are written in. */
+  public readonly apiVersions: readonly string[];
   /** Where the operator's pods usually run. */
   public readonly namespace?: string;
   /** The Kubernetes versions its project supports. */
@@ -151,6 +166,7 @@ export class Operator {
     this.name = props.name;
     this.version = props.version;
     this.crds = [...props.crds ?? []];
+    this.apiVersions = [...props.apiVersions ?? []];
     this.namespace = props.namespace;
     this.kubernetesVersions = props.kubernetesVersions;
     this.docs = props.docs;
@@ -178,6 +194,7 @@ export class Prerequisite {
       name: operator.name,
       version: operator.version,
       crds: [...operator.crds],
+      ...operator.apiVersions.length > 0 ? { apiVersions: [...operator.apiVersions] } : {},
       ...operator.namespace !== undefined ? { namespace: operator.namespace } : {},
       ...operator.kubernetesVersions !== undefined ? { kubernetesVersions: operator.kubernetesVersions } : {},
       ...operator.docs !== undefined ? { docs: operator.docs } : {},

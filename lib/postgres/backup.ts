@@ -1,9 +1,12 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget,
+  Backup, BackupSpecMethod, BackupSpecTarget, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod,
+  ScheduledBackupSpecTarget,
 } from '../../imports/postgresql.cnpg.io';
 import { check } from '../core/errors';
+import { shortHash } from '../core/hashing';
+import { UpgradeStep, markUpgradeStep, upgradeStepOf } from '../core/upgrade-steps';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_SERVER_NAME } from './_cnpg';
 import { ObjectStoreLocation, checkObjectStore } from './object-store';
 
@@ -17,7 +20,7 @@ export const BACKUPS_SUPPRESSED_ANNOTATION = 'cdk8s-golden-path/backups-suppress
  * The guardrails that a Cluster without backups violates, and that `PostgresBackup.none({ reason })` accepts for it.
  * @internal
  */
-export const BACKUP_RULE_IDS = ['postgres-wal-archive', 'postgres-scheduled-backup'];
+export const BACKUP_RULE_IDS = ['postgres-wal-archive', 'postgres-scheduled-backup', 'postgres-pre-upgrade-backup'];
 
 /** When base backups are taken. */
 export class BackupSchedule {
@@ -66,6 +69,16 @@ export interface ObjectStoreBackupOptions extends ObjectStoreLocation {
    * @default - the cluster name
    */
   readonly serverName?: string;
+  /**
+   * Take a base backup before each upgrade: an on-demand `Backup` (`<name>-pre-upgrade-<hash>`) named
+   * after the database and the migrations that connect to it (`OneOffJob.prepares`), so that a release
+   * that changes either (a new image of the migrations, a new PostgreSQL image or setting) gets its own
+   * backup, taken after the database is up and before the migrations and the workloads roll out (with
+   * `ApplyOrder`: an Argo CD `Sync` hook of the backup layer). Argo CD waits for it only with a health
+   * check for `Backup`, which version 3.5 does not ship: the prerequisites name the setting.
+   * @default true
+   */
+  readonly beforeUpgrade?: boolean;
 }
 
 /**
@@ -89,7 +102,7 @@ export class PostgresBackup {
   private constructor(
     /** Where backups go, when they are taken. */
     public readonly objectStore: ObjectStoreBackupOptions | undefined,
-    /** Why there are no backups, when there are none. */
+    /** Why there are no backups, when there are none (and so no backup before upgrades either). */
     public readonly suppressionReason: string | undefined,
   ) {}
 }
@@ -152,4 +165,60 @@ export function addScheduledBackup(scope: Construct, id: string, metadata: { nam
       backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
     },
   });
+}
+
+/** Characters of the hash of the release in the name of a pre-upgrade backup. */
+const RELEASE_HASH_LENGTH = 10;
+
+/**
+ * A `Backup` named after the release it protects: the rendered specs `release` returns, hashed. A
+ * CloudNativePG Backup runs once (its spec is immutable, and a completed or failed one is never
+ * processed again: cloudnative-pg v1.30.0 `internal/controller/backup_controller.go`), so a new release
+ * needs a new name; the same release keeps its name, and a backup that completed is not taken again.
+ */
+class ReleaseNamedBackup extends Backup {
+  public constructor(scope: Construct, id: string, props: ConstructorParameters<typeof Backup>[2], private readonly release: () => unknown) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    json.metadata.name = `${this.name}-${shortHash(JSON.stringify(this.release()), RELEASE_HASH_LENGTH)}`;
+    return json;
+  }
+}
+
+/**
+ * The backup of `cluster` before an upgrade: an on-demand base backup through the Barman Cloud plugin,
+ * from a standby when there is one, named `<cluster>-pre-upgrade-<hash>` after the specs of the Cluster
+ * and of the migrations among `clients` (their Jobs recorded as migration steps), and recorded as the
+ * backup step of the upgrade. Only those are rendered for the name, not every client: a synthesis
+ * renders each object once, and a service connected to the database is rendered by it alone.
+ *
+ * Deleting the object leaves the backup in the store: CloudNativePG 1.30 puts no finalizer on a Backup,
+ * and the plugin's retention deletes the data, then the objects of the backups it deleted
+ * (plugin-barman-cloud v0.14.0 `internal/cnpgi/instance/retention.go`, `deleteBackupsNotInCatalog`).
+ * @internal
+ */
+export function addPreUpgradeBackup(scope: Construct, id: string, metadata: { name: string; namespace: string; labels: Record<string, string> },
+  cluster: ApiObject, clients: readonly IConstruct[]): Backup {
+  const release = (): ApiObject[] => [cluster, ...clients.flatMap((client) => client.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && upgradeStepOf(c) === UpgradeStep.MIGRATION))];
+  const backup = new ReleaseNamedBackup(scope, id, {
+    metadata: { ...metadata, name: `${cluster.name}-pre-upgrade` },
+    spec: {
+      cluster: { name: cluster.name },
+      method: BackupSpecMethod.PLUGIN,
+      pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+      target: BackupSpecTarget.PREFER_HYPHEN_STANDBY,
+    },
+  }, () => release().map(specOf));
+  markUpgradeStep(backup, UpgradeStep.BACKUP);
+  return backup;
+}
+
+/** What an object asks for, without its metadata: the name and the annotations the synthesis adds (waves, suppressions) are not part of a release. */
+function specOf(object: ApiObject): unknown {
+  const { metadata: _metadata, ...rest } = object.toJson();
+  return rest;
 }

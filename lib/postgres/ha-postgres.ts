@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ObjectStore } from '../../imports/barmancloud.cnpg.io';
 import { PodMonitor, PrometheusRule } from '../../imports/monitoring.coreos.com';
-import { Cluster, Pooler, ScheduledBackup } from '../../imports/postgresql.cnpg.io';
+import { Backup, Cluster, Pooler, ScheduledBackup } from '../../imports/postgresql.cnpg.io';
 import { check } from '../core/errors';
 import { recordException } from '../core/exceptions';
 import { recommendedLabels } from '../core/labels';
@@ -25,7 +25,8 @@ import { declareClusterPrerequisites } from './_prerequisites';
 import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
 import { bindConnection } from './_connection';
 import {
-  BACKUPS_SUPPRESSED_ANNOTATION, BACKUP_RULE_IDS, ObjectStoreBackupOptions, PostgresBackup, addScheduledBackup, checkBackup, retentionPolicy,
+  BACKUPS_SUPPRESSED_ANNOTATION, BACKUP_RULE_IDS, ObjectStoreBackupOptions, PostgresBackup, addPreUpgradeBackup, addScheduledBackup, checkBackup,
+  retentionPolicy,
 } from './backup';
 import { ObjectStoreLocation, addObjectStore } from './object-store';
 import { PostgresPoolerOptions, addPooler, checkPooler } from './pooler';
@@ -178,6 +179,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public readonly objectStore?: ObjectStore;
   /** The ScheduledBackup, when backups are on. */
   public readonly scheduledBackup?: ScheduledBackup;
+  /** The Backup taken before each upgrade, when backups are on and `backup.beforeUpgrade` is not false. */
+  public readonly preUpgradeBackup?: Backup;
   /** The ObjectStore recovery reads from, when recovering. */
   public readonly recoveryObjectStore?: ObjectStore;
   /** The Pooler, when one is declared. */
@@ -190,6 +193,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public readonly alerts?: PrometheusRule;
 
   private readonly poolerPeer?: NetworkPeer;
+  /** The workloads connected to the database: its pre-upgrade backup is named after the migrations among them. */
+  private readonly clients: IWorkload[] = [];
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps) {
     super(scope, id);
@@ -244,6 +249,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
       BACKUP_RULE_IDS.forEach((ruleId) => recordException(this.cluster, ruleId, reason));
     }
     this.scheduledBackup = archive ? addScheduledBackup(this, 'ScheduledBackup', metadata, this.name, archive) : undefined;
+    this.preUpgradeBackup = archive && (archive.beforeUpgrade ?? true)
+      ? addPreUpgradeBackup(this, 'PreUpgradeBackup', metadata, this.cluster, this.clients) : undefined;
 
     const objectStores = [archive, recovery].filter((location): location is ObjectStoreLocation => location !== undefined);
     const operator = props.operator ?? OPERATOR_PODS;
@@ -298,6 +305,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public grantConnection(workload: IWorkload): void {
     check(workload.namespace === this.namespace, workload, 'connectTo', this.node.path,
       `must be in the database's namespace '${this.namespace}': the credentials Secret the operator writes is namespaced`);
+    this.clients.push(workload);
     if (this.poolerNetworkPolicy && this.poolerPeer) {
       this.poolerNetworkPolicy.allowIngress(workload.peer, [{ port: POSTGRES_PORT }]);
       workload.allowTo(this.poolerPeer, [{ port: POSTGRES_PORT }]);

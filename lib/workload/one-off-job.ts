@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { recordException } from '../core/exceptions';
 import { shortHash } from '../core/hashing';
+import { UpgradeStep, markUpgradeStep } from '../core/upgrade-steps';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate } from './_pod-template';
@@ -79,10 +80,12 @@ class HashNamedJob extends k8s.KubeJob {
  * binding) is a new Job, which runs once, since a Job's pod template cannot be changed in place. By
  * default a finished Job is kept until the next version replaces it (see {@link JobCleanup}).
  *
- * `prepares(app)` says which workload it prepares: the Job is written before it, and a later upgrade
- * step (Argo CD sync waves or hooks) can read the relationship from `prepared`. Applying the manifests
- * with `kubectl apply` or one sync starts both at once: the workload must tolerate a schema its
- * migrations have not reached yet, or the deployment must wait for the Job (`kubectl wait --for=condition=complete job/...`).
+ * `prepares(app)` says which workload it prepares: the Job is written before it and becomes an upgrade
+ * step (a migration). With `ApplyOrder`, the Job is applied in the migrations layer, after the databases
+ * and their pre-upgrade backups and before the workloads: Argo CD waits for it to complete before the
+ * next wave and stops the sync when it fails, so the workloads keep their old version. Applied without
+ * an order (one `kubectl apply`, one sync of unordered manifests), the Job and the workload start
+ * together: apply the layers in order (README, "Upgrading").
  */
 export class OneOffJob extends WorkloadBase {
   /** Name of the job's objects; the Job itself is `<name>-<hash of its spec>`, known at synth. */
@@ -142,7 +145,8 @@ export class OneOffJob extends WorkloadBase {
 
   /**
    * Records that this job prepares `workloads` (migrates their database, fills a cache, ...): each
-   * depends on the job, so the Job is written before their objects, and `prepared` lists them.
+   * depends on the job, so the Job is written before their objects, `prepared` lists them, and the Job
+   * is a migration step of the upgrade: it must succeed before they roll out.
    */
   public prepares(...workloads: IWorkload[]): void {
     for (const workload of workloads) {
@@ -151,6 +155,9 @@ export class OneOffJob extends WorkloadBase {
         workload.node.addDependency(this);
         this.preparedWorkloads.push(workload);
       }
+    }
+    if (this.preparedWorkloads.length > 0) {
+      markUpgradeStep(this.job, UpgradeStep.MIGRATION);
     }
   }
 }

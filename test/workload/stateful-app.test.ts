@@ -1,8 +1,9 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, ClusterDns, EgressEngine, CertificateIssuer, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool, PodManagement, PreStop, Prerequisite, PrerequisiteKind, ProductionApp, Probe, RetentionAction,
-  SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps,
+  AccessMode, CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool,
+  PodManagement, Prerequisite, PrerequisiteKind, PreStop, Probe, ProductionApp, RetentionAction, SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps,
+  Velero, VolumeBackupSchedule,
 } from '../../lib';
 import { ofKind, one, synth, testChart } from '../util';
 
@@ -226,12 +227,13 @@ describe('StatefulApp', () => {
     expect(clusterObjects.map((d) => d.prerequisite.title)).toEqual(['StorageClass gp3']);
   });
 
-  test('passes every production guardrail in a namespace baseline', () => {
+  test('passes every production guardrail in a namespace baseline, with its volumes backed up by Velero', () => {
     const chart = testChart();
     new NamespaceBaseline(chart, 'Namespace', {
       name: 'test', quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) },
     });
-    appIn(chart, { metrics: {} });
+    const app = appIn(chart, { metrics: {} });
+    new VolumeBackupSchedule(chart, 'Backups', { workload: app, velero: Velero.installed() });
     const report = Guardrails.apply(chart.node.root as App).evaluate();
     expect(report.errors.map((f) => `${f.rule.id}: ${f.message}`)).toEqual([]);
     expect(report.suppressed).toEqual([]);
