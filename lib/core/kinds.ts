@@ -81,7 +81,8 @@ export class Kind {
   private constructor(
     /** What the value must be, as the message says it: `a string`, `an Image (Image.pinned, ...)`. */
     public readonly description: string,
-    private readonly accepts: Accepts,
+    /** Whether `value` is of this kind (without its members' kinds). */
+    public readonly accepts: Accepts,
     private readonly inner?: Inner,
     /** Whether a wrong value stays out of the message (it may be a credential). */
     private readonly redacted = false,

@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check } from './errors';
 import { Kind } from './kinds';
+import { INT32_MAX } from './validate';
 
 /** The Kubernetes quantity of a CPU amount, e.g. `250m` or `2`. */
 export function cpuQuantity(cpu: Cpu): string {
@@ -63,6 +64,8 @@ export function durationSeconds(duration: Duration): number {
 export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Duration, min: number, max = Number.MAX_SAFE_INTEGER): void {
   Kind.DURATION.check(scope, prop, duration);
   const seconds = durationSeconds(duration);
-  check(Number.isInteger(seconds) && seconds >= min && seconds <= max, scope, prop, `${seconds}s`,
-    max === Number.MAX_SAFE_INTEGER ? `must be a whole number of seconds, at least ${min}` : `must be a whole number of seconds from ${min} to ${max}`);
+  const ranged = max < INT32_MAX;
+  check(Number.isInteger(seconds) && seconds >= min && (!ranged || seconds <= max), scope, prop, `${seconds}s`,
+    ranged ? `must be a whole number of seconds from ${min} to ${max}` : `must be a whole number of seconds, at least ${min}`);
+  check(seconds <= max, scope, prop, `${seconds}s`, `must be at most ${max} seconds${max === INT32_MAX ? ': the API stores it in a 32-bit integer' : ''}`);
 }

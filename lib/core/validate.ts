@@ -18,6 +18,9 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Annotations of one object may hold at most 256 KiB, keys and values together (kubernetes `ValidateAnnotationsSize`, TotalAnnotationSizeLimitB). */
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
+/** The most bytes the values of a ConfigMap (or a Secret) hold together (kubernetes `ValidateConfigMap`: MaxSecretSize, 1 MiB). */
+const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
+
 /** The largest value of the API's int32 fields (replicas, ports, seconds of most timeouts and periods). */
 export const INT32_MAX = 2147483647;
 
@@ -86,6 +89,13 @@ export function checkAnnotations(scope: IConstruct, prop: string, annotations: R
     `must hold at most ${MAX_ANNOTATIONS_BYTES} bytes of keys and values: the API server refuses larger annotations`);
 }
 
+/** The data of a ConfigMap: its values hold at most 1 MiB together, counted in bytes as the API server counts them. */
+export function checkConfigMapSize(scope: IConstruct, prop: string, data: Readonly<Record<string, string>>): void {
+  const bytes = Object.values(data).reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+  check(bytes <= MAX_CONFIG_MAP_BYTES, scope, prop, `${bytes} bytes`,
+    `must hold at most ${MAX_CONFIG_MAP_BYTES} bytes of values (1 MiB): the API server refuses a larger ConfigMap`);
+}
+
 /**
  * A container port name (IANA_SVC_NAME): at most 15 lowercase letters, digits and '-', with a
  * letter, no '--', and no '-' at either end. Services and probes refer to ports by these names.
@@ -106,10 +116,15 @@ export function checkEnvName(scope: IConstruct, prop: string, value: string): vo
     'must be an environment variable name: letters, digits, \'_\', \'-\' and \'.\', not starting with a digit');
 }
 
-/** An integer from `min` to `max` (by default, as large as a JavaScript number holds exactly). */
+/**
+ * An integer from `min` to `max` (by default, as large as a JavaScript number holds exactly). A `max`
+ * of {@link INT32_MAX} or more is the field's size, not a rule of its own, and has its own message.
+ */
 export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  check(Number.isInteger(value) && value >= min && value <= max, scope, prop, value,
-    max === Number.MAX_SAFE_INTEGER ? `must be an integer of at least ${min}` : `must be an integer between ${min} and ${max}`);
+  const ranged = max < INT32_MAX;
+  check(Number.isInteger(value) && value >= min && (!ranged || value <= max), scope, prop, value,
+    ranged ? `must be an integer between ${min} and ${max}` : `must be an integer of at least ${min}`);
+  check(value <= max, scope, prop, value, `must be at most ${max}: ${max === INT32_MAX ? 'the API stores it in a 32-bit integer' : 'the largest integer a number holds exactly'}`);
 }
 
 /** A number from `min` to `max`, both excluded: a share or a quantile between 0 and 1. */
