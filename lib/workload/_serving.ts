@@ -19,7 +19,7 @@ import { EnvValue } from './env-value';
 import { SpreadPolicy } from './placement';
 import { PROBE_KIND, Probe } from './probe';
 import { SESSION_AFFINITY_KIND, SessionAffinity, checkPorts } from './service-options';
-import { IWorkload, WorkloadPort } from './workload';
+import { IWorkload, WORKLOAD_KIND, WorkloadPort } from './workload';
 import { ServingProps } from './workload-props';
 
 // Internal: what ProductionApp and StatefulApp, the workloads that serve on a port, share. Not exported from the package.
@@ -178,6 +178,7 @@ export function addMetrics(scope: Construct, settings: WorkloadSettings, serving
  * and gives it the URL of `target`'s Service as `<NAME>_URL`.
  */
 export function grantServing(target: IWorkload, workload: IWorkload, url: string, port: number): void {
+  WORKLOAD_KIND.check(target, 'grantConnection', workload);
   target.allowFrom(workload.peer, [{ port }]);
   workload.allowTo(target.peer, [{ port }]);
   workload.addEnv(`${target.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`, EnvValue.literal(url));
