@@ -24,7 +24,7 @@ const CREDENTIAL_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
  * JDBC and ODBC properties (`;password=...`, `Pwd=...`), URL query parameters (`?password=...`) and
  * `.env` or properties lines (`DB_PASSWORD=...`).
  */
-const ASSIGNMENT = /(?:^|[\s;&?,({])([A-Za-z_][\w.-]*)\s*=\s*('[^']*'|"[^"]*"|[^\s;&,'"{})]+)/g;
+const ASSIGNMENT = /(?:^|[\s;&?,({])([A-Za-z_][\w.-]*)\s*=\s*('[^']*'|"[^"]*"|\$\{[^}]*\}|\{\{[^}]*\}\}|[^\s;&,'"{})]+)/g;
 /** `name: value` at the start of a line: a YAML or properties file held in a value. */
 const LINE_ASSIGNMENT = /^[ \t]*([A-Za-z_][\w.-]*)[ \t]*[:=][ \t]*('[^'\n]*'|"[^"\n]*"|[^\s#][^\n]*)$/gm;
 /** Values that switch something, not credentials: `secret=false`. */

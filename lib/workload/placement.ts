@@ -60,17 +60,17 @@ export class NodePool {
     check(Object.keys(this.props.labels).length > 0, scope, `${prop}.labels`, this.props.labels,
       'must hold at least one label: an empty node selector picks every node, and the pool keeps nothing apart');
     const seen = new Set<string>();
-    for (const taint of this.props.taints ?? []) {
-      check(isQualifiedName(taint.key), scope, `${prop}.taints.key`, taint.key,
+    (this.props.taints ?? []).forEach((taint, i) => {
+      check(isQualifiedName(taint.key), scope, `${prop}.taints[${i}].key`, taint.key,
         'must be a taint key: an optional DNS subdomain prefix and \'/\', then at most 63 alphanumerics, \'-\', \'_\' or \'.\'');
       if (taint.value !== undefined) {
-        check(isLabelValue(taint.value), scope, `${prop}.taints.${taint.key}.value`, taint.value,
+        check(isLabelValue(taint.value), scope, `${prop}.taints[${i}].value`, taint.value,
           'must be a taint value: at most 63 alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric');
       }
-      check(!seen.has(`${taint.key}:${taint.effect}`), scope, `${prop}.taints.${taint.key}`, taint.effect,
-        'is listed twice with this effect: a node carries one taint per key and effect');
+      check(!seen.has(`${taint.key}:${taint.effect}`), scope, `${prop}.taints[${i}]`, `${taint.key}:${taint.effect}`,
+        'repeats a key and effect: a node carries one taint per key and effect');
       seen.add(`${taint.key}:${taint.effect}`);
-    }
+    });
   }
 
   /** The node labels that select this pool. */
