@@ -108,7 +108,8 @@ export class IngressController {
     return new IngressController({
       description: 'the Gateway API',
       peer: options?.peer,
-      gateway: options,
+      // Options a caller without a type checker left out are an empty Gateway, which the check of the controller refuses.
+      gateway: options ?? {} as GatewayOptions,
       limitations: {
         [TrafficFeature.RATE_LIMIT]: policy,
         [TrafficFeature.CONNECTION_LIMIT]: policy,

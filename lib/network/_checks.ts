@@ -34,9 +34,9 @@ export function checkNetworkPeer(scope: IConstruct, prop: string, peer: NetworkP
       checkCidrWithin(scope, `${prop}.except`, block, cidr);
     }
   }
-  for (const [selector, labels] of [['podSelector', rendered.podSelector?.matchLabels], ['namespaceSelector', rendered.namespaceSelector?.matchLabels]] as const) {
-    if (labels !== undefined) {
-      checkLabels(scope, `${prop}.${selector}`, labels);
+  for (const selector of ['podSelector', 'namespaceSelector'] as const) {
+    if (rendered[selector] !== undefined) {
+      checkLabels(scope, `${prop}.${selector}`, rendered[selector].matchLabels as Record<string, string>);
     }
   }
   const namespace = rendered.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
