@@ -4,8 +4,8 @@ import { credentialInValue } from './credential-values';
 /**
  * A prop or argument that is unsafe or contradicts itself.
  *
- * The message names the construct path, the prop, the value and the rule, in the form cdk8s uses
- * for `node.addValidation` errors:
+ * The message names the construct path, the prop, the value and the rule, in the
+ * form cdk8s uses for `node.addValidation` errors:
  * `[Platform/Api] 'replicas' (1) must be at least 2 when a PodDisruptionBudget is enabled`.
  */
 export class ValidationError extends Error {
