@@ -30,6 +30,7 @@ describe('SecretsBinding with bad input', () => {
       /'source.template.type' \(' '\) must not be empty/],
     ['a sealed value is a number (never printed)', { source: SecretSource.sealed({ encryptedData: { A: 12345 as any } }) }, /'source.encryptedData.A' \('<redacted>'\) must be a string/],
     ['the sealing scope is no scope', { source: SecretSource.sealed({ encryptedData: { A: 'x'.repeat(368) }, scope: 'global' as any }) }, /'source.scope' \('global'\) must be a SealingScope/],
+    ['the sealed Secret type is empty', { source: SecretSource.sealed({ encryptedData: { A: 'x'.repeat(368) }, type: '' }) }, /'source.type' \(''\) must not be empty/],
     ['the placeholders are an array', { source: SecretSource.devPlaceholders(['a'] as any) }, /'source.values' \('<redacted>'\) must be an object \(each value a string\)/],
   ])('fails when %s', (_, props, message) => {
     expect(() => new SecretsBinding(testChart(), 'Secrets', props as any)).toThrow(message);

@@ -148,6 +148,10 @@ describe('workload methods with bad input', () => {
       a.addEnv('DB_PASSWORD', EnvValue.fromSecret('db-app', 'password'));
       a.addEnv('DB_PASSWORD', EnvValue.fromSecret('db-other', 'password'));
     }, /'env.DB_PASSWORD' \('DB_PASSWORD'\) is already set on this app, by key 'password' of Secret 'db-app' \(and now by key 'password' of Secret 'db-other'\)/],
+    ['addEnv reads a ConfigMap whose name cannot be one', (a: ProductionApp) => a.addEnv('A', EnvValue.fromConfigMap('App Settings', 'a')),
+      /'env.A.name' \('App Settings'\) must be a DNS-1123 subdomain/],
+    ['grantConnection gets something that is no workload', (a: ProductionApp) => a.grantConnection('worker' as any),
+      /'grantConnection' \('worker'\) must be a workload/],
     ['addVolume mounts at /', (a: ProductionApp) => a.addVolume({ name: 'root', mountPath: '/', source: { emptyDir: {} } }),
       /'volumes.root.mountPath' \('\/'\) must be an absolute path without '\.\.', other than '\/'/],
     ['addVolume gets no object', (a: ProductionApp) => a.addVolume(undefined as any), /'volumes' \(unset\) must be a WorkloadVolume/],
