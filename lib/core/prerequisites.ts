@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { check, checkArgument } from './errors';
 
 /** Metadata type of a prerequisite recorded on a construct node. */
 const PREREQUISITE_METADATA = 'cdk8s-golden-path:prerequisite';
@@ -163,13 +164,13 @@ export class Operator {
   public readonly docs?: string;
 
   private constructor(props: OperatorProps) {
-    this.name = props.name;
-    this.version = props.version;
-    this.crds = [...props.crds ?? []];
-    this.apiVersions = [...props.apiVersions ?? []];
-    this.namespace = props.namespace;
-    this.kubernetesVersions = props.kubernetesVersions;
-    this.docs = props.docs;
+    this.name = props?.name;
+    this.version = props?.version;
+    this.crds = Array.isArray(props?.crds) ? [...props.crds] : props?.crds ?? [];
+    this.apiVersions = Array.isArray(props?.apiVersions) ? [...props.apiVersions] : props?.apiVersions ?? [];
+    this.namespace = props?.namespace;
+    this.kubernetesVersions = props?.kubernetesVersions;
+    this.docs = props?.docs;
   }
 }
 
@@ -190,14 +191,15 @@ export class Prerequisite {
 
   /** `operator` installed, at its version, with its CRDs. */
   public static operator(operator: Operator, reason: string): Prerequisite {
-    return new Prerequisite(PrerequisiteKind.OPERATOR, `operator:${operator.name}`, `${operator.name} ${operator.version}`, reason, {
-      name: operator.name,
-      version: operator.version,
-      crds: [...operator.crds],
-      ...operator.apiVersions.length > 0 ? { apiVersions: [...operator.apiVersions] } : {},
-      ...operator.namespace !== undefined ? { namespace: operator.namespace } : {},
-      ...operator.kubernetesVersions !== undefined ? { kubernetesVersions: operator.kubernetesVersions } : {},
-      ...operator.docs !== undefined ? { docs: operator.docs } : {},
+    const of = operator instanceof Operator ? operator : Operator.of(undefined as unknown as OperatorProps);
+    return new Prerequisite(PrerequisiteKind.OPERATOR, `operator:${of.name}`, `${of.name} ${of.version}`, reason, {
+      name: of.name,
+      version: of.version,
+      crds: [...of.crds],
+      ...of.apiVersions.length > 0 ? { apiVersions: [...of.apiVersions] } : {},
+      ...of.namespace !== undefined ? { namespace: of.namespace } : {},
+      ...of.kubernetesVersions !== undefined ? { kubernetesVersions: of.kubernetesVersions } : {},
+      ...of.docs !== undefined ? { docs: of.docs } : {},
     });
   }
 
@@ -256,6 +258,12 @@ export class Prerequisite {
    * guardrails read the declarations back with {@link Prerequisite.declaredIn}.
    */
   public static declare(scope: IConstruct, ...prerequisites: Prerequisite[]): void {
+    checkArgument(typeof scope?.node?.addMetadata === 'function', 'Prerequisite.declare', 'scope', scope, 'must be a construct: the one that relies on the prerequisites');
+    prerequisites.forEach((prerequisite, i) => {
+      check(prerequisite instanceof Prerequisite, scope, `prerequisites[${i}]`, prerequisite,
+        'must be a Prerequisite (Prerequisite.operator, clusterObject, object, controllerSetting, secretStoreKey, dnsRecord, network, cloudIdentity or kubernetesVersions)');
+      prerequisite.check(scope, `prerequisites[${i}]`);
+    });
     for (const prerequisite of prerequisites) {
       scope.node.addMetadata(PREREQUISITE_METADATA, prerequisite);
     }
@@ -295,6 +303,32 @@ export class Prerequisite {
     /** Its fields, for machines (the JSON file). */
     public readonly details: Readonly<Record<string, string | readonly string[]>>,
   ) {}
+
+  /**
+   * Checks the prerequisite, declared on `scope` as `prop`: text in every field (it is written to the
+   * prerequisites file), versions of the form `1.34` in order, CRD names of the form `<plural>.<group>`,
+   * an http(s) link to the docs.
+   */
+  private check(scope: IConstruct, prop: string): void {
+    check(typeof this.reason === 'string' && this.reason.trim() !== '', scope, `${prop}.reason`, this.reason,
+      'must say why the manifests need it: the prerequisites file states it');
+    for (const [field, value] of Object.entries(this.details)) {
+      const texts = Array.isArray(value) ? value : [value];
+      check(Array.isArray(texts) && texts.every((t) => typeof t === 'string' && t.trim() !== ''), scope, `${prop}.${field}`, value,
+        'must be text: the prerequisites file states it');
+    }
+    if (this.kind === PrerequisiteKind.KUBERNETES) {
+      const [min, max] = [this.details.min, this.details.max].map((v) => (/^1\.[0-9]{1,3}$/.test(v as string) ? Number((v as string).slice(2)) : NaN));
+      check(!Number.isNaN(min), scope, `${prop}.min`, this.details.min, 'must be a Kubernetes minor version such as \'1.34\'');
+      check(!Number.isNaN(max) && max >= min, scope, `${prop}.max`, this.details.max,
+        `must be a Kubernetes minor version such as '1.36', not before the oldest ('${this.details.min}')`);
+    }
+    for (const crd of this.kind === PrerequisiteKind.OPERATOR ? this.details.crds as readonly string[] : []) {
+      check(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(crd), scope, `${prop}.crds`, crd, 'must be the name of a CustomResourceDefinition: <plural>.<group>');
+    }
+    const docs = this.details.docs;
+    check(docs === undefined || /^https?:\/\/\S+$/.test(docs as string), scope, `${prop}.docs`, docs, 'must be an http or https link');
+  }
 }
 
 /** A prerequisite with the construct paths that declared it. */

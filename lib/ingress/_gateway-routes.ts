@@ -5,6 +5,7 @@ import {
   HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType,
 } from '../../imports/gateway.networking.k8s.io';
+import { boundedName } from '../core/names';
 import { GatewayOptions } from './ingress-controller';
 import { PathMatch, Route, hostSlug } from './route';
 import { ResolvedTraffic } from './traffic';
@@ -72,7 +73,7 @@ export class GatewayRoutes {
       },
     });
     const route = new HttpRoute(this.scope, `HttpRoute-${host}`, {
-      metadata: { name: `${this.context.name}-${hostSlug(host)}`, namespace: this.context.namespace, labels: this.context.labels },
+      metadata: { name: boundedName(`${this.context.name}-${hostSlug(host)}`, MAX_NAME_LENGTH), namespace: this.context.namespace, labels: this.context.labels },
       spec: {
         parentRefs: [{ ...parent, sectionName: declared ? httpsListenerOf(host) : gateway.httpsListener ?? 'https' }],
         hostnames: [host],
@@ -133,6 +134,9 @@ export class GatewayRoutes {
   }
 }
 
+/** A listener's name (a Gateway API SectionName) and an HTTPRoute's name hold 253 characters. */
+const MAX_NAME_LENGTH = 253;
+
 function httpsListenerOf(host: string): string {
-  return `https-${hostSlug(host)}`;
+  return boundedName(`https-${hostSlug(host)}`, MAX_NAME_LENGTH);
 }

@@ -60,7 +60,7 @@ export class CertificateIssuer {
    * @see https://cert-manager.io/docs/configuration/acme/http01/
    */
   public static acme(options: AcmeIssuerOptions): CertificateIssuer {
-    return new CertificateIssuer(options.name, IssuerKind.CLUSTER_ISSUER, options);
+    return new CertificateIssuer(options?.name, IssuerKind.CLUSTER_ISSUER, options);
   }
 
   private constructor(

@@ -6,17 +6,18 @@ import { Gateway } from '../../imports/gateway.networking.k8s.io';
 import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
-import { clusterScoped, nameFromId, resolveNamespace } from '../core/names';
+import { Kind, checkProps } from '../core/kinds';
+import { boundedName, clusterScoped, nameFromId, resolveNamespace } from '../core/names';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkNamespaceName, checkUrlPath } from '../core/validate';
 import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
 import { ProductionApp } from '../workload/production-app';
 import { GatewayRoutes, HTTP_LISTENER } from './_gateway-routes';
 import { addSignInProxy, checkSignIn } from './_sign-in-proxy';
-import { CertificateIssuer, IssuerKind } from './certificate-issuer';
+import { AcmeServer, CertificateIssuer, IssuerKind } from './certificate-issuer';
 import { IngressController } from './ingress-controller';
-import { IIngressBackend, PathMatch, Route, RouteOptions, hostSlug, routesByHost } from './route';
-import { ResolvedTraffic, TrafficFeature, TrafficOptions, checkSupported, checkTraffic, resolveTraffic } from './traffic';
+import { INGRESS_BACKEND_KIND, IIngressBackend, PathMatch, ROUTE_OPTIONS_KINDS, Route, RouteOptions, hostSlug, routesByHost, tlsSecretName } from './route';
+import { ResolvedTraffic, TRAFFIC_KINDS, TrafficFeature, TrafficOptions, checkSupported, checkTraffic, resolveTraffic } from './traffic';
 
 /** Props of a {@link HardenedIngress}. */
 export interface HardenedIngressProps extends TrafficOptions {
@@ -40,6 +41,16 @@ const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 const ACME_SOLVER_PORT = 8089;
 const HTTP_ROUTE_MAX_RULES = 16;
 const SOLVER_SERVICE_TYPE = 'ClusterIP';
+/** The longest name of most objects (a DNS-1123 subdomain). */
+const MAX_NAME_LENGTH = 253;
+
+function isHttpsUrl(value: unknown): boolean {
+  try {
+    return typeof value === 'string' && new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The only way traffic enters: routes from hosts and paths to backends, with TLS for every host
@@ -83,6 +94,15 @@ export class HardenedIngress extends Construct {
 
   public constructor(scope: Construct, id: string, props: HardenedIngressProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...TRAFFIC_KINDS,
+      controller: Kind.instance(IngressController, 'an IngressController (IngressController.haproxy, ingressNginx or gatewayApi)'),
+      issuer: Kind.instance(CertificateIssuer, 'a CertificateIssuer (CertificateIssuer.clusterIssuer, issuer or acme)').optional(),
+      tlsSecrets: Kind.record(Kind.STRING).optional(),
+      name: Kind.STRING.optional(),
+      namespace: Kind.STRING.optional(),
+    }, 'HardenedIngressProps');
+    props.controller.check(this, 'controller');
     this.props = props;
     this.controller = props.controller;
     this.name = props.name ?? nameFromId(id);
@@ -98,7 +118,12 @@ export class HardenedIngress extends Construct {
       checkDnsSubdomain(this, 'issuer.name', props.issuer.name);
     }
     if (props.issuer?.acme) {
-      check(props.issuer.acme.server.url.startsWith('https://'), this, 'issuer.server', props.issuer.acme.server.url, 'must be an https URL');
+      Kind.object('an AcmeIssuerOptions object (name, server, email)', {
+        name: Kind.STRING,
+        server: Kind.instance(AcmeServer, 'an AcmeServer (AcmeServer.letsEncrypt, letsEncryptStaging or url)'),
+        email: Kind.STRING,
+      }).check(this, 'issuer', props.issuer.acme);
+      check(isHttpsUrl(props.issuer.acme.server.url), this, 'issuer.server', props.issuer.acme.server.url, 'must be an https URL');
       check(EMAIL.test(props.issuer.acme.email), this, 'issuer.email', props.issuer.acme.email, 'must be an email address');
     }
     if (gateway) {
@@ -135,7 +160,7 @@ export class HardenedIngress extends Construct {
           acme: {
             server: props.issuer.acme.server.url,
             email: props.issuer.acme.email,
-            privateKeySecretRef: { name: `${props.issuer.name}-account-key` },
+            privateKeySecretRef: { name: boundedName(props.issuer.name, MAX_NAME_LENGTH, '-account-key') },
             solvers: [{ http01: this.http01Solver() }],
           },
         },
@@ -181,6 +206,8 @@ export class HardenedIngress extends Construct {
    * reaches the backend. Returns the Ingress or HTTPRoute that carries the route.
    */
   public route(host: string, path: string, backend: IIngressBackend, options: RouteOptions = {}): ApiObject {
+    INGRESS_BACKEND_KIND.check(this, 'backend', backend);
+    checkProps(this, options, ROUTE_OPTIONS_KINDS, 'RouteOptions');
     const gateway = this.controller.gateway;
     const ranges = options.allowedSourceRanges;
     const match = options.match ?? PathMatch.PREFIX;
@@ -317,7 +344,7 @@ export class HardenedIngress extends Construct {
   }
 
   private secretNameOf(host: string): string | undefined {
-    return this.props.tlsSecrets?.[host] ?? (this.props.issuer ? `${hostSlug(host)}-tls` : undefined);
+    return this.props.tlsSecrets?.[host] ?? (this.props.issuer ? tlsSecretName(host) : undefined);
   }
 
   private addCertificate(host: string): void {
@@ -327,7 +354,7 @@ export class HardenedIngress extends Construct {
     if (issuer === undefined || this.props.tlsSecrets?.[host] !== undefined || existingGateway) {
       return;
     }
-    const name = `${hostSlug(host)}-tls`;
+    const name = tlsSecretName(host);
     new Certificate(this, `Certificate-${host}`, {
       metadata: { name, namespace: this.namespace, labels: this.labels },
       spec: {

@@ -9,9 +9,11 @@ import { recordException } from '../core/exceptions';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
-import { checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
+import { Kinds, checkProps } from '../core/kinds';
+import { INT32_MAX, checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
 import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
+import { checkNetworkPeer } from '../network/_checks';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
@@ -19,8 +21,9 @@ import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { Image } from '../workload/image';
 import { NodePool, SpreadPolicy } from '../workload/placement';
 import { ContainerResources, checkResources } from '../workload/resources';
-import { IWorkload } from '../workload/workload';
+import { IWorkload, WORKLOAD_KIND } from '../workload/workload';
 import { OPERATOR_PODS, addClusterNetworkPolicy, clusterSpec } from './_cluster';
+import { HA_POSTGRES_KINDS, checkIdentifier, checkMonitoringTimes, checkParameters } from './_ha-postgres-checks';
 import { declareClusterPrerequisites } from './_prerequisites';
 import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
 import { bindConnection } from './_connection';
@@ -120,8 +123,6 @@ const DEFAULT_RESOURCES: ContainerResources = {
 };
 /** Roles the operator manages itself; the application owner must be another one. */
 const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
-const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)?$/;
 
 /** The props of a {@link HaPostgres} with their defaults resolved. */
 interface Settings {
@@ -198,6 +199,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps) {
     super(scope, id);
+    checkProps(this, props, HA_POSTGRES_KINDS satisfies Kinds<HaPostgresProps>, 'HaPostgresProps');
 
     this.name = props.name ?? nameFromId(id);
     this.namespace = resolveNamespace(this, 'HaPostgres', props.namespace);
@@ -303,6 +305,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
    * it and passes the password when it connects (libpq does not read `PGPASSWORD_FILE` itself).
    */
   public grantConnection(workload: IWorkload): void {
+    WORKLOAD_KIND.check(this, 'grantConnection', workload);
     check(workload.namespace === this.namespace, workload, 'connectTo', this.node.path,
       `must be in the database's namespace '${this.namespace}': the credentials Secret the operator writes is namespaced`);
     this.clients.push(workload);
@@ -340,7 +343,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     const imageProblem = image.problem();
     check(imageProblem === undefined, this, 'image', image.reference, imageProblem ?? '');
-    checkInteger(this, 'instances', this.instances, 1);
+    checkInteger(this, 'instances', this.instances, 1, INT32_MAX);
     checkReplication(this, replication, this.instances);
     const walSize = resolveStorage(this, props.storage);
     checkResources(this, 'resources', resources);
@@ -348,10 +351,13 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     checkIdentifier(this, 'owner', this.owner);
     check(!RESERVED_ROLES.has(this.owner), this, 'owner', this.owner,
       `must not be one of the roles the operator manages (${[...RESERVED_ROLES].join(', ')})`);
-    for (const key of Object.keys(props.parameters ?? {})) {
-      check(PARAMETER_NAME.test(key), this, `parameters.${key}`, key, 'must be a PostgreSQL setting name: lowercase letters, digits and \'_\', with an optional \'.\' prefix');
-    }
+    checkParameters(this, props.parameters ?? {});
     checkPort(this, 'kubernetesApi.port', apiPort);
+    checkNetworkPeer(this, 'kubernetesApi.peer', props.kubernetesApi.peer);
+    if (props.operator !== undefined) {
+      checkNetworkPeer(this, 'operator', props.operator);
+    }
+    props.nodePool?.check(this, 'nodePool');
     check(props.backup !== undefined, this, 'backup', undefined,
       'is required: WAL archiving and base backups are what recovers data after a lost volume or a bad migration; '
       + 'declare PostgresBackup.none({ reason }) to go without on purpose');
@@ -364,6 +370,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     if (props.pooler) {
       checkPooler(this, props.pooler);
     }
+    checkMonitoringTimes(this, monitoring);
     if (monitoring.storageUsagePercent !== undefined) {
       checkInteger(this, 'monitoring.storageUsagePercent', monitoring.storageUsagePercent, 1, 99);
     }
@@ -389,8 +396,3 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   }
 }
 
-
-function checkIdentifier(scope: Construct, prop: string, value: string): void {
-  check(POSTGRES_IDENTIFIER.test(value), scope, prop, value,
-    'must be a PostgreSQL identifier of at most 63 characters: lowercase letters, digits and \'_\', not starting with a digit');
-}

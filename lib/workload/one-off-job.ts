@@ -4,19 +4,23 @@ import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { recordException } from '../core/exceptions';
 import { shortHash } from '../core/hashing';
+import { Kind, checkProps } from '../core/kinds';
+import { boundedName } from '../core/names';
+import { checkWholeSeconds } from '../core/quantities';
 import { UpgradeStep, markUpgradeStep } from '../core/upgrade-steps';
+import { INT32_MAX } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate } from './_pod-template';
 import { WorkloadBase } from './_workload-base';
 import { addNetworkPolicy } from './_workload-parts';
-import { JobRunProps, checkWholeSeconds, newJobParts } from './job-run';
-import { IWorkload, WorkloadPort } from './workload';
+import { JOB_RUN_KINDS, JobRunProps, newJobParts } from './job-run';
+import { IWorkload, WORKLOAD_KIND, WorkloadPort } from './workload';
 
 /** Characters of the hash of the Job's spec appended to its name. */
 const SPEC_HASH_LENGTH = 10;
-/** Longest name of a one-off job: with `-<hash>` its Job name, and the `job-name` label of its pods, stay within 63 characters. */
-const MAX_NAME_LENGTH = 63 - SPEC_HASH_LENGTH - 1;
+/** Longest name a Job keeps whole: with `-<hash>` its Job name, and the `job-name` label of its pods, stay within 63 characters. */
+const MAX_JOB_PREFIX_LENGTH = 63 - SPEC_HASH_LENGTH - 1;
 /** Id of the guardrail that asks standalone Jobs for a TTL (kube-linter `job-ttl-seconds-after-finished`). */
 const JOB_TTL_RULE = 'job-ttl';
 
@@ -50,7 +54,12 @@ export class JobCleanup {
 
 /** Props of a {@link OneOffJob}. */
 export interface OneOffJobProps extends JobRunProps {
-  /** Name of the Job's objects: at most 52 characters, as the Job itself is named `<name>-<hash of its spec>`. @default - the construct id in kebab-case */
+  /**
+   * Name of the Job's objects (a DNS label). The Job itself is `<name>-<hash of its spec>`, within the 63
+   * characters of its pods' `job-name` label: a name longer than 52 characters is cut there and ends
+   * with a hash of the whole name.
+   * @default - the construct id in kebab-case
+   */
   readonly name?: string;
   /** When the finished Job is deleted. @default JobCleanup.whenReplaced() */
   readonly cleanup?: JobCleanup;
@@ -112,12 +121,15 @@ export class OneOffJob extends WorkloadBase {
 
   public constructor(scope: Construct, id: string, props: OneOffJobProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...JOB_RUN_KINDS,
+      cleanup: Kind.instance(JobCleanup, 'a JobCleanup (JobCleanup.whenReplaced or JobCleanup.afterFinished)').optional(),
+    }, 'OneOffJobProps');
     const cleanup = props.cleanup ?? JobCleanup.whenReplaced();
     if (cleanup.ttl !== undefined) {
-      checkWholeSeconds(this, 'cleanup.ttl', cleanup.ttl, 0);
+      checkWholeSeconds(this, 'cleanup.ttl', cleanup.ttl, 0, INT32_MAX);
     }
-    const parts = newJobParts(this, id, props, 'OneOffJob', MAX_NAME_LENGTH,
-      `the Job is named '<name>-<${SPEC_HASH_LENGTH} characters of hash>' and its pods are labelled with it (63 at most)`);
+    const parts = newJobParts(this, id, props, 'OneOffJob');
     const { settings } = parts;
     this.name = settings.name;
     this.namespace = settings.namespace;
@@ -128,7 +140,7 @@ export class OneOffJob extends WorkloadBase {
     this.pod = parts.pod;
 
     this.job = new HashNamedJob(this, 'Resource', {
-      metadata: settings.metadata,
+      metadata: { ...settings.metadata, name: boundedName(settings.name, MAX_JOB_PREFIX_LENGTH) },
       spec: { ...parts.run, ttlSecondsAfterFinished: cleanup.ttl?.toSeconds(), template: this.pod.render() },
     });
     if (cleanup.ttl === undefined) {
@@ -149,6 +161,7 @@ export class OneOffJob extends WorkloadBase {
    * is a migration step of the upgrade: it must succeed before they roll out.
    */
   public prepares(...workloads: IWorkload[]): void {
+    workloads.forEach((workload, i) => WORKLOAD_KIND.check(this, `prepares[${i}]`, workload));
     for (const workload of workloads) {
       check(workload !== this, this, 'prepares', this.node.path, 'must name another workload: a job cannot prepare itself');
       if (!this.preparedWorkloads.includes(workload)) {
