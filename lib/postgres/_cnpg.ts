@@ -1,4 +1,6 @@
+import { IConstruct } from 'constructs';
 import { PodMonitorSpec, PodMonitorSpecPodMetricsEndpointsScheme } from '../../imports/monitoring.coreos.com';
+import { check } from '../core/errors';
 
 // Internal: what CloudNativePG and its Barman Cloud plugin expect. Not exported from the package.
 
@@ -28,4 +30,24 @@ export function podMonitorSpec(podLabels: Record<string, string>, namespace: str
     namespaceSelector: { matchNames: [namespace] },
     podMetricsEndpoints: [{ port: 'metrics', interval, scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP }],
   };
+}
+
+/** Roles the operator manages itself; the application owner must be another one. */
+const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
+const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)?$/;
+
+/** Checks the application database's name and owner (identifiers, not a role the operator manages) and the names of the PostgreSQL settings. */
+export function checkDatabaseSettings(scope: IConstruct, databaseName: string, owner: string, parameters: Record<string, string>): void {
+  checkIdentifier(scope, 'databaseName', databaseName);
+  checkIdentifier(scope, 'owner', owner);
+  check(!RESERVED_ROLES.has(owner), scope, 'owner', owner, `must not be one of the roles the operator manages (${[...RESERVED_ROLES].join(', ')})`);
+  for (const key of Object.keys(parameters)) {
+    check(PARAMETER_NAME.test(key), scope, `parameters.${key}`, key, 'must be a PostgreSQL setting name: lowercase letters, digits and \'_\', with an optional \'.\' prefix');
+  }
+}
+
+function checkIdentifier(scope: IConstruct, prop: string, value: string): void {
+  check(POSTGRES_IDENTIFIER.test(value), scope, prop, value,
+    'must be a PostgreSQL identifier of at most 63 characters: lowercase letters, digits and \'_\', not starting with a digit');
 }

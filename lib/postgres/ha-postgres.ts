@@ -11,6 +11,7 @@ import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
 import { checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
+import { LogCollection, LogFormat } from '../monitoring/log-collection';
 import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
@@ -18,11 +19,12 @@ import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { Image } from '../workload/image';
 import { NodePool, SpreadPolicy } from '../workload/placement';
+import { IRegistryCredentials, checkRegistryCredentials } from '../workload/registry-credentials';
 import { ContainerResources, checkResources } from '../workload/resources';
 import { IWorkload } from '../workload/workload';
 import { OPERATOR_PODS, addClusterNetworkPolicy, clusterSpec } from './_cluster';
 import { declareClusterPrerequisites } from './_prerequisites';
-import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
+import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT, checkDatabaseSettings } from './_cnpg';
 import { bindConnection } from './_connection';
 import {
   BACKUPS_SUPPRESSED_ANNOTATION, BACKUP_RULE_IDS, ObjectStoreBackupOptions, PostgresBackup, addScheduledBackup, checkBackup, retentionPolicy,
@@ -105,6 +107,13 @@ export interface HaPostgresProps {
    * @default NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' })
    */
   readonly operator?: NetworkPeer;
+  /**
+   * Registry credentials of the instance and PgBouncer pods (`RegistryCredentials` in the database's namespace), for
+   * operand images in a private registry or a mirror; kept on prune, as the Cluster is. @default - none: anonymous pulls
+   */
+  readonly imagePullSecrets?: IRegistryCredentials[];
+  /** The stage's log collector: CloudNativePG writes JSON, so the instance and PgBouncer pods carry its JSON parser. @default - none declared */
+  readonly logs?: LogCollection;
   /** Node pool the instances and poolers run on. @default - any node */
   readonly nodePool?: NodePool;
   /** How instances are spread over zones; hosts are always distinct (required anti-affinity). @default SpreadPolicy.PREFERRED */
@@ -117,10 +126,6 @@ const DEFAULT_RESOURCES: ContainerResources = {
   memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
   ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
 };
-/** Roles the operator manages itself; the application owner must be another one. */
-const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
-const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)?$/;
 
 /** The props of a {@link HaPostgres} with their defaults resolved. */
 interface Settings {
@@ -238,6 +243,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         archive: archive && this.objectStore ? { options: archive, objectStore: this.objectStore.name } : undefined,
         recovery: recovery && this.recoveryObjectStore ? { options: recovery, objectStore: this.recoveryObjectStore.name } : undefined,
         poolerService: props.pooler ? poolerName : undefined,
+        imagePullSecrets: props.imagePullSecrets,
+        podAnnotations: props.logs?.podAnnotations(['postgres'], LogFormat.JSON) ?? {},
       }),
     });
     if (reason !== undefined) {
@@ -253,7 +260,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     // The Cluster owns the volumes; the ObjectStore and its credentials serve the WAL archive of a kept Cluster.
     [this.cluster, this.objectStore].forEach((object) => object && keepOnPrune(object));
     archive?.credentials.secret?.producer.keepOnPrune();
-    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores });
+    props.imagePullSecrets?.forEach((credentials) => { credentials.keepOnPrune(); this.node.addDependency(credentials); });
+    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores, logs: props.logs });
 
     if (props.pooler) {
       const pooler = addPooler(this, props.pooler, {
@@ -263,6 +271,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         kubernetesApi,
         nodePool: props.nodePool,
         dns,
+        imagePullSecrets: props.imagePullSecrets,
+        podAnnotations: props.logs?.podAnnotations(['pgbouncer'], LogFormat.JSON) ?? {},
         monitoring: monitoringEnabled ? { prometheus, interval: scrapeInterval } : undefined,
       });
       this.pooler = pooler.pooler;
@@ -336,13 +346,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     checkReplication(this, replication, this.instances);
     const walSize = resolveStorage(this, props.storage);
     checkResources(this, 'resources', resources);
-    checkIdentifier(this, 'databaseName', this.databaseName);
-    checkIdentifier(this, 'owner', this.owner);
-    check(!RESERVED_ROLES.has(this.owner), this, 'owner', this.owner,
-      `must not be one of the roles the operator manages (${[...RESERVED_ROLES].join(', ')})`);
-    for (const key of Object.keys(props.parameters ?? {})) {
-      check(PARAMETER_NAME.test(key), this, `parameters.${key}`, key, 'must be a PostgreSQL setting name: lowercase letters, digits and \'_\', with an optional \'.\' prefix');
-    }
+    checkDatabaseSettings(this, this.databaseName, this.owner, props.parameters ?? {});
     checkPort(this, 'kubernetesApi.port', apiPort);
     check(props.backup !== undefined, this, 'backup', undefined,
       'is required: WAL archiving and base backups are what recovers data after a lost volume or a bad migration; '
@@ -368,6 +372,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     if (props.dns !== undefined) {
       checkClusterDns(this, 'dns', props.dns);
     }
+    checkRegistryCredentials(this, 'imagePullSecrets', props.imagePullSecrets ?? [], this.namespace);
+    props.logs?.check(this, 'logs', ['postgres', 'pgbouncer'], LogFormat.JSON);
     return {
       replication,
       image,
@@ -379,10 +385,4 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
       instanceLabels: { [CLUSTER_LABEL]: this.name, [POD_ROLE_LABEL]: 'instance' },
     };
   }
-}
-
-
-function checkIdentifier(scope: Construct, prop: string, value: string): void {
-  check(POSTGRES_IDENTIFIER.test(value), scope, prop, value,
-    'must be a PostgreSQL identifier of at most 63 characters: lowercase letters, digits and \'_\', not starting with a digit');
 }

@@ -5,13 +5,16 @@ import { check } from '../core/errors';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from '../core/labels';
 import { checkNoSecretLiteral } from '../core/leaks';
 import { nameFromId, resolveNamespace } from '../core/names';
+import { Prerequisite } from '../core/prerequisites';
 import { checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabels } from '../core/validate';
+import { LogFormat } from '../monitoring/log-collection';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addAppConfig, checkAppConfig } from './_app-config';
 import { HardenedPodTemplate, HardenedPodTemplateProps, OwnVolume, checkRunAs } from './_pod-template';
 import { WorkloadContainer } from './container';
 import { EnvValue } from './env-value';
+import { checkRegistryCredentials } from './registry-credentials';
 import { ContainerResources, checkResources } from './resources';
 import { WorkloadProps } from './workload-props';
 
@@ -104,9 +107,8 @@ export function resolveWorkload(scope: IConstruct, id: string, props: WorkloadPr
   if (props.priorityClassName !== undefined) {
     checkDnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   }
-  for (const secretName of props.imagePullSecrets ?? []) {
-    checkDnsSubdomain(scope, 'imagePullSecrets', secretName);
-  }
+  checkRegistryCredentials(scope, 'imagePullSecrets', props.imagePullSecrets ?? [], namespace);
+  props.logs?.check(scope, 'logs', [name], props.logFormat ?? LogFormat.TEXT);
   for (const [key, value] of Object.entries(props.env ?? {})) {
     checkEnvName(scope, `env.${key}`, key);
     checkNoSecretLiteral(scope, `env.${key}`, key, value);
@@ -194,7 +196,6 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
   const pod = new HardenedPodTemplate(scope, {
     namespace: settings.namespace,
     labels: settings.podLabels,
-    annotations: props.podAnnotations,
     selectorLabels: settings.selectorLabels,
     serviceAccountName: options.serviceAccountName,
     mountServiceAccountToken: props.mountServiceAccountToken ?? false,
@@ -220,11 +221,18 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
       spreadMatchLabelKeys: options.spreadMatchLabelKeys,
     },
     imagePullSecrets: props.imagePullSecrets,
+    annotations: { ...props.logs?.podAnnotations([settings.name], props.logFormat ?? LogFormat.TEXT), ...props.podAnnotations },
     terminationGracePeriod: settings.terminationGracePeriod,
     tmpSize: props.tmpSize ?? Size.mebibytes(256),
     ownVolumes: options.ownVolumes,
     reservedVolumeNames: options.reservedVolumeNames,
   });
+  for (const credentials of props.imagePullSecrets ?? []) {
+    scope.node.addDependency(credentials);
+  }
+  if (props.logs !== undefined) {
+    Prerequisite.declare(scope, ...props.logs.prerequisites(props.logFormat ?? LogFormat.TEXT));
+  }
   for (const [name, value] of Object.entries(props.env ?? {})) {
     pod.addEnv(name, EnvValue.literal(value));
   }
