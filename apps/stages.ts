@@ -1,9 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, EgressEngine, HardenedIngressProps, IdentityProvider,
-  IngressController, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup, PostgresStorage, Prometheus, Schedule,
-  SecretStoreRef, Tier,
+  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, DnsProvider, DnsRecords, EgressEngine, ExternalDnsPolicy,
+  HardenedIngressProps, IdentityProvider, IngressController, LogCollection, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup,
+  PostgresStorage, Prometheus, Schedule, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -103,6 +103,16 @@ export interface DatabaseStageConfig {
   readonly poolerInstances?: number;
 }
 
+/**
+ * The private registry the platform's image is pulled from: `<host>/aishell/aishell`. Its username and password are in
+ * the stage's secret store under `<keyPrefix>/registry-username` and `<keyPrefix>/registry-password`, and every pod of
+ * the stage (the services, the jobs, the sign-in proxy, the database's instances and poolers) pulls with them.
+ */
+export interface RegistryStageConfig {
+  /** Host of the registry, as image references name it. */
+  readonly host: string;
+}
+
 /** Where the stage cluster's Kubernetes API server endpoints are, for the NetworkPolicies of pods that talk to it. */
 export interface KubernetesApiConfig {
   /** Addresses of the API server endpoints (`kubectl get endpoints kubernetes`). */
@@ -121,6 +131,10 @@ export interface StageConfig {
   readonly namespace: string;
   /** Version tag of the platform image. */
   readonly imageTag: string;
+  /** The private registry of the platform image. */
+  readonly registry: RegistryStageConfig;
+  /** The log pipeline the cluster runs: which collector reads the pods' standard output, and where the logs go. */
+  readonly logs: LogCollection;
   /** Resource totals of the namespace. */
   readonly quota: NamespaceQuota;
   /** The API service: the runtime of the flows. */
@@ -157,6 +171,8 @@ export interface StageConfig {
 const PROMETHEUS = Prometheus.kubePrometheusStack({ release: 'kube-prometheus-stack', namespace: 'monitoring' });
 
 const ACME_EMAIL = 'platform@example.com';
+/** The company's registry: both stages run the same image, built once and promoted. */
+const REGISTRY = { host: 'registry.example.com' };
 const DEV_HOST = 'aishell.dev.example.com';
 const DEV_IDE_HOST = 'ide.aishell.dev.example.com';
 const PROD_HOST = 'aishell.example.com';
@@ -176,6 +192,9 @@ export const DEV: StageConfig = {
   tier: Tier.DEVELOPMENT,
   namespace: 'aishell-dev',
   imageTag: '2.0.0',
+  registry: REGISTRY,
+  // The development cluster's Fluent Bit DaemonSet ships to its own Loki.
+  logs: LogCollection.fluentBit({ destination: 'Loki of the development cluster (http://loki-gateway.monitoring.svc)' }),
   // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
   // Today, mid-rollout with a database job and a certificate order: 7 pods, 2 claims, requests 0.61 CPU /
   // 1.8Gi, limits 4.1 CPU / 2.6Gi. Estimated generously for what later issues add: an IDE (limits 4 CPU /
@@ -280,6 +299,9 @@ export const DEV: StageConfig = {
       ),
     }),
     issuer: CertificateIssuer.acme({ name: 'letsencrypt-staging', server: AcmeServer.letsEncryptStaging(), email: ACME_EMAIL }),
+    // ExternalDNS reads the HTTPRoutes' hostnames and points them at the Gateway's address; sync removes the record of
+    // a host the manifests drop, so no name is left pointing at an address the cloud may hand to someone else.
+    dnsRecords: DnsRecords.externalDns({ zones: ['dev.example.com'], ownerId: 'aishell-dev', policy: ExternalDnsPolicy.SYNC }),
     timeouts: { backend: Duration.seconds(60) },
     cors: { allowOrigins: [`https://${DEV_HOST}`] },
   },
@@ -309,6 +331,8 @@ export const PROD: StageConfig = {
   tier: Tier.PRODUCTION,
   namespace: 'aishell',
   imageTag: '2.0.0',
+  registry: REGISTRY,
+  logs: LogCollection.fluentBit({ destination: 'the company\'s Loki at https://logs.example.com (30 days of retention)' }),
   // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
   // Today, with both autoscalers at their maximum mid-rollout, a database join job and a certificate order:
   // 26 pods, 6 claims, requests 11.9 CPU / 29.6Gi, limits 41.6 CPU / 65.8Gi. Estimated generously for what
@@ -383,7 +407,16 @@ export const PROD: StageConfig = {
   ingress: {
     host: PROD_HOST,
     controller: IngressController.haproxy(),
-    issuer: CertificateIssuer.acme({ name: 'letsencrypt-prod', server: AcmeServer.letsEncrypt(), email: ACME_EMAIL }),
+    // DNS-01 in Route 53 for the company's zone, through cert-manager's IAM role (IRSA): no solver pod or HTTP path has to
+    // be reachable before a certificate is issued, and wildcard hosts under example.com can be served. HTTP-01 remains
+    // for names outside the zone.
+    issuer: CertificateIssuer.acme({
+      name: 'letsencrypt-prod',
+      server: AcmeServer.letsEncrypt(),
+      email: ACME_EMAIL,
+      dns01: { provider: DnsProvider.route53({ iamRoleArn: 'arn:aws:iam::111122223333:role/cert-manager-route53' }), zones: ['example.com'] },
+    }),
+    dnsRecords: DnsRecords.externalDns({ zones: ['example.com'], ownerId: 'aishell-prod', policy: ExternalDnsPolicy.SYNC }),
     rateLimit: { requestsPerSecond: 100 },
     timeouts: { backend: Duration.seconds(60) },
     cors: { allowOrigins: [`https://${PROD_HOST}`] },

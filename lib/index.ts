@@ -29,12 +29,15 @@ export type { DashboardPanel, GrafanaDashboardProps, PanelQuery } from './monito
 export { Prometheus } from './monitoring/prometheus';
 export type { KubePrometheusStackOptions, PrometheusOptions } from './monitoring/prometheus';
 export { PlatformAlerts } from './monitoring/platform-alerts';
+export { LogCollection, LogFormat } from './monitoring/log-collection';
+export type { FluentBitOptions, LogCollectorOptions } from './monitoring/log-collection';
 export type { PlatformAlertsProps } from './monitoring/platform-alerts';
 
 // Workloads: the contract every workload kind offers, its value classes, and the kinds: ProductionApp,
 // StatefulApp, OneOffJob and ScheduledJob.
 export type { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workload/workload';
 export type { ISecretProducer } from './workload/secret-producer';
+export type { IRegistryCredentials } from './workload/registry-credentials';
 export type { ServingProps, WorkloadProps } from './workload/workload-props';
 export { PreStop } from './workload/container';
 export type { ContainerMount, WorkloadContainer } from './workload/container';
@@ -102,6 +105,8 @@ export { SecretMount } from './secrets/secret-mount';
 export type { SecretFilesOptions } from './secrets/secret-mount';
 export { SecretsBinding } from './secrets/secrets-binding';
 export type { SecretsBindingProps } from './secrets/secrets-binding';
+export { RegistryCredentials } from './secrets/registry-credentials';
+export type { RegistryCredentialsProps } from './secrets/registry-credentials';
 
 // Ingress: HardenedIngress, the controllers it renders for, certificates and traffic rules.
 export { HttpMethod, TrafficFeature } from './ingress/traffic';
@@ -109,7 +114,13 @@ export type { CorsOptions, HstsOptions, IngressTimeouts, RateLimit, TrafficOptio
 export { IngressController } from './ingress/ingress-controller';
 export type { GatewayOptions, IngressControllerOptions } from './ingress/ingress-controller';
 export { AcmeServer, CertificateIssuer, IssuerKind } from './ingress/certificate-issuer';
-export type { AcmeIssuerOptions } from './ingress/certificate-issuer';
+export type { AcmeDns01Options, AcmeIssuerOptions, ExistingIssuerOptions } from './ingress/certificate-issuer';
+export { DnsProvider } from './ingress/dns-provider';
+export type {
+  AzureDnsOptions, AzureServicePrincipal, CloudDnsOptions, CloudflareOptions, DnsProviderSecret, Route53AccessKey, Route53Options,
+} from './ingress/dns-provider';
+export { DnsRecords, ExternalDnsPolicy } from './ingress/dns-records';
+export type { ExternalDnsOptions } from './ingress/dns-records';
 export { PathMatch } from './ingress/route';
 export type { IIngressBackend, RouteOptions } from './ingress/route';
 export { IdentityProvider, SignIn } from './ingress/sign-in';

@@ -18,7 +18,7 @@ export enum PrerequisiteKind {
   CONTROLLER_SETTING = 'controller-setting',
   /** A key that must exist in a secret store's backend before the ExternalSecrets that read it can sync. */
   SECRET_STORE_KEY = 'secret-store-key',
-  /** A DNS name that must point at the cluster's entry before its certificate can be issued. */
+  /** A DNS name that must point at the cluster's entry: made by hand, or by ExternalDNS from the manifests. */
   DNS_RECORD = 'dns-record',
   /** A fact about the cluster's network the NetworkPolicies depend on (where the API server answers, ...). */
   NETWORK = 'network',
@@ -143,6 +143,18 @@ export class Operator {
     docs: 'https://docs.cilium.io/en/v1.18/gettingstarted/k8s-install-default/',
   });
 
+  /**
+   * ExternalDNS: creates the DNS records of the hosts the Ingresses and HTTPRoutes name, pointing at their load
+   * balancer or Gateway. 0.22 reads its annotations under `external-dns.kubernetes.io/` (the `alpha` prefix only with
+   * `--annotation-prefix`). No CRD: the `ingress` and `gateway-httproute` sources read core and Gateway API objects.
+   */
+  public static readonly EXTERNAL_DNS = new Operator({
+    name: 'ExternalDNS',
+    version: '0.22',
+    namespace: 'external-dns',
+    docs: 'https://kubernetes-sigs.github.io/external-dns/v0.22.0/',
+  });
+
   /** An operator not in this list. */
   public static of(props: OperatorProps): Operator {
     return new Operator(props);
@@ -225,9 +237,13 @@ export class Prerequisite {
       reason, { storeKind, storeName, key, ...property !== undefined ? { property } : {} });
   }
 
-  /** The DNS name `host` resolves to `target` (the cluster's entry: its load balancer or gateway address). */
-  public static dnsRecord(host: string, target: string, reason: string): Prerequisite {
-    return new Prerequisite(PrerequisiteKind.DNS_RECORD, `dns:${host}`, `${host} -> ${target}`, reason, { host, target });
+  /**
+   * The DNS name `host` resolves to `target` (the cluster's entry: its load balancer or gateway address): a record
+   * made by hand, or by `createdBy` (ExternalDNS) from the object that routes the host.
+   */
+  public static dnsRecord(host: string, target: string, reason: string, createdBy?: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.DNS_RECORD, `dns:${host}`, `${host} -> ${target}${createdBy !== undefined ? ` (${createdBy} creates it)` : ''}`, reason,
+      { host, target, ...createdBy !== undefined ? { createdBy } : {} });
   }
 
   /** A fact about the cluster's network, e.g. `the API server endpoints are in 10.0.0.0/20, port 443`. */

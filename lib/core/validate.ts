@@ -158,14 +158,20 @@ export function checkSecretKey(scope: IConstruct, prop: string, value: string): 
     'must be a Secret key of at most 253 letters, digits, \'-\', \'_\' and \'.\', other than \'.\' and \'..\'');
 }
 
-/** A host name clients connect to: a fully qualified, lowercase DNS name without wildcard. */
-export function checkHostname(scope: IConstruct, prop: string, value: string): void {
-  const labels = typeof value === 'string' ? value.split('.') : [];
+/**
+ * A host name clients connect to: a fully qualified, lowercase DNS name. With `wildcard`, also `*.` and such a
+ * name (`*.apps.example.com`), the only wildcard an Ingress host and a Gateway API hostname share: one whole
+ * leftmost label, matching exactly one label.
+ */
+export function checkHostname(scope: IConstruct, prop: string, value: string, options: { readonly wildcard?: boolean } = {}): void {
+  const named = typeof value === 'string' && options.wildcard === true && value.startsWith('*.') ? value.slice(2) : value;
+  const labels = typeof named === 'string' ? named.split('.') : [];
   const valid = typeof value === 'string' && value.length <= 253 && labels.length >= 2
     && labels.every((label) => label.length <= 63 && DNS1123_LABEL.test(label))
     && !/^[0-9]+$/.test(labels[labels.length - 1]);
-  check(valid, scope, prop, value,
-    'must be a fully qualified lowercase DNS name such as \'api.example.com\': no wildcard, IP address, port or trailing dot');
+  check(valid, scope, prop, value, options.wildcard === true
+    ? 'must be a fully qualified lowercase DNS name such as \'api.example.com\', or \'*.\' and one (\'*.apps.example.com\'): no other wildcard, IP address, port or trailing dot'
+    : 'must be a fully qualified lowercase DNS name such as \'api.example.com\': no wildcard, IP address, port or trailing dot');
 }
 
 const URL_PATH = /^\/[A-Za-z0-9._~/-]*$/;

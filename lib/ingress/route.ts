@@ -79,11 +79,12 @@ export interface Route {
 }
 
 /**
- * A host name in object names: its dots become dashes.
+ * A host name in object names: its dots become dashes, and the wildcard label of `*.apps.example.com` the word
+ * `wildcard` (`wildcard-apps-example-com`), as `*` may not appear in a name.
  * @internal
  */
 export function hostSlug(host: string): string {
-  return host.replace(/\./g, '-');
+  return host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-');
 }
 
 /**

@@ -6,9 +6,11 @@ import { INT32_MAX } from '../core/validate';
 import { PROMETHEUS_KIND } from '../monitoring/prometheus';
 import { NETWORK_PEER_KIND } from '../network/_checks';
 import { CLUSTER_DNS_KIND } from '../network/cluster-dns';
+import { LOG_COLLECTION_KIND } from '../monitoring/log-collection';
 import { EGRESS_ENGINE_KIND } from '../network/egress-engine';
 import { IMAGE_KIND } from '../workload/image';
 import { NODE_POOL_KIND, SpreadPolicy } from '../workload/placement';
+import { REGISTRY_CREDENTIALS_KIND } from '../workload/registry-credentials';
 import { RESOURCES_KIND } from '../workload/resources';
 import { PostgresBackup } from './backup';
 import { PostgresMonitoringOptions } from './postgres-monitoring';
@@ -71,7 +73,20 @@ export const HA_POSTGRES_KINDS = {
   nodePool: NODE_POOL_KIND.optional(),
   zoneSpread: Kind.oneOf(SpreadPolicy, 'a SpreadPolicy').optional(),
   egressEngine: EGRESS_ENGINE_KIND.optional(),
+  imagePullSecrets: Kind.array(REGISTRY_CREDENTIALS_KIND).optional(),
+  logs: LOG_COLLECTION_KIND.optional(),
 };
+
+/** Roles the operator manages itself; the application owner must be another one. */
+const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
+
+/** Checks the application database's name and owner (identifiers, not a role the operator manages) and the PostgreSQL settings. */
+export function checkDatabaseSettings(scope: IConstruct, databaseName: string, owner: string, parameters: Readonly<Record<string, string>>): void {
+  checkIdentifier(scope, 'databaseName', databaseName);
+  checkIdentifier(scope, 'owner', owner);
+  check(!RESERVED_ROLES.has(owner), scope, 'owner', owner, `must not be one of the roles the operator manages (${[...RESERVED_ROLES].join(', ')})`);
+  checkParameters(scope, parameters);
+}
 
 /** Checks the PostgreSQL settings of a cluster: names PostgreSQL takes, and none the operator keeps to itself. */
 export function checkParameters(scope: IConstruct, parameters: Readonly<Record<string, string>>): void {

@@ -12,6 +12,7 @@ import { keepOnPrune } from '../core/protection';
 import { Kinds, checkProps } from '../core/kinds';
 import { INT32_MAX, checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
+import { LogCollection, LogFormat } from '../monitoring/log-collection';
 import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
 import { checkNetworkPeer } from '../network/_checks';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
@@ -20,10 +21,11 @@ import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { Image } from '../workload/image';
 import { NodePool, SpreadPolicy } from '../workload/placement';
+import { IRegistryCredentials, checkRegistryCredentials } from '../workload/registry-credentials';
 import { ContainerResources, checkResources } from '../workload/resources';
 import { IWorkload, WORKLOAD_KIND } from '../workload/workload';
 import { OPERATOR_PODS, addClusterNetworkPolicy, clusterSpec } from './_cluster';
-import { HA_POSTGRES_KINDS, checkIdentifier, checkMonitoringTimes, checkParameters } from './_ha-postgres-checks';
+import { HA_POSTGRES_KINDS, checkDatabaseSettings, checkMonitoringTimes } from './_ha-postgres-checks';
 import { declareClusterPrerequisites } from './_prerequisites';
 import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
 import { bindConnection } from './_connection';
@@ -109,6 +111,13 @@ export interface HaPostgresProps {
    * @default NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' })
    */
   readonly operator?: NetworkPeer;
+  /**
+   * Registry credentials of the instance and PgBouncer pods (`RegistryCredentials` in the database's namespace), for
+   * operand images in a private registry or a mirror; kept on prune, as the Cluster is. @default - none: anonymous pulls
+   */
+  readonly imagePullSecrets?: IRegistryCredentials[];
+  /** The stage's log collector: CloudNativePG writes JSON, so the instance and PgBouncer pods carry its JSON parser. @default - none declared */
+  readonly logs?: LogCollection;
   /** Node pool the instances and poolers run on. @default - any node */
   readonly nodePool?: NodePool;
   /** How instances are spread over zones; hosts are always distinct (required anti-affinity). @default SpreadPolicy.PREFERRED */
@@ -121,8 +130,6 @@ const DEFAULT_RESOURCES: ContainerResources = {
   memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
   ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
 };
-/** Roles the operator manages itself; the application owner must be another one. */
-const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
 
 /** The props of a {@link HaPostgres} with their defaults resolved. */
 interface Settings {
@@ -245,6 +252,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         archive: archive && this.objectStore ? { options: archive, objectStore: this.objectStore.name } : undefined,
         recovery: recovery && this.recoveryObjectStore ? { options: recovery, objectStore: this.recoveryObjectStore.name } : undefined,
         poolerService: props.pooler ? poolerName : undefined,
+        imagePullSecrets: props.imagePullSecrets,
+        podAnnotations: props.logs?.podAnnotations(['postgres'], LogFormat.JSON) ?? {},
       }),
     });
     if (reason !== undefined) {
@@ -262,7 +271,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     // The Cluster owns the volumes; the ObjectStore and its credentials serve the WAL archive of a kept Cluster.
     [this.cluster, this.objectStore].forEach((object) => object && keepOnPrune(object));
     archive?.credentials.secret?.producer.keepOnPrune();
-    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores });
+    props.imagePullSecrets?.forEach((credentials) => { credentials.keepOnPrune(); this.node.addDependency(credentials); });
+    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores, logs: props.logs });
 
     if (props.pooler) {
       const pooler = addPooler(this, props.pooler, {
@@ -272,6 +282,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         kubernetesApi,
         nodePool: props.nodePool,
         dns,
+        imagePullSecrets: props.imagePullSecrets,
+        podAnnotations: props.logs?.podAnnotations(['pgbouncer'], LogFormat.JSON) ?? {},
         monitoring: monitoringEnabled ? { prometheus, interval: scrapeInterval } : undefined,
       });
       this.pooler = pooler.pooler;
@@ -347,11 +359,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     checkReplication(this, replication, this.instances);
     const walSize = resolveStorage(this, props.storage);
     checkResources(this, 'resources', resources);
-    checkIdentifier(this, 'databaseName', this.databaseName);
-    checkIdentifier(this, 'owner', this.owner);
-    check(!RESERVED_ROLES.has(this.owner), this, 'owner', this.owner,
-      `must not be one of the roles the operator manages (${[...RESERVED_ROLES].join(', ')})`);
-    checkParameters(this, props.parameters ?? {});
+    checkDatabaseSettings(this, this.databaseName, this.owner, props.parameters ?? {});
     checkPort(this, 'kubernetesApi.port', apiPort);
     checkNetworkPeer(this, 'kubernetesApi.peer', props.kubernetesApi.peer);
     if (props.operator !== undefined) {
@@ -383,6 +391,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     if (props.dns !== undefined) {
       checkClusterDns(this, 'dns', props.dns);
     }
+    checkRegistryCredentials(this, 'imagePullSecrets', props.imagePullSecrets ?? [], this.namespace);
+    props.logs?.check(this, 'logs', ['postgres', 'pgbouncer'], LogFormat.JSON);
     return {
       replication,
       image,
@@ -395,4 +405,3 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     };
   }
 }
-

@@ -5,6 +5,7 @@ import {
   ObjectStore, ObjectStoreSpecConfiguration, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationWalCompression,
   ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests,
 } from '../../imports/barmancloud.cnpg.io';
+import { checkAzureClientId, checkGoogleServiceAccount, checkIamRoleArn } from '../core/cloud-ids';
 import { check } from '../core/errors';
 import { Kind } from '../core/kinds';
 import { checkPort } from '../core/validate';
@@ -102,7 +103,7 @@ export class ObjectStoreCredentials {
       // AWS STS answers on public addresses, port 443: the default object store peer allows it, and so does the one
       // derived from the bucket's region, which names the regional STS endpoint.
       tokenEndpoints: [],
-    }, (scope, prop) => check(typeof roleArn === 'string' && IAM_ROLE_ARN.test(roleArn), scope, `${prop}.roleArn`, roleArn, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'));
+    }, (scope, prop) => checkIamRoleArn(scope, `${prop}.roleArn`, roleArn));
   }
 
   /** A Google Cloud service-account key (JSON) in a Secret. */
@@ -127,8 +128,7 @@ export class ObjectStoreCredentials {
       trust: 'it grants the ServiceAccount roles/iam.workloadIdentityUser (GKE Workload Identity), and it may write the bucket',
       // The GKE metadata server, which hands out the tokens, answers on the node at the metadata address, over HTTP.
       tokenEndpoints: [{ peer: NetworkPeer.ipBlock('169.254.169.254/32'), port: 80 }],
-    }, (scope, prop) => check(typeof serviceAccount === 'string' && GOOGLE_SERVICE_ACCOUNT.test(serviceAccount), scope, `${prop}.serviceAccount`, serviceAccount,
-      'must be a Google service account: <name>@<project>.iam.gserviceaccount.com'));
+    }, (scope, prop) => checkGoogleServiceAccount(scope, `${prop}.serviceAccount`, serviceAccount));
   }
 
   /** An Azure storage account name and key in a Secret. */
@@ -159,7 +159,7 @@ export class ObjectStoreCredentials {
       // Microsoft Entra ID answers on public addresses, port 443, as the default object store peer allows.
       tokenEndpoints: [],
       webhook: 'Azure Workload Identity webhook (the AKS add-on or the azure-workload-identity chart)',
-    }, (scope, prop) => check(typeof clientId === 'string' && UUID.test(clientId), scope, `${prop}.clientId`, clientId, 'must be the client id of the identity: a UUID'));
+    }, (scope, prop) => checkAzureClientId(scope, `${prop}.clientId`, clientId));
   }
 
   private constructor(
@@ -222,9 +222,6 @@ export interface ObjectStoreLocation {
   readonly endpointPort?: number;
 }
 
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
-const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 /** A bucket name botocore addresses virtual-hosted over HTTPS: one DNS label of 3 to 63 characters, not an address (`aws.isVirtualHostableS3Bucket`). */
 const VIRTUAL_HOSTABLE_BUCKET = /^[a-z0-9]([-a-z0-9]{1,61}[a-z0-9])$/;

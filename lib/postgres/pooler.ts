@@ -14,6 +14,7 @@ import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addDisruptionBudget } from '../workload/_pod-template';
 import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from '../workload/placement';
+import { IRegistryCredentials, imagePullSecretsOf } from '../workload/registry-credentials';
 import { ContainerResources, RESOURCES_KIND, checkResources, renderResources } from '../workload/resources';
 import { POOLER_METRICS_PORT, POOLER_NAME_LABEL, POSTGRES_PORT, podMonitorSpec } from './_cnpg';
 
@@ -64,6 +65,10 @@ export interface PoolerContext {
   readonly nodePool?: NodePool;
   /** Where the pooler resolves names. */
   readonly dns: ClusterDns;
+  /** Registry credentials of the PgBouncer pods. */
+  readonly imagePullSecrets?: readonly IRegistryCredentials[];
+  /** Annotations of the PgBouncer pods (a log collector's). */
+  readonly podAnnotations: Record<string, string>;
   /** The Prometheus that scrapes the pooler's metrics, and how often; unset when monitoring is off. */
   readonly monitoring?: { readonly prometheus: Prometheus; readonly interval: string };
 }
@@ -124,8 +129,9 @@ export function addPooler(scope: Construct, options: PostgresPoolerOptions, cont
         parameters: options.parameters,
       },
       template: {
-        metadata: { labels: podLabels },
+        metadata: { labels: podLabels, annotations: Object.keys(context.podAnnotations).length > 0 ? context.podAnnotations : undefined },
         spec: {
+          imagePullSecrets: imagePullSecretsOf(context.imagePullSecrets),
           // The operator fills in the rest of its pgbouncer container; only the resources are ours.
           containers: [{
             name: 'pgbouncer',

@@ -11,6 +11,7 @@ import { WorkloadContainer } from './container';
 import { ENV_VALUE_KIND, EnvValue } from './env-value';
 import { Image } from './image';
 import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from './placement';
+import { IRegistryCredentials, imagePullSecretsOf } from './registry-credentials';
 import { ContainerResources, renderResources } from './resources';
 import { WorkloadPort, WorkloadVolume } from './workload';
 
@@ -84,8 +85,8 @@ export interface HardenedPodTemplateProps {
   readonly runAsGroup: number;
   /** Where the pods run. */
   readonly placement: PodPlacement;
-  /** Secrets with registry credentials. */
-  readonly imagePullSecrets?: readonly string[];
+  /** Registry credentials the kubelet pulls the images with. */
+  readonly imagePullSecrets?: readonly IRegistryCredentials[];
   /** Time the container has to shut down after SIGTERM. */
   readonly terminationGracePeriod: Duration;
   /** Size limit of the writable `/tmp` emptyDir (the root filesystem is read-only). */
@@ -115,9 +116,6 @@ export class HardenedPodTemplate {
     this.reservedVolumeNames = ['tmp', ...props.reservedVolumeNames ?? []];
     if (props.placement.priorityClassName !== undefined) {
       Prerequisite.declare(scope, Prerequisite.clusterObject('PriorityClass', props.placement.priorityClassName, 'the pods run at its priority'));
-    }
-    for (const secretName of props.imagePullSecrets ?? []) {
-      Prerequisite.declare(scope, Prerequisite.object('Secret', props.namespace, secretName, 'the kubelet pulls the image with these registry credentials'));
     }
     this.annotations = new Map(Object.entries(props.annotations ?? {}));
     scope.node.addValidation({ validate: () => this.unknownMounts() });
@@ -185,7 +183,7 @@ export class HardenedPodTemplate {
         restartPolicy: props.restartPolicy,
         priorityClassName: placement.priorityClassName,
         terminationGracePeriodSeconds: props.terminationGracePeriod.toSeconds(),
-        imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
+        imagePullSecrets: imagePullSecretsOf(props.imagePullSecrets),
         ...nodePoolPlacement(placement.nodePool),
         securityContext: {
           runAsNonRoot: true,

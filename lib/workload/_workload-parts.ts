@@ -6,8 +6,10 @@ import { WorkloadIdentity, recommendedLabels, selectorLabels } from '../core/lab
 import { checkNoSecretLiteral } from '../core/leaks';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { Kind, Kinds } from '../core/kinds';
+import { Prerequisite } from '../core/prerequisites';
 import { checkSize, checkWholeSeconds } from '../core/quantities';
 import { checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabels } from '../core/validate';
+import { LOG_COLLECTION_KIND, LogFormat } from '../monitoring/log-collection';
 import { CLUSTER_DNS_KIND, ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { EGRESS_ENGINE_KIND } from '../network/egress-engine';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
@@ -17,6 +19,7 @@ import { CONTAINER_KIND, PRE_STOP_KIND, WorkloadContainer } from './container';
 import { EnvValue } from './env-value';
 import { IMAGE_KIND } from './image';
 import { NODE_POOL_KIND } from './placement';
+import { REGISTRY_CREDENTIALS_KIND, checkRegistryCredentials } from './registry-credentials';
 import { ContainerResources, RESOURCES_KIND, checkResources } from './resources';
 import { WorkloadProps } from './workload-props';
 
@@ -111,9 +114,8 @@ export function resolveWorkload(scope: IConstruct, id: string, props: WorkloadPr
   if (props.priorityClassName !== undefined) {
     checkDnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   }
-  for (const secretName of props.imagePullSecrets ?? []) {
-    checkDnsSubdomain(scope, 'imagePullSecrets', secretName);
-  }
+  checkRegistryCredentials(scope, 'imagePullSecrets', props.imagePullSecrets ?? [], namespace);
+  props.logs?.check(scope, 'logs', [name], props.logFormat ?? LogFormat.TEXT);
   props.nodePool?.check(scope, 'nodePool');
   if (props.tmpSize !== undefined) {
     checkSize(scope, 'tmpSize', props.tmpSize, 1);
@@ -170,7 +172,9 @@ export const WORKLOAD_KINDS: Kinds<WorkloadProps> = {
   serviceAccountAnnotations: Kind.record(Kind.STRING).optional(),
   dns: CLUSTER_DNS_KIND.optional(),
   egressEngine: EGRESS_ENGINE_KIND.optional(),
-  imagePullSecrets: Kind.array(Kind.STRING).optional(),
+  imagePullSecrets: Kind.array(REGISTRY_CREDENTIALS_KIND).optional(),
+  logs: LOG_COLLECTION_KIND.optional(),
+  logFormat: Kind.oneOf(LogFormat, 'a LogFormat').optional(),
   nodePool: NODE_POOL_KIND.optional(),
   priorityClassName: Kind.STRING.optional(),
   volumes: Kind.array(VOLUME_KIND).optional(),
@@ -244,7 +248,6 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
   const pod = new HardenedPodTemplate(scope, {
     namespace: settings.namespace,
     labels: settings.podLabels,
-    annotations: props.podAnnotations,
     selectorLabels: settings.selectorLabels,
     serviceAccountName: options.serviceAccountName,
     mountServiceAccountToken: props.mountServiceAccountToken ?? false,
@@ -271,11 +274,18 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
       spreadMatchLabelKeys: options.spreadMatchLabelKeys,
     },
     imagePullSecrets: props.imagePullSecrets,
+    annotations: { ...props.logs?.podAnnotations([settings.name], props.logFormat ?? LogFormat.TEXT), ...props.podAnnotations },
     terminationGracePeriod: settings.terminationGracePeriod,
     tmpSize: props.tmpSize ?? Size.mebibytes(256),
     ownVolumes: options.ownVolumes,
     reservedVolumeNames: options.reservedVolumeNames,
   });
+  for (const credentials of props.imagePullSecrets ?? []) {
+    scope.node.addDependency(credentials);
+  }
+  if (props.logs !== undefined) {
+    Prerequisite.declare(scope, ...props.logs.prerequisites(props.logFormat ?? LogFormat.TEXT));
+  }
   for (const [name, value] of Object.entries(props.env ?? {})) {
     pod.addEnv(name, EnvValue.literal(value));
   }

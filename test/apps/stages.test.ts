@@ -124,8 +124,8 @@ describe('stage apps', () => {
 
   test('each stage reads the credentials through ExternalSecrets from the store named in its config', () => {
     for (const [stage, names] of [
-      [DEV, ['aishell-app-secrets', 'aishell-ide-sign-in', 'aishell-llm-keys']],
-      [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys']],
+      [DEV, ['aishell-app-secrets', 'aishell-ide-sign-in', 'aishell-llm-keys', 'aishell-registry']],
+      [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys', 'aishell-registry']],
     ] as const) {
       const externalSecrets = ofKind(synthStage(stage), 'ExternalSecret');
       expect(externalSecrets.map((es) => es.metadata.name).sort()).toEqual(names);
@@ -241,11 +241,15 @@ describe('stage apps', () => {
         expect(m.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
         return `${m.kind} ${m.metadata.name}`;
       });
-    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'Namespace aishell-dev']);
-    expect(kept(PROD).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'Namespace aishell', 'ObjectStore aishell-db']);
+    // The registry credentials too: a kept Cluster pulls its images with them when it creates an instance pod again.
+    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-registry', 'Namespace aishell-dev']);
+    expect(kept(PROD).sort()).toEqual([
+      'Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'ExternalSecret aishell-registry', 'Namespace aishell', 'ObjectStore aishell-db',
+    ]);
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     expect(readme).toContain('In this repository\'s prod stage they are the Namespace `aishell`, the `Cluster` and the `ObjectStore`\n`aishell-db`, '
-      + 'and the `ExternalSecret` `aishell-db-backup-credentials`; in the dev stage, the\nNamespace `aishell-dev` and the `Cluster` `aishell-db`.');
+      + 'and the `ExternalSecret`s `aishell-db-backup-credentials` and `aishell-registry`; in the dev stage, the\nNamespace `aishell-dev`, '
+      + 'the `Cluster` `aishell-db` and the `ExternalSecret` `aishell-registry`.');
   });
 
   test('the migrations run as a Job per release, connected to the database, written before the services they prepare', () => {

@@ -39,7 +39,7 @@ describe('synthStages', () => {
       // WHEN
       const synth = () => synthStages([{ ...DEV, appConfig: { ...DEV.appConfig, LOG_LEVEL: 'trace' } }, badProd], outdir);
       // THEN
-      expect(synth).toThrow(/\[platform\/Api\] 'image' \('aishell\/aishell:latest'\) must be pinned to a version tag or a sha256 digest/);
+      expect(synth).toThrow(/\[platform\/Api\] 'image' \('registry.example.com\/aishell\/aishell:latest'\) must be pinned to a version tag or a sha256 digest/);
       expect(fs.readFileSync(path.join(outdir, 'dev', 'platform.k8s.yaml'), 'utf8')).toBe(before);
       expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
     } finally {

@@ -1,10 +1,10 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterDns, EgressEngine, EnvValue, Guardrails, HaPostgres, Image, JobCleanup, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, OneOffJob, OneOffJobProps,
-  PostgresBackup, PreStop, ProductionApp, TaintEffect,
+  ClusterDns, EgressEngine, EnvValue, Guardrails, HaPostgres, Image, JobCleanup, JobRestartPolicy, LogCollection, LogFormat, NamespaceBaseline,
+  NetworkPeer, NodePool, OneOffJob, OneOffJobProps, PostgresBackup, PreStop, ProductionApp, TaintEffect,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, ofKind, one, registryIn, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/api', '1.2.3');
 const QUOTA = { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) };
@@ -57,7 +57,9 @@ describe('OneOffJob', () => {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/migrate' },
       dns: ClusterDns.nodeLocalCache(),
       egressEngine: EgressEngine.cilium(),
-      imagePullSecrets: ['registry-credentials'],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'shop' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
+      logFormat: LogFormat.JSON,
       nodePool: NodePool.of({ labels: { 'node-pool': 'batch' }, taints: [{ key: 'dedicated', value: 'batch', effect: TaintEffect.NO_SCHEDULE }] }),
       priorityClassName: 'batch',
       volumes: [{ name: 'scripts', mountPath: '/scripts', source: { emptyDir: {} } }],

@@ -1,11 +1,11 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool,
-  PodManagement, Prerequisite, PrerequisiteKind, PreStop, Probe, ProductionApp, RetentionAction, SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps,
-  Velero, VolumeBackupSchedule,
+  AccessMode, CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, Image, IngressController, LogCollection, LogFormat,
+  NamespaceBaseline, NetworkPeer, NodePool, PodManagement, Prerequisite, PrerequisiteKind, PreStop, Probe, ProductionApp, RetentionAction,
+  SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps, Velero, VolumeBackupSchedule,
 } from '../../lib';
-import { ofKind, one, synth, testChart } from '../util';
+import { ofKind, one, registryIn, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/search', '4.1.0');
 const INDEX = { name: 'index', mountPath: '/var/lib/search', size: Size.gibibytes(20), storageClassName: 'gp3' };
@@ -53,7 +53,9 @@ describe('StatefulApp', () => {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/search' },
       dns: ClusterDns.nodeLocalCache(),
       egressEngine: EgressEngine.cilium(),
-      imagePullSecrets: ['registry-credentials'],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'shop' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
+      logFormat: LogFormat.JSON,
       nodePool: NodePool.of({ labels: { 'node-pool': 'data' } }),
       priorityClassName: 'data',
       volumes: [{ name: 'cache', mountPath: '/var/cache/search', readOnly: false, source: { emptyDir: {} } }],
