@@ -1,9 +1,9 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ExternalService, HaPostgres, HaRedis, HardenedIngress, Image, MetricsOptions, NamespaceBaseline, NetworkPeer, ObjectStoreCredentials, OneOffJob,
-  PlatformAlerts, PostgresBackup, Prerequisite, Probe, ProductionApp, RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource,
-  SignIn, TeamAccess, setTier,
+  ApplyOrder, ExternalService, HaPostgres, HaRedis, HardenedIngress, Image, IRegistryCredentials, LogCollection, MetricsOptions, NamespaceBaseline,
+  NetworkPeer, ObjectStoreCredentials, OneOffJob, PlatformAlerts, PostgresBackup, Prerequisite, Probe, ProductionApp, RegistryCredentials,
+  RemoteSecretRef, ScheduledJob, SecretMount, SecretsBinding, SecretSource, SignIn, TeamAccess, setTier,
 } from '../lib';
 import { IdeStageConfig, StageConfig } from './stages';
 
@@ -29,9 +29,17 @@ const APP_SECRETS_PATH = '/var/run/secrets/aishell/app';
  */
 const BACKEND_ONLY = 'AISHELL_BACKEND_ONLY';
 
+/** What every pod of a stage carries, whoever renders it: the registry credentials, and the log collector it declares. */
+interface PodStageProps {
+  readonly imagePullSecrets: IRegistryCredentials[];
+  readonly logs: LogCollection;
+}
+
 /** The whole platform for one stage: the namespace baseline, the services and their public entry, wired together. */
 export class Platform extends Chart {
   public readonly baseline: NamespaceBaseline;
+  /** The credentials of the stage's private registry, which every pod of the stage pulls with. */
+  public readonly registryCredentials: RegistryCredentials;
   public readonly api: ProductionApp;
   public readonly worker: ProductionApp;
   /** The LLM providers' APIs, which the API and the worker call. */
@@ -61,12 +69,29 @@ export class Platform extends Chart {
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
+    // Every object gets the sync wave of its layer: namespace, secrets, data, the pre-upgrade backup,
+    // the migrations, the workloads, the routes.
+    ApplyOrder.apply(this);
     Prerequisite.declare(this, KUBERNETES_VERSIONS);
-    const image = Image.pinned(IMAGE_REPOSITORY, stage.imageTag);
-    const { dns, prometheus, egressEngine } = stage;
+    const image = Image.pinned(`${stage.registry.host}/${IMAGE_REPOSITORY}`, stage.imageTag);
+    const { dns, prometheus, egressEngine, logs } = stage;
     const metrics: MetricsOptions = { path: '/metrics', prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } };
+    const remote = (name: string): RemoteSecretRef => ({ key: `${stage.secrets.keyPrefix}/${name}` });
 
     this.baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota, dns });
+
+    this.registryCredentials = new RegistryCredentials(this, 'RegistryCredentials', {
+      name: 'aishell-registry',
+      partOf: PART_OF,
+      registry: stage.registry.host,
+      store: stage.secrets.store,
+      refreshInterval: stage.secrets.refreshInterval,
+      username: remote('registry-username'),
+      password: remote('registry-password'),
+    });
+    // What every pod of the stage carries: the registry credentials, and the log collector it declares. The guide does
+    // not say the platform image writes JSON, so its pods keep the default, text; the database's pods write JSON.
+    const pods: PodStageProps = { imagePullSecrets: [this.registryCredentials], logs };
 
     this.api = new ProductionApp(this, 'Api', {
       name: 'aishell',
@@ -82,6 +107,7 @@ export class Platform extends Chart {
       metrics,
       dns,
       egressEngine,
+      ...pods,
       config: { ...stage.appConfig, [BACKEND_ONLY]: String(stage.api.backendOnly) },
     });
 
@@ -100,6 +126,7 @@ export class Platform extends Chart {
       metrics,
       dns,
       egressEngine,
+      ...pods,
       config: stage.appConfig,
     });
     this.worker.connectTo(this.api);
@@ -117,7 +144,6 @@ export class Platform extends Chart {
     }
 
     // Two Secrets, so that the worker's node never receives the API's signing keys.
-    const remote = (name: string): RemoteSecretRef => ({ key: `${stage.secrets.keyPrefix}/${name}` });
     this.llmKeys = new SecretsBinding(this, 'LlmKeys', {
       name: 'aishell-llm-keys',
       partOf: PART_OF,
@@ -166,6 +192,7 @@ export class Platform extends Chart {
       monitoring: { runbookBaseUrl: stage.runbookBaseUrl, prometheus },
       dns,
       egressEngine,
+      ...pods,
     });
     this.api.connectTo(this.database);
     this.worker.connectTo(this.database);
@@ -180,6 +207,7 @@ export class Platform extends Chart {
       resources: stage.cache.resources,
       monitoring: { runbookBaseUrl: stage.runbookBaseUrl, prometheus },
       dns,
+      ...pods,
     });
     this.api.connectTo(this.cache.celery());
     this.worker.connectTo(this.cache.celery());
@@ -197,6 +225,7 @@ export class Platform extends Chart {
       resources: stage.jobs.resources,
       activeDeadline: Duration.minutes(30),
       dns,
+      ...pods,
     });
     this.migrations.connectTo(this.database);
     this.migrations.node.addDependency(this.database);
@@ -212,6 +241,7 @@ export class Platform extends Chart {
       resources: stage.jobs.resources,
       schedule: stage.jobs.maintenanceSchedule,
       dns,
+      ...pods,
     });
     this.maintenance.connectTo(this.database);
 
@@ -226,12 +256,12 @@ export class Platform extends Chart {
           data: { 'client-secret': remote('ide-oidc-client-secret'), 'cookie-secret': remote('ide-oidc-cookie-secret') },
         }),
       });
-      this.ide = this.addIde(stage, stage.ide, image, metrics, this.ideSignIn);
+      this.ide = this.addIde(stage, stage.ide, image, metrics, this.ideSignIn, pods);
     }
 
     this.access = new TeamAccess(this, 'Access', { name: 'aishell', partOf: PART_OF, grants: stage.access });
 
-    for (const namespaced of [this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database,
+    for (const namespaced of [this.registryCredentials, this.api, this.worker, this.llmKeys, this.appSecrets, this.backupCredentials, this.alerts, this.ingress, this.database,
       this.cache, this.migrations, this.maintenance, this.ideSignIn, this.ide, this.access]) {
       namespaced?.node.addDependency(this.baseline);
     }
@@ -241,7 +271,7 @@ export class Platform extends Chart {
    * The IDE: the full app (API and UI), with the services' credentials and database, reached only through a sign-in
    * proxy on its own host: its NetworkPolicy admits the proxy's pods, never the ingress controller.
    */
-  private addIde(stage: StageConfig, ide: IdeStageConfig, image: Image, metrics: MetricsOptions, signInSecret: SecretsBinding): ProductionApp {
+  private addIde(stage: StageConfig, ide: IdeStageConfig, image: Image, metrics: MetricsOptions, signInSecret: SecretsBinding, pods: PodStageProps): ProductionApp {
     const { dns, prometheus, egressEngine } = stage;
     const app = new ProductionApp(this, 'Ide', {
       name: 'aishell-ide',
@@ -257,6 +287,7 @@ export class Platform extends Chart {
       metrics,
       dns,
       egressEngine,
+      ...pods,
       config: { ...stage.appConfig, [BACKEND_ONLY]: 'false' },
     });
     this.llmProviders.forEach((provider) => app.connectTo(provider));
@@ -277,6 +308,7 @@ export class Platform extends Chart {
           resources: signIn.proxy.resources,
           dns,
           egressEngine,
+          ...pods,
           metrics: { prometheus, alerts: { runbookBaseUrl: stage.runbookBaseUrl } },
         },
       }),

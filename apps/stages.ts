@@ -1,9 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, EgressEngine, HardenedIngressProps, IdentityProvider,
-  IngressController, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup, PostgresStorage, Prometheus, RedisPersistence,
-  Schedule, SecretStoreRef, Tier,
+  Access, AcmeServer, AutoscalingOptions, CertificateIssuer, ClusterDns, ContainerResources, DnsProvider, DnsRecords, EgressEngine, ExternalDnsPolicy,
+  HardenedIngressProps, IdentityProvider, IngressController, LogCollection, NAMESPACE_NAME_LABEL, NamespaceQuota, NetworkPeer, Permission, PostgresBackup,
+  PostgresStorage, Prometheus, RedisPersistence, Schedule, SecretStoreRef, Tier,
 } from '../lib';
 
 /** How one service of the platform runs in a stage. */
@@ -113,6 +113,16 @@ export interface CacheStageConfig {
   readonly resources: ContainerResources;
 }
 
+/**
+ * The private registry the platform's image is pulled from: `<host>/aishell/aishell`. Its username and password are in
+ * the stage's secret store under `<keyPrefix>/registry-username` and `<keyPrefix>/registry-password`, and every pod of
+ * the stage (the services, the jobs, the sign-in proxy, the database's instances and poolers) pulls with them.
+ */
+export interface RegistryStageConfig {
+  /** Host of the registry, as image references name it. */
+  readonly host: string;
+}
+
 /** Where the stage cluster's Kubernetes API server endpoints are, for the NetworkPolicies of pods that talk to it. */
 export interface KubernetesApiConfig {
   /** Addresses of the API server endpoints (`kubectl get endpoints kubernetes`). */
@@ -131,6 +141,10 @@ export interface StageConfig {
   readonly namespace: string;
   /** Version tag of the platform image. */
   readonly imageTag: string;
+  /** The private registry of the platform image. */
+  readonly registry: RegistryStageConfig;
+  /** The log pipeline the cluster runs: which collector reads the pods' standard output, and where the logs go. */
+  readonly logs: LogCollection;
   /** Resource totals of the namespace. */
   readonly quota: NamespaceQuota;
   /** The API service: the runtime of the flows. */
@@ -169,6 +183,8 @@ export interface StageConfig {
 const PROMETHEUS = Prometheus.kubePrometheusStack({ release: 'kube-prometheus-stack', namespace: 'monitoring' });
 
 const ACME_EMAIL = 'platform@example.com';
+/** The company's registry: both stages run the same image, built once and promoted. */
+const REGISTRY = { host: 'registry.example.com' };
 const DEV_HOST = 'aishell.dev.example.com';
 const DEV_IDE_HOST = 'ide.aishell.dev.example.com';
 const PROD_HOST = 'aishell.example.com';
@@ -188,6 +204,9 @@ export const DEV: StageConfig = {
   tier: Tier.DEVELOPMENT,
   namespace: 'aishell-dev',
   imageTag: '2.0.0',
+  registry: REGISTRY,
+  // The development cluster's Fluent Bit DaemonSet ships to its own Loki.
+  logs: LogCollection.fluentBit({ destination: 'Loki of the development cluster (http://loki-gateway.monitoring.svc)' }),
   // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
   // Today, mid-rollout with a database job and a certificate order, the IDE and its sign-in proxy, the jobs and
   // the Redis node with its exporter: 14 pods, 3 claims, requests 1.49 CPU / 3.3Gi, limits 7.85 CPU / 5.5Gi;
@@ -290,6 +309,9 @@ export const DEV: StageConfig = {
       ),
     }),
     issuer: CertificateIssuer.acme({ name: 'letsencrypt-staging', server: AcmeServer.letsEncryptStaging(), email: ACME_EMAIL }),
+    // ExternalDNS reads the HTTPRoutes' hostnames and points them at the Gateway's address; sync removes the record of
+    // a host the manifests drop, so no name is left pointing at an address the cloud may hand to someone else.
+    dnsRecords: DnsRecords.externalDns({ zones: ['dev.example.com'], ownerId: 'aishell-dev', policy: ExternalDnsPolicy.SYNC }),
     timeouts: { backend: Duration.seconds(60) },
     cors: { allowOrigins: [`https://${DEV_HOST}`] },
   },
@@ -329,6 +351,8 @@ export const PROD: StageConfig = {
   tier: Tier.PRODUCTION,
   namespace: 'aishell',
   imageTag: '2.0.0',
+  registry: REGISTRY,
+  logs: LogCollection.fluentBit({ destination: 'the company\'s Loki at https://logs.example.com (30 days of retention)' }),
   // Sized so that the quota-headroom guardrail finds 10 % to spare with every workload at full scale.
   // Today, with both autoscalers at their maximum mid-rollout, a database join job, a certificate order, the jobs,
   // and Redis's 3 nodes and 3 Sentinels with their exporters: 34 pods, 9 claims, requests 13 CPU / 30.8Gi, limits
@@ -401,7 +425,16 @@ export const PROD: StageConfig = {
   ingress: {
     host: PROD_HOST,
     controller: IngressController.haproxy(),
-    issuer: CertificateIssuer.acme({ name: 'letsencrypt-prod', server: AcmeServer.letsEncrypt(), email: ACME_EMAIL }),
+    // DNS-01 in Route 53 for the company's zone, through cert-manager's IAM role (IRSA): no solver pod or HTTP path has to
+    // be reachable before a certificate is issued, and wildcard hosts under example.com can be served. HTTP-01 remains
+    // for names outside the zone.
+    issuer: CertificateIssuer.acme({
+      name: 'letsencrypt-prod',
+      server: AcmeServer.letsEncrypt(),
+      email: ACME_EMAIL,
+      dns01: { provider: DnsProvider.route53({ iamRoleArn: 'arn:aws:iam::111122223333:role/cert-manager-route53' }), zones: ['example.com'] },
+    }),
+    dnsRecords: DnsRecords.externalDns({ zones: ['example.com'], ownerId: 'aishell-prod', policy: ExternalDnsPolicy.SYNC }),
     rateLimit: { requestsPerSecond: 100 },
     timeouts: { backend: Duration.seconds(60) },
     cors: { allowOrigins: [`https://${PROD_HOST}`] },

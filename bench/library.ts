@@ -41,6 +41,8 @@ export function libraryPlatform(app: App, count: number): Chart {
       destinationPath: 's3://bench-backups/postgres',
       credentials: ObjectStoreCredentials.awsIamRole('arn:aws:iam::123456789012:role/bench-backups'),
       retention: Duration.days(30),
+      // An address block, as the hand-written platform has no rule to the bucket either: no egress engine, nothing open to the internet.
+      endpoint: NetworkPeer.ipBlock('52.218.0.0/17'),
     }),
   });
   for (let i = 0; i < count; i++) {

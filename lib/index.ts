@@ -29,12 +29,15 @@ export type { DashboardPanel, GrafanaDashboardProps, PanelQuery } from './monito
 export { Prometheus } from './monitoring/prometheus';
 export type { KubePrometheusStackOptions, PrometheusOptions } from './monitoring/prometheus';
 export { PlatformAlerts } from './monitoring/platform-alerts';
+export { LogCollection, LogFormat } from './monitoring/log-collection';
+export type { FluentBitOptions, LogCollectorOptions } from './monitoring/log-collection';
 export type { PlatformAlertsProps } from './monitoring/platform-alerts';
 
 // Workloads: the contract every workload kind offers, its value classes, and the kinds: ProductionApp,
 // StatefulApp, OneOffJob and ScheduledJob.
 export type { IConnectable, IWorkload, WorkloadPort, WorkloadVolume } from './workload/workload';
 export type { ISecretProducer } from './workload/secret-producer';
+export type { IRegistryCredentials } from './workload/registry-credentials';
 export type { ServingProps, WorkloadProps } from './workload/workload-props';
 export { PreStop } from './workload/container';
 export type { ContainerMount, WorkloadContainer } from './workload/container';
@@ -114,6 +117,8 @@ export { SecretMount } from './secrets/secret-mount';
 export type { SecretFilesOptions } from './secrets/secret-mount';
 export { SecretsBinding } from './secrets/secrets-binding';
 export type { SecretsBindingProps } from './secrets/secrets-binding';
+export { RegistryCredentials } from './secrets/registry-credentials';
+export type { RegistryCredentialsProps } from './secrets/registry-credentials';
 
 // Ingress: HardenedIngress, the controllers it renders for, certificates and traffic rules.
 export { HttpMethod, TrafficFeature } from './ingress/traffic';
@@ -121,7 +126,13 @@ export type { CorsOptions, HstsOptions, IngressTimeouts, RateLimit, TrafficOptio
 export { IngressController } from './ingress/ingress-controller';
 export type { GatewayOptions, IngressControllerOptions } from './ingress/ingress-controller';
 export { AcmeServer, CertificateIssuer, IssuerKind } from './ingress/certificate-issuer';
-export type { AcmeIssuerOptions } from './ingress/certificate-issuer';
+export type { AcmeDns01Options, AcmeIssuerOptions, ExistingIssuerOptions } from './ingress/certificate-issuer';
+export { DnsProvider } from './ingress/dns-provider';
+export type {
+  AzureDnsOptions, AzureServicePrincipal, CloudDnsOptions, CloudflareOptions, DnsProviderSecret, Route53AccessKey, Route53Options,
+} from './ingress/dns-provider';
+export { DnsRecords, ExternalDnsPolicy } from './ingress/dns-records';
+export type { ExternalDnsOptions } from './ingress/dns-records';
 export { PathMatch } from './ingress/route';
 export type { IIngressBackend, RouteOptions } from './ingress/route';
 export { IdentityProvider, SignIn } from './ingress/sign-in';
@@ -134,6 +145,19 @@ export { Permission } from './access/permission';
 export type { PermissionRule } from './access/permission';
 export { Access, BREAK_GLASS_ANNOTATION, TeamAccess } from './access/team-access';
 export type { BreakGlassOptions, TeamAccessProps, TeamGrantOptions } from './access/team-access';
+
+// Upgrades: the order a stage is applied in (Argo CD sync waves, the same layers for Flux and kubectl), and the
+// Argo CD health checks the order relies on.
+export { ApplyLayer } from './upgrade/apply-layer';
+export { ApplyOrder, HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from './upgrade/apply-order';
+export type { ApplyOrderProps } from './upgrade/apply-order';
+export { ARGO_CD_HEALTH_CHECKS, CNPG_BACKUP_HEALTH_LUA } from './upgrade/argo-cd-health';
+
+// Backups of volumes: Velero Schedules for a workload's claims.
+export { Velero, VolumeBackupMethod } from './backup/velero';
+export type { VeleroOptions } from './backup/velero';
+export { VolumeBackupSchedule } from './backup/volume-backup-schedule';
+export type { VolumeBackupScheduleProps } from './backup/volume-backup-schedule';
 
 // Guardrails: the rule pack over every object of an app, its reports, and the tier that sets its severity.
 export { Tier, setTier } from './guardrails/tier';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const crdDir = process.argv[2] ?? path.join('..', 'shared', 'crds');
-const groups = ['cnpg', 'barman-cloud', 'external-secrets', 'cert-manager', 'prometheus-operator', 'gateway-api', 'sealed-secrets', 'cilium', 'redis-operator'];
+const groups = ['cnpg', 'barman-cloud', 'external-secrets', 'cert-manager', 'prometheus-operator', 'gateway-api', 'sealed-secrets', 'cilium', 'velero', 'external-snapshotter', 'redis-operator'];
 const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'crds-'));
 try {
   for (const group of groups) {

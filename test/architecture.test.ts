@@ -13,7 +13,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['network'],
   ['monitoring'],
   ['workload'],
-  ['postgres', 'redis', 'secrets', 'ingress', 'namespace', 'guardrails', 'access'],
+  ['postgres', 'redis', 'secrets', 'ingress', 'namespace', 'guardrails', 'access', 'upgrade', 'backup'],
 ];
 const MAX_LINES = 400;
 

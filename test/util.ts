@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { RegistryCredentials, RegistryCredentialsProps, SecretStoreRef } from '../lib';
 
 /** A synthesized Kubernetes object, as plain JSON. */
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
@@ -25,4 +26,11 @@ export function one(manifests: Manifest[], kind: string, name?: string): Manifes
     throw new Error(`expected one ${kind}${name ? ` '${name}'` : ''}, found ${found.length}: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
   }
   return found[0];
+}
+
+/** Registry credentials in the namespace of `chart`, from a ClusterSecretStore, as a stage gives its pods. */
+export function registryIn(chart: Chart, id = 'Registry', props: Partial<RegistryCredentialsProps> = {}): RegistryCredentials {
+  return new RegistryCredentials(chart, id, {
+    registry: 'registry.example.com', store: SecretStoreRef.cluster('vault'), username: { key: 'registry/username' }, password: { key: 'registry/password' }, ...props,
+  });
 }

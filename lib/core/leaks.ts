@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { URL_WITH_PASSWORD, credentialInValue } from './credential-values';
 import { ValidationError } from './errors';
 
 /** Words that, anywhere in a name, mark its value as a credential (`PAT`: a personal access token). */
@@ -21,29 +22,6 @@ const DESCRIPTIVE_SUFFIXES = new Set([
   'SECONDS', 'MINUTES', 'HOURS', 'DAYS', 'LENGTH', 'SIZE', 'COUNT', 'LIMIT',
   'ENABLED', 'DISABLED', 'REQUIRED', 'ALGORITHM', 'ISSUER', 'AUDIENCE', 'TYPE', 'MODE', 'POLICY', 'VERSION',
 ]);
-
-/**
- * `scheme://user:password@host` anywhere in a value (a JDBC URL, a line of a config file). The user
- * may be empty, as in `redis://:password@host`.
- */
-const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s/@]+@/i;
-
-/**
- * The armour line of a private key: PEM (`RSA`, `EC`, `DSA`, `ENCRYPTED`, PKCS #8 without a word), OpenSSH
- * and OpenPGP (`PGP PRIVATE KEY BLOCK`). Any number of dashes, any case: a key pasted by hand, or with
- * dashes lost, is still a key. Certificates and public keys are not matched.
- */
-const PRIVATE_KEY_ARMOUR = /-+ *BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? *-*/i;
-
-/** Values that are credentials whatever they are stored under, with what they hold. */
-const CREDENTIAL_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
-  [PRIVATE_KEY_ARMOUR, 'a private key'],
-  [/PuTTY-User-Key-File-\d+:/, 'a private key'],
-  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, 'a JSON web token'],
-  [/\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b/, 'a GitHub token'],
-  [/\bxox[abpr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-];
 
 /**
  * The words of a name in upper case: `dbPassword`, `db-password`, `DB_PASSWORD` and `db.password` all
@@ -92,15 +70,15 @@ function findLeak(name: string, value: string): Leak | undefined {
   }
   const bindInstead = 'keep it in a secret store and bind it with a SecretsBinding (SecretSource.externalSecret or SecretSource.sealed, '
     + `then secrets.bindTo(app, SecretMount.files('/var/run/secrets/<name>', { keys: ['${name}'] })))`;
-  if (URL_WITH_PASSWORD.test(value)) {
+  const held = credentialInValue(value);
+  if (held === URL_WITH_PASSWORD) {
     return {
       problem: 'holds a URL with a password',
       remedy: 'bind the password with a SecretsBinding (secrets.bindTo(app, SecretMount.files(...))) and build the URL in the app',
     };
   }
-  const shape = CREDENTIAL_SHAPES.find(([pattern]) => pattern.test(value));
-  if (shape !== undefined) {
-    return { problem: `holds ${shape[1]}`, remedy: bindInstead };
+  if (held !== undefined) {
+    return { problem: `holds ${held}`, remedy: bindInstead };
   }
   if (looksLikeSecretName(name)) {
     return { problem: 'looks like a credential and must not be a literal value', remedy: bindInstead };
@@ -110,9 +88,9 @@ function findLeak(name: string, value: string): Leak | undefined {
 
 /**
  * What in the literal `value` of `name` would leak a credential into the manifests (a URL with a
- * password, a private key, a cloud or API token, or a credential-like name), or `undefined` when
- * nothing would. The answer never repeats the value. The constructs and the `no-secret-literals`
- * guardrail both ask here.
+ * password, a password in a connection string or a config file, a private key, a cloud or API token,
+ * or a credential-like name), or `undefined` when nothing would. The answer never repeats the value.
+ * The constructs and the `no-secret-literals` guardrail both ask here.
  */
 export function secretLiteralProblem(name: string, value: string): string | undefined {
   return findLeak(name, value)?.problem;

@@ -31,15 +31,24 @@ export interface WriteManifestsOptions {
  * objects (cdk8s' serializer slows down per object as an app grows: on the benchmark's platform of
  * 3000 services it took 32 s, js-yaml 2.3 s).
  *
- * Every object is rendered, and `beforeWrite` called, before the first file is written, so a
- * validation error writes nothing. Strings that any YAML 1.1 or 1.2 parser would read as another
- * type (`yes`, `on`, `0775`, `2020-01-01`, ...) are quoted, as cdk8s quotes them for YAML 1.1
- * readers such as kubectl. Output types other than one file per chart are left to `app.synth()`,
- * without `beforeWrite`.
+ * Every object is rendered, and `beforeWrite` called, before the first file is written, and the
+ * files are written atomically ({@link writeAtomically}): a validation error, a guardrail violation
+ * or a value that cannot be written as YAML leaves the output folder as it was. Strings that any
+ * YAML 1.1 or 1.2 parser would read as another type (`yes`, `on`, `0775`, `2020-01-01`, ...) are
+ * quoted, as cdk8s quotes them for YAML 1.1 readers such as kubectl. Output types other than one
+ * file per chart are left to `app.synth()`, without `beforeWrite`, and are written atomically too.
  */
 export function writeManifests(app: App, options: WriteManifestsOptions = {}): void {
+  writeAtomically(app.outdir, (staging) => writeManifestsInto(app, staging, options));
+}
+
+/**
+ * Writes the manifests of `app` into `dir` as {@link writeManifests} does, without the atomic move:
+ * for a caller that writes more beside them and moves everything at once.
+ */
+export function writeManifestsInto(app: App, dir: string, options: WriteManifestsOptions = {}): void {
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
-    app.synth();
+    synthInto(app, dir);
     return;
   }
   throwValidationErrors(app.node.findAll().flatMap((construct) => construct.node.validate().map((error) => ({ construct, error }))));
@@ -47,10 +56,9 @@ export function writeManifests(app: App, options: WriteManifestsOptions = {}): v
   const charts = app.charts.map((chart) => ({ chart, objects: objectsOf(chart).map((object) => ({ object, manifest: object.toJson() })) }));
   const replaced = options.beforeWrite?.(charts.flatMap((c) => c.objects)) ?? new Map<ApiObject, unknown>();
 
-  fs.mkdirSync(app.outdir, { recursive: true });
   charts.forEach(({ chart, objects }, i) => {
     const name = `${numbered ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
-    const file = fs.openSync(path.join(app.outdir, `${name}${app.outputFileExtension}`), 'w');
+    const file = fs.openSync(path.join(dir, `${name}${app.outputFileExtension}`), 'w');
     try {
       // One document at a time, so that the text of the whole file is never held in memory.
       objects.forEach(({ object, manifest }, j) =>
@@ -59,6 +67,57 @@ export function writeManifests(app: App, options: WriteManifestsOptions = {}): v
       fs.closeSync(file);
     }
   });
+}
+
+/** `app.synth()`, with its output in `dir`: cdk8s writes to `app.outdir`, which points there for the time of the synthesis. */
+function synthInto(app: App, dir: string): void {
+  const mutable = app as { outdir: string };
+  const outdir = mutable.outdir;
+  mutable.outdir = dir;
+  try {
+    app.synth();
+  } finally {
+    mutable.outdir = outdir;
+  }
+}
+
+/**
+ * Runs `write` with an empty staging folder beside `outdir` (in its parent, so that a rename never
+ * crosses file systems), then moves everything it wrote into `outdir`, each file with one rename
+ * that replaces the file of the same name; files of `outdir` it did not write stay. When `write`
+ * throws, the staging folder is removed and `outdir` is as it was (and not created when it did not
+ * exist): a synthesis that fails partway never leaves a truncated manifest behind.
+ */
+export function writeAtomically<T>(outdir: string, write: (staging: string) => T): T {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  const createdParent = fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.synth-`));
+  try {
+    const result = write(staging);
+    fs.mkdirSync(target, { recursive: true });
+    moveInto(staging, target);
+    return result;
+  } catch (error) {
+    if (createdParent !== undefined) {
+      fs.rmSync(createdParent, { recursive: true, force: true });
+    }
+    throw error;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Moves every file below `from` to the same place below `to`, creating folders as needed. */
+function moveInto(from: string, to: string): void {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const [source, target] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory() && fs.existsSync(target)) {
+      moveInto(source, target);
+    } else {
+      fs.renameSync(source, target);
+    }
+  }
 }
 
 /** An error of one construct, as cdk8s reports validation errors. */

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from './errors';
+import { shortHash } from './hashing';
 import { checkNamespaceName } from './validate';
 
 /**
@@ -32,4 +33,21 @@ export function resolveNamespace(scope: IConstruct, kind: string, given: string 
   check(namespace !== undefined && namespace !== '', scope, 'namespace', given, `must be set on the ${kind} or its Chart: ${why}`);
   checkNamespaceName(scope, 'namespace', namespace);
   return namespace;
+}
+
+/** Characters of the hash that stands for the part of a name cut off by {@link boundedName}. */
+const NAME_HASH_LENGTH = 10;
+
+/**
+ * `base` and `suffix` as one name of at most `max` characters: unchanged when it fits, otherwise
+ * `base` cut short, a dash and a hash of the whole of `base`, then `suffix` (`<long host>-tls` becomes
+ * `<first 238 characters>-<hash>-tls`). The same input gives the same name, two bases that differ
+ * give different names, and the cut never leaves a dash or dot before the hash, so a DNS name stays one.
+ */
+export function boundedName(base: string, max: number, suffix = ''): string {
+  if (base.length + suffix.length <= max) {
+    return `${base}${suffix}`;
+  }
+  const kept = base.slice(0, Math.max(0, max - suffix.length - NAME_HASH_LENGTH - 1)).replace(/[-.]+$/, '');
+  return `${kept}${kept !== '' ? '-' : ''}${shortHash(base, NAME_HASH_LENGTH)}${suffix}`;
 }

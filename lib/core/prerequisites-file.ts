@@ -19,7 +19,7 @@ const SECTIONS: ReadonlyArray<{ kind: PrerequisiteKind; title: string; intro: st
   { kind: PrerequisiteKind.OBJECT, title: 'Objects produced elsewhere', intro: 'Namespaced objects the manifests read but do not produce.' },
   { kind: PrerequisiteKind.CONTROLLER_SETTING, title: 'Controller settings', intro: 'Settings of the cluster\'s controllers the manifests rely on.' },
   { kind: PrerequisiteKind.SECRET_STORE_KEY, title: 'Secret store keys', intro: 'Keys that exist in the secret stores\' backends before the ExternalSecrets that read them can sync.' },
-  { kind: PrerequisiteKind.DNS_RECORD, title: 'DNS records', intro: 'Names that resolve to the cluster\'s entry before their certificates can be issued.' },
+  { kind: PrerequisiteKind.DNS_RECORD, title: 'DNS records', intro: 'Names that resolve to the cluster\'s entry, where clients (and an ACME server validating HTTP-01) reach the hosts: made by hand before the certificates can be issued, unless the entry says which controller creates it from the manifests.' },
   { kind: PrerequisiteKind.NETWORK, title: 'Network', intro: 'Facts about the cluster\'s network the NetworkPolicies are written for.' },
   { kind: PrerequisiteKind.CLOUD_IDENTITY, title: 'Cloud identities', intro: 'Identities of the cloud provider that ServiceAccounts of the manifests assume: each must exist and trust the ServiceAccount named.' },
   { kind: PrerequisiteKind.IDENTITY_PROVIDER, title: 'Identity providers', intro: 'What the identity providers people sign in with must have: clients, redirect URIs and the claims of their tokens.' },

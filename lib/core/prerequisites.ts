@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { check, checkArgument } from './errors';
 
 /** Metadata type of a prerequisite recorded on a construct node. */
 const PREREQUISITE_METADATA = 'cdk8s-golden-path:prerequisite';
@@ -17,7 +18,7 @@ export enum PrerequisiteKind {
   CONTROLLER_SETTING = 'controller-setting',
   /** A key that must exist in a secret store's backend before the ExternalSecrets that read it can sync. */
   SECRET_STORE_KEY = 'secret-store-key',
-  /** A DNS name that must point at the cluster's entry before its certificate can be issued. */
+  /** A DNS name that must point at the cluster's entry: made by hand, or by ExternalDNS from the manifests. */
   DNS_RECORD = 'dns-record',
   /** A fact about the cluster's network the NetworkPolicies depend on (where the API server answers, ...). */
   NETWORK = 'network',
@@ -35,6 +36,12 @@ export interface OperatorProps {
   readonly version: string;
   /** The CustomResourceDefinitions the manifests use, by name (`clusters.postgresql.cnpg.io`). @default - none */
   readonly crds?: string[];
+  /**
+   * The API versions of those CRDs the manifests are written in (`postgresql.cnpg.io/v1`): the installed CRDs
+   * must serve them, so an upgrade of the operator that stops serving one must wait for manifests in the new version.
+   * @default - not stated
+   */
+  readonly apiVersions?: string[];
   /** Where the operator's pods usually run, which the NetworkPolicies may name. @default - not stated */
   readonly namespace?: string;
   /** The Kubernetes versions its project supports, as it states them. @default - not stated */
@@ -53,6 +60,7 @@ export class Operator {
     name: 'CloudNativePG',
     version: '1.30',
     crds: ['clusters.postgresql.cnpg.io', 'poolers.postgresql.cnpg.io', 'scheduledbackups.postgresql.cnpg.io', 'backups.postgresql.cnpg.io'],
+    apiVersions: ['postgresql.cnpg.io/v1'],
     namespace: 'cnpg-system',
     kubernetesVersions: '1.34 to 1.36',
     docs: 'https://cloudnative-pg.io/documentation/1.30/installation_upgrade/',
@@ -63,6 +71,7 @@ export class Operator {
     name: 'Barman Cloud plugin for CloudNativePG',
     version: '0.14',
     crds: ['objectstores.barmancloud.cnpg.io'],
+    apiVersions: ['barmancloud.cnpg.io/v1'],
     namespace: 'cnpg-system',
     kubernetesVersions: '1.29 or later: its sidecar is a native sidecar (an init container with restartPolicy Always)',
     docs: 'https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/',
@@ -73,6 +82,7 @@ export class Operator {
     name: 'External Secrets Operator',
     version: '2.9',
     crds: ['externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'clustersecretstores.external-secrets.io'],
+    apiVersions: ['external-secrets.io/v1'],
     namespace: 'external-secrets',
     kubernetesVersions: '1.36 (the only version its 2.9 test suite runs on)',
     docs: 'https://external-secrets.io/latest/introduction/getting-started/',
@@ -109,6 +119,7 @@ export class Operator {
     name: 'Sealed Secrets',
     version: '0.36',
     crds: ['sealedsecrets.bitnami.com'],
+    apiVersions: ['bitnami.com/v1alpha1'],
     namespace: 'kube-system',
     docs: 'https://github.com/bitnami-labs/sealed-secrets#installation',
   });
@@ -118,6 +129,7 @@ export class Operator {
     name: 'cert-manager',
     version: '1.21',
     crds: ['certificates.cert-manager.io', 'issuers.cert-manager.io', 'clusterissuers.cert-manager.io'],
+    apiVersions: ['cert-manager.io/v1'],
     namespace: 'cert-manager',
     kubernetesVersions: '1.33 to 1.36',
     docs: 'https://cert-manager.io/docs/installation/',
@@ -128,6 +140,7 @@ export class Operator {
     name: 'prometheus-operator (kube-prometheus-stack 88)',
     version: '0.93',
     crds: ['servicemonitors.monitoring.coreos.com', 'podmonitors.monitoring.coreos.com', 'prometheusrules.monitoring.coreos.com'],
+    apiVersions: ['monitoring.coreos.com/v1'],
     namespace: 'monitoring',
     kubernetesVersions: '1.25 or later',
     docs: 'https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack',
@@ -138,6 +151,7 @@ export class Operator {
     name: 'Gateway API (standard channel) and an implementation',
     version: '1.6',
     crds: ['gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'gatewayclasses.gateway.networking.k8s.io'],
+    apiVersions: ['gateway.networking.k8s.io/v1'],
     docs: 'https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api',
   });
 
@@ -155,6 +169,18 @@ export class Operator {
     docs: 'https://docs.cilium.io/en/v1.18/gettingstarted/k8s-install-default/',
   });
 
+  /**
+   * ExternalDNS: creates the DNS records of the hosts the Ingresses and HTTPRoutes name, pointing at their load
+   * balancer or Gateway. 0.22 reads its annotations under `external-dns.kubernetes.io/` (the `alpha` prefix only with
+   * `--annotation-prefix`). No CRD: the `ingress` and `gateway-httproute` sources read core and Gateway API objects.
+   */
+  public static readonly EXTERNAL_DNS = new Operator({
+    name: 'ExternalDNS',
+    version: '0.22',
+    namespace: 'external-dns',
+    docs: 'https://kubernetes-sigs.github.io/external-dns/v0.22.0/',
+  });
+
   /** An operator not in this list. */
   public static of(props: OperatorProps): Operator {
     return new Operator(props);
@@ -166,6 +192,8 @@ export class Operator {
   public readonly version: string;
   /** The CRDs the manifests use. */
   public readonly crds: readonly string[];
+  /** The API versions of the CRDs the manifests are written in. */
+  public readonly apiVersions: readonly string[];
   /** Where the operator's pods usually run. */
   public readonly namespace?: string;
   /** The Kubernetes versions its project supports. */
@@ -174,12 +202,13 @@ export class Operator {
   public readonly docs?: string;
 
   private constructor(props: OperatorProps) {
-    this.name = props.name;
-    this.version = props.version;
-    this.crds = [...props.crds ?? []];
-    this.namespace = props.namespace;
-    this.kubernetesVersions = props.kubernetesVersions;
-    this.docs = props.docs;
+    this.name = props?.name;
+    this.version = props?.version;
+    this.crds = Array.isArray(props?.crds) ? [...props.crds] : props?.crds ?? [];
+    this.apiVersions = Array.isArray(props?.apiVersions) ? [...props.apiVersions] : props?.apiVersions ?? [];
+    this.namespace = props?.namespace;
+    this.kubernetesVersions = props?.kubernetesVersions;
+    this.docs = props?.docs;
   }
 }
 
@@ -200,13 +229,15 @@ export class Prerequisite {
 
   /** `operator` installed, at its version, with its CRDs. */
   public static operator(operator: Operator, reason: string): Prerequisite {
-    return new Prerequisite(PrerequisiteKind.OPERATOR, `operator:${operator.name}`, `${operator.name} ${operator.version}`, reason, {
-      name: operator.name,
-      version: operator.version,
-      crds: [...operator.crds],
-      ...operator.namespace !== undefined ? { namespace: operator.namespace } : {},
-      ...operator.kubernetesVersions !== undefined ? { kubernetesVersions: operator.kubernetesVersions } : {},
-      ...operator.docs !== undefined ? { docs: operator.docs } : {},
+    const of = operator instanceof Operator ? operator : Operator.of(undefined as unknown as OperatorProps);
+    return new Prerequisite(PrerequisiteKind.OPERATOR, `operator:${of.name}`, `${of.name} ${of.version}`, reason, {
+      name: of.name,
+      version: of.version,
+      crds: [...of.crds],
+      ...of.apiVersions.length > 0 ? { apiVersions: [...of.apiVersions] } : {},
+      ...of.namespace !== undefined ? { namespace: of.namespace } : {},
+      ...of.kubernetesVersions !== undefined ? { kubernetesVersions: of.kubernetesVersions } : {},
+      ...of.docs !== undefined ? { docs: of.docs } : {},
     });
   }
 
@@ -232,9 +263,13 @@ export class Prerequisite {
       reason, { storeKind, storeName, key, ...property !== undefined ? { property } : {} });
   }
 
-  /** The DNS name `host` resolves to `target` (the cluster's entry: its load balancer or gateway address). */
-  public static dnsRecord(host: string, target: string, reason: string): Prerequisite {
-    return new Prerequisite(PrerequisiteKind.DNS_RECORD, `dns:${host}`, `${host} -> ${target}`, reason, { host, target });
+  /**
+   * The DNS name `host` resolves to `target` (the cluster's entry: its load balancer or gateway address): a record
+   * made by hand, or by `createdBy` (ExternalDNS) from the object that routes the host.
+   */
+  public static dnsRecord(host: string, target: string, reason: string, createdBy?: string): Prerequisite {
+    return new Prerequisite(PrerequisiteKind.DNS_RECORD, `dns:${host}`, `${host} -> ${target}${createdBy !== undefined ? ` (${createdBy} creates it)` : ''}`, reason,
+      { host, target, ...createdBy !== undefined ? { createdBy } : {} });
   }
 
   /** A fact about the cluster's network, e.g. `the API server endpoints are in 10.0.0.0/20, port 443`. */
@@ -265,6 +300,12 @@ export class Prerequisite {
    * guardrails read the declarations back with {@link Prerequisite.declaredIn}.
    */
   public static declare(scope: IConstruct, ...prerequisites: Prerequisite[]): void {
+    checkArgument(typeof scope?.node?.addMetadata === 'function', 'Prerequisite.declare', 'scope', scope, 'must be a construct: the one that relies on the prerequisites');
+    prerequisites.forEach((prerequisite, i) => {
+      check(prerequisite instanceof Prerequisite, scope, `prerequisites[${i}]`, prerequisite,
+        'must be a Prerequisite (Prerequisite.operator, clusterObject, object, controllerSetting, secretStoreKey, dnsRecord, network, cloudIdentity or kubernetesVersions)');
+      prerequisite.check(scope, `prerequisites[${i}]`);
+    });
     for (const prerequisite of prerequisites) {
       scope.node.addMetadata(PREREQUISITE_METADATA, prerequisite);
     }
@@ -304,6 +345,32 @@ export class Prerequisite {
     /** Its fields, for machines (the JSON file). */
     public readonly details: Readonly<Record<string, string | readonly string[]>>,
   ) {}
+
+  /**
+   * Checks the prerequisite, declared on `scope` as `prop`: text in every field (it is written to the
+   * prerequisites file), versions of the form `1.34` in order, CRD names of the form `<plural>.<group>`,
+   * an http(s) link to the docs.
+   */
+  private check(scope: IConstruct, prop: string): void {
+    check(typeof this.reason === 'string' && this.reason.trim() !== '', scope, `${prop}.reason`, this.reason,
+      'must say why the manifests need it: the prerequisites file states it');
+    for (const [field, value] of Object.entries(this.details)) {
+      const texts = Array.isArray(value) ? value : [value];
+      check(Array.isArray(texts) && texts.every((t) => typeof t === 'string' && t.trim() !== ''), scope, `${prop}.${field}`, value,
+        'must be text: the prerequisites file states it');
+    }
+    if (this.kind === PrerequisiteKind.KUBERNETES) {
+      const [min, max] = [this.details.min, this.details.max].map((v) => (/^1\.[0-9]{1,3}$/.test(v as string) ? Number((v as string).slice(2)) : NaN));
+      check(!Number.isNaN(min), scope, `${prop}.min`, this.details.min, 'must be a Kubernetes minor version such as \'1.34\'');
+      check(!Number.isNaN(max) && max >= min, scope, `${prop}.max`, this.details.max,
+        `must be a Kubernetes minor version such as '1.36', not before the oldest ('${this.details.min}')`);
+    }
+    for (const crd of this.kind === PrerequisiteKind.OPERATOR ? this.details.crds as readonly string[] : []) {
+      check(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(crd), scope, `${prop}.crds`, crd, 'must be the name of a CustomResourceDefinition: <plural>.<group>');
+    }
+    const docs = this.details.docs;
+    check(docs === undefined || /^https?:\/\/\S+$/.test(docs as string), scope, `${prop}.docs`, docs, 'must be an http or https link');
+  }
 }
 
 /** A prerequisite with the construct paths that declared it. */

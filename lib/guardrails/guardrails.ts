@@ -1,12 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { check } from '../core/errors';
+import { check, checkArgument } from '../core/errors';
 import { exceptionsOn, recordException } from '../core/exceptions';
+import { Kind, Kinds, checkProps } from '../core/kinds';
 import { ConstructError, RenderedObject, throwValidationErrors } from '../core/manifests';
 import { Prerequisite } from '../core/prerequisites';
 import { GuardrailObject, Manifest, ObjectIndex } from './objects';
 import { GuardrailFinding, GuardrailReport, UnknownSuppression } from './report';
-import { GuardrailRule, RuleLevel } from './rule';
+import { GuardrailRule, RuleLevel, RuleSource } from './rule';
 import { BUILTIN_RULES } from './rules';
 import { Tier, tierOf } from './tier';
 
@@ -26,6 +27,28 @@ const MANIFESTS_ONLY = new WeakSet<IConstruct>();
  */
 export function readsManifestsOnly(root: IConstruct): void {
   MANIFESTS_ONLY.add(root);
+}
+
+/**
+ * A rule of your own, checked for callers without a type checker.
+ * @internal
+ */
+export const RULE_KIND = Kind.object('a GuardrailRule (id, rule, reason, fix, sources, level and check)', {
+  id: Kind.STRING,
+  rule: Kind.STRING,
+  reason: Kind.STRING,
+  fix: Kind.STRING,
+  sources: Kind.array(Kind.instance(RuleSource, 'a RuleSource (RuleSource.KUBE_SCORE, RuleSource.of(...), ...)')),
+  level: Kind.oneOf(RuleLevel, 'a RuleLevel'),
+  developmentLevel: Kind.oneOf(RuleLevel, 'a RuleLevel').optional(),
+  tiers: Kind.array(Kind.oneOf(Tier, 'a Tier')).optional(),
+  kinds: Kind.array(Kind.STRING).optional(),
+  check: Kind.FUNCTION,
+} satisfies Kinds<GuardrailRule>);
+
+/** Whether `scope` is a construct, for the functions that take one from callers without a type checker. */
+function isConstruct(scope: unknown): scope is IConstruct {
+  return typeof scope === 'object' && scope !== null && typeof (scope as IConstruct).node?.path === 'string';
 }
 
 /** Props of {@link Guardrails}. */
@@ -49,6 +72,8 @@ export class Guardrails {
    * @returns the guardrails, whose `report` holds the findings of the last synthesis
    */
   public static apply(root: IConstruct, props: GuardrailsProps = {}): Guardrails {
+    checkArgument(isConstruct(root), 'Guardrails.apply', 'root', root, 'must be a construct: the App (or the Chart) whose objects the guardrails check');
+    checkProps(root, props, { rules: Kind.array(RULE_KIND).optional() }, 'GuardrailsProps');
     check(!APPLIED.has(root), root, 'guardrails', root.node.path, 'are already applied to this construct: apply them once per app');
     const guardrails = new Guardrails(root, props);
     APPLIED.set(root, guardrails);
@@ -67,8 +92,9 @@ export class Guardrails {
    * (`PostgresBackup.none({ reason })` accepts the backup rules for its Cluster).
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    check(RULE_ID.test(ruleId), scope, 'ruleId', ruleId, 'must be a guardrail rule id: lowercase letters, digits and \'-\'');
-    check(reason.trim() !== '', scope, 'reason', reason, 'must say why the exception is safe');
+    checkArgument(isConstruct(scope), 'Guardrails.suppress', 'scope', scope, 'must be a construct: the objects at and below it are excepted');
+    check(typeof ruleId === 'string' && RULE_ID.test(ruleId), scope, 'ruleId', ruleId, 'must be a guardrail rule id: lowercase letters, digits and \'-\'');
+    check(typeof reason === 'string' && reason.trim() !== '', scope, 'reason', reason, 'must say why the exception is safe');
     recordException(scope, ruleId, reason.trim());
   }
 

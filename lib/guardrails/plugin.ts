@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { load } from 'js-yaml';
+import { checkArgument } from '../core/errors';
 import { Tier, setTier } from './tier';
 import { Guardrails, SUPPRESSION_ANNOTATION_PREFIX, readsManifestsOnly } from './guardrails';
 import { GuardrailFinding } from './report';
@@ -74,10 +75,10 @@ export class GuardrailsValidation {
   private readonly tier: Tier;
 
   public constructor(props: GuardrailsValidationProps = {}) {
+    checkArgument(typeof props === 'object' && props !== null && !Array.isArray(props), 'GuardrailsValidation', 'properties', props,
+      'must be an object: the properties of the validation in cdk8s.yaml');
     const tier = props.tier ?? Tier.PRODUCTION;
-    if (tier !== Tier.PRODUCTION && tier !== Tier.DEVELOPMENT) {
-      throw new Error(`GuardrailsValidation: 'tier' (${JSON.stringify(tier)}) must be '${Tier.PRODUCTION}' or '${Tier.DEVELOPMENT}'`);
-    }
+    checkArgument(tier === Tier.PRODUCTION || tier === Tier.DEVELOPMENT, 'GuardrailsValidation', 'tier', tier, `must be '${Tier.PRODUCTION}' or '${Tier.DEVELOPMENT}'`);
     this.tier = tier;
   }
 

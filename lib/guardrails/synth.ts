@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { writeManifests } from '../core/manifests';
+import { check, checkArgument } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
+import { writeAtomically, writeManifestsInto } from '../core/manifests';
 import { Prerequisite } from '../core/prerequisites';
 import { PREREQUISITES_JSON, PREREQUISITES_MARKDOWN, prerequisitesJson, prerequisitesMarkdown } from '../core/prerequisites-file';
-import { Guardrails, GuardrailsProps } from './guardrails';
+import { Guardrails, GuardrailsProps, RULE_KIND } from './guardrails';
 import { GuardrailReport, ManifestLocation } from './report';
 
 /** How {@link synthWithGuardrails} synthesizes and reports. */
@@ -38,24 +40,45 @@ export interface GuardrailSynthOptions extends GuardrailsProps {
  * `app.synth()`, whose validation runs the guardrails.
  */
 export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {}): GuardrailReport {
+  checkSynthOptions(app, options);
   const guardrails = Guardrails.of(app) ?? Guardrails.apply(app, options);
-  if (app.yamlOutputType === YamlOutputType.FILE_PER_CHART) {
-    guardrails.checkingRenderingsDuring(() => writeManifests(app, { beforeWrite: (rendered) => guardrails.checkRendered(rendered) }));
-  } else {
-    app.synth();
-  }
-  const report = guardrails.report!;
   const manifestRoot = options.manifestRoot ?? path.relative(process.cwd(), app.outdir);
-  const locations = manifestLocations(app.outdir, app.outputFileExtension, manifestRoot);
-  const sarif = report.toSarif({ locate: (o) => locations.get(identity(o.kind, o.namespace, o.name)) });
-  fs.writeFileSync(path.join(app.outdir, options.sarifFile ?? 'guardrails.sarif'), `${JSON.stringify(sarif, null, 2)}\n`);
-  const prerequisites = Prerequisite.declaredIn(app);
-  const title = options.title ?? path.basename(path.resolve(app.outdir));
-  fs.writeFileSync(path.join(app.outdir, PREREQUISITES_MARKDOWN), prerequisitesMarkdown(title, prerequisites));
-  fs.writeFileSync(path.join(app.outdir, PREREQUISITES_JSON), prerequisitesJson(title, prerequisites));
+  // The manifests, the SARIF report and the prerequisites are written together, or not at all.
+  const { report, prerequisites } = writeAtomically(app.outdir, (dir) => {
+    if (app.yamlOutputType === YamlOutputType.FILE_PER_CHART) {
+      guardrails.checkingRenderingsDuring(() => writeManifestsInto(app, dir, { beforeWrite: (rendered) => guardrails.checkRendered(rendered) }));
+    } else {
+      writeManifestsInto(app, dir);
+    }
+    const written = guardrails.report!;
+    const locations = manifestLocations(dir, app.outputFileExtension, manifestRoot);
+    const sarif = written.toSarif({ locate: (o) => locations.get(identity(o.kind, o.namespace, o.name)) });
+    fs.writeFileSync(path.join(dir, options.sarifFile ?? 'guardrails.sarif'), `${JSON.stringify(sarif, null, 2)}\n`);
+    const declared = Prerequisite.declaredIn(app);
+    const title = options.title ?? path.basename(path.resolve(app.outdir));
+    fs.writeFileSync(path.join(dir, PREREQUISITES_MARKDOWN), prerequisitesMarkdown(title, declared));
+    fs.writeFileSync(path.join(dir, PREREQUISITES_JSON), prerequisitesJson(title, declared));
+    return { report: written, prerequisites: declared };
+  });
   const where = path.posix.join(...manifestRoot.split(path.sep), PREREQUISITES_MARKDOWN);
   (options.log ?? console.error)(`${report.summary()}; prerequisites: ${where} (${prerequisites.length})`);
   return report;
+}
+
+/** What `synthWithGuardrails` is given, checked for callers without a type checker. */
+function checkSynthOptions(app: App, options: GuardrailSynthOptions): void {
+  checkArgument(app instanceof App, 'synthWithGuardrails', 'app', app, 'must be a cdk8s App');
+  checkProps<GuardrailSynthOptions>(app, options, {
+    rules: Kind.array(RULE_KIND).optional(),
+    sarifFile: Kind.STRING.optional(),
+    manifestRoot: Kind.STRING.optional(),
+    title: Kind.STRING.optional(),
+    log: Kind.FUNCTION.optional(),
+  }, 'GuardrailSynthOptions');
+  if (options.sarifFile !== undefined) {
+    check(/^[^/\\]+$/.test(options.sarifFile) && !['.', '..'].includes(options.sarifFile), app, 'sarifFile', options.sarifFile,
+      'must be a file name, without a folder: the report is written beside the manifests');
+  }
 }
 
 function identity(kind: string, namespace: string | undefined, name: string): string {

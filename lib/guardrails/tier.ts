@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkArgument } from '../core/errors';
 
 const CONTEXT_KEY = 'cdk8s-golden-path:tier';
 
@@ -16,6 +17,8 @@ export enum Tier {
 
 /** Sets the tier of `scope` and everything below it; call it before adding children. */
 export function setTier(scope: IConstruct, tier: Tier): void {
+  checkArgument(typeof scope?.node?.setContext === 'function', 'setTier', 'scope', scope, 'must be a construct: the part of the tree the tier applies to');
+  checkArgument(Object.values(Tier).includes(tier), 'setTier', 'tier', tier, `must be a Tier: ${Object.values(Tier).map((t) => `'${t}'`).join(', ')}`);
   scope.node.setContext(CONTEXT_KEY, tier);
 }
 

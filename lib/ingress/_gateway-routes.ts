@@ -5,6 +5,7 @@ import {
   HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType,
 } from '../../imports/gateway.networking.k8s.io';
+import { boundedName } from '../core/names';
 import { GatewayOptions } from './ingress-controller';
 import { PathMatch, Route, hostSlug } from './route';
 import { ResolvedTraffic } from './traffic';
@@ -28,6 +29,8 @@ export interface GatewayRouteContext {
   readonly routes: ReadonlyMap<string, Route>;
   /** Every routed host, in the order they were first routed. */
   readonly hostNames: ReadonlySet<string>;
+  /** Annotations of every HTTPRoute (ExternalDNS reads the TTL of a route's records there). */
+  readonly annotations: Record<string, string>;
   /** The TLS Secret of `host`. */
   secretNameOf(host: string): string | undefined;
 }
@@ -56,7 +59,7 @@ export class GatewayRoutes {
       namespace: declared ? undefined : gateway.namespace,
     };
     this.redirect ??= new HttpRoute(this.scope, 'HttpsRedirect', {
-      metadata: { name: `${this.context.name}-https-redirect`, namespace: this.context.namespace, labels: this.context.labels },
+      metadata: { name: `${this.context.name}-https-redirect`, namespace: this.context.namespace, labels: this.context.labels, annotations: this.annotations() },
       spec: {
         parentRefs: [{ ...parent, sectionName: declared ? HTTP_LISTENER : gateway.httpListener ?? HTTP_LISTENER }],
         hostnames: Lazy.any({ produce: () => [...this.context.hostNames] }),
@@ -72,7 +75,10 @@ export class GatewayRoutes {
       },
     });
     const route = new HttpRoute(this.scope, `HttpRoute-${host}`, {
-      metadata: { name: `${this.context.name}-${hostSlug(host)}`, namespace: this.context.namespace, labels: this.context.labels },
+      metadata: {
+        name: boundedName(`${this.context.name}-${hostSlug(host)}`, MAX_NAME_LENGTH), namespace: this.context.namespace, labels: this.context.labels,
+        annotations: this.annotations(),
+      },
       spec: {
         parentRefs: [{ ...parent, sectionName: declared ? httpsListenerOf(host) : gateway.httpsListener ?? 'https' }],
         hostnames: [host],
@@ -99,6 +105,14 @@ export class GatewayRoutes {
         allowedRoutes,
       })),
     ];
+  }
+
+  /**
+   * The routes' annotations, on the redirect route too: it names every host, and ExternalDNS v0.22.0 keeps one of two
+   * equal records whatever their TTL (source/wrappers/dedupsource.go), so every route carries the same.
+   */
+  private annotations(): Record<string, string> | undefined {
+    return Object.keys(this.context.annotations).length > 0 ? this.context.annotations : undefined;
   }
 
   private renderRule(route: Route): HttpRouteSpecRules {
@@ -133,6 +147,9 @@ export class GatewayRoutes {
   }
 }
 
+/** A listener's name (a Gateway API SectionName) and an HTTPRoute's name hold 253 characters. */
+const MAX_NAME_LENGTH = 253;
+
 function httpsListenerOf(host: string): string {
-  return `https-${hostSlug(host)}`;
+  return boundedName(`https-${hostSlug(host)}`, MAX_NAME_LENGTH);
 }

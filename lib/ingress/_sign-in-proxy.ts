@@ -139,6 +139,9 @@ export function addSignInProxy(scope: Construct, signIn: SignIn, route: SignInRo
     liveness: Probe.http('/ping'),
     dns: proxyOptions.dns,
     egressEngine: proxyOptions.egressEngine,
+    imagePullSecrets: proxyOptions.imagePullSecrets,
+    // oauth2-proxy writes text lines by default (its --standard-logging-format and --request-logging-format).
+    logs: proxyOptions.logs,
     tmpSize: Size.mebibytes(64),
     metrics: metrics && {
       ...metrics,

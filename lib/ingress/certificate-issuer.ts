@@ -1,3 +1,9 @@
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { checkDnsSubdomain, checkHostname, checkNamespaceName } from '../core/validate';
+import { DnsProvider } from './dns-provider';
+
 /**
  * An ACME directory.
  * @see https://letsencrypt.org/docs/staging-environment/
@@ -21,6 +27,23 @@ export class AcmeServer {
   private constructor(public readonly url: string) {}
 }
 
+/** An ACME DNS-01 solver of a declared ClusterIssuer. */
+export interface AcmeDns01Options {
+  /** The DNS service the solver writes its `_acme-challenge` TXT records to, with its credentials. */
+  readonly provider: DnsProvider;
+  /**
+   * The DNS zones the solver answers for (`selector.dnsZones`), e.g. `example.com`: every name in them, wildcards
+   * included, is validated by DNS-01; other names keep the HTTP-01 solver.
+   */
+  readonly zones: string[];
+  /**
+   * cert-manager's cluster resource namespace, where a ClusterIssuer reads its solvers' Secrets and where its
+   * ServiceAccount runs.
+   * @default 'cert-manager' (the namespace of its Helm release, which the chart passes as `--cluster-resource-namespace`)
+   */
+  readonly clusterResourceNamespace?: string;
+}
+
 /** An ACME `ClusterIssuer` to declare. */
 export interface AcmeIssuerOptions {
   /** Name of the ClusterIssuer (cluster-wide: declare it once per cluster). */
@@ -29,6 +52,23 @@ export interface AcmeIssuerOptions {
   readonly server: AcmeServer;
   /** Contact address for the ACME account (expiry and incident notices). */
   readonly email: string;
+  /**
+   * A DNS-01 solver for the names of its zones, beside the HTTP-01 solver for the others: the only challenge an ACME
+   * server accepts for a wildcard name such as `*.apps.example.com`.
+   * @see https://cert-manager.io/docs/configuration/acme/#adding-multiple-solver-types
+   * @default - HTTP-01 only: a wildcard host is refused
+   */
+  readonly dns01?: AcmeDns01Options;
+}
+
+/** What an existing issuer can sign, for {@link CertificateIssuer.clusterIssuer} and {@link CertificateIssuer.issuer}. */
+export interface ExistingIssuerOptions {
+  /**
+   * The zones under which the issuer signs wildcard names (`*.apps.example.com` for zone `example.com`): the zones of an
+   * ACME issuer's DNS-01 solvers, or those a CA or Vault issuer may sign for.
+   * @default - none: a wildcard host is refused, as an HTTP-01 solver cannot validate it
+   */
+  readonly wildcardZones?: string[];
 }
 
 /** Kind of a cert-manager issuer. */
@@ -45,22 +85,23 @@ export enum IssuerKind {
  */
 export class CertificateIssuer {
   /** An existing `ClusterIssuer`. */
-  public static clusterIssuer(name: string): CertificateIssuer {
-    return new CertificateIssuer(name, IssuerKind.CLUSTER_ISSUER);
+  public static clusterIssuer(name: string, options: ExistingIssuerOptions = {}): CertificateIssuer {
+    return new CertificateIssuer(name, IssuerKind.CLUSTER_ISSUER, options.wildcardZones ?? []);
   }
 
   /** An existing `Issuer` in the namespace of the routes. */
-  public static issuer(name: string): CertificateIssuer {
-    return new CertificateIssuer(name, IssuerKind.ISSUER);
+  public static issuer(name: string, options: ExistingIssuerOptions = {}): CertificateIssuer {
+    return new CertificateIssuer(name, IssuerKind.ISSUER, options.wildcardZones ?? []);
   }
 
   /**
    * An ACME `ClusterIssuer` declared with the routes, which proves control of each host by HTTP-01
-   * through the same ingress class or Gateway. The solver pods are admitted from the controller.
+   * through the same ingress class or Gateway (the solver pods are admitted from the controller), and,
+   * with `dns01`, of the names of its zones by DNS-01.
    * @see https://cert-manager.io/docs/configuration/acme/http01/
    */
   public static acme(options: AcmeIssuerOptions): CertificateIssuer {
-    return new CertificateIssuer(options.name, IssuerKind.CLUSTER_ISSUER, options);
+    return new CertificateIssuer(options?.name, IssuerKind.CLUSTER_ISSUER, options?.dns01?.zones ?? [], options);
   }
 
   private constructor(
@@ -68,7 +109,79 @@ export class CertificateIssuer {
     public readonly name: string,
     /** Kind of the issuer. */
     public readonly kind: IssuerKind,
+    /** The zones under which it signs wildcard names. */
+    public readonly wildcardZones: readonly string[],
     /** The ACME ClusterIssuer to declare, when it is declared here. */
     public readonly acme?: AcmeIssuerOptions,
   ) {}
+
+  /** cert-manager's cluster resource namespace, where the DNS-01 solver of a declared ClusterIssuer reads its Secrets. */
+  public get clusterResourceNamespace(): string {
+    return this.acme?.dns01?.clusterResourceNamespace ?? 'cert-manager';
+  }
+
+  /**
+   * Checks the issuer given to `scope` as `prop`: its name, and for a declared ACME issuer its server, email and
+   * DNS-01 solver.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    checkDnsSubdomain(scope, `${prop}.name`, this.name);
+    this.wildcardZones.forEach((zone) => checkHostname(scope, this.acme ? `${prop}.dns01.zones` : `${prop}.wildcardZones`, zone));
+    if (this.acme === undefined) {
+      return;
+    }
+    Kind.object('an AcmeIssuerOptions object (name, server, email, dns01)', {
+      name: Kind.STRING,
+      server: Kind.instance(AcmeServer, 'an AcmeServer (AcmeServer.letsEncrypt, letsEncryptStaging or url)'),
+      email: Kind.STRING,
+      dns01: Kind.object('an AcmeDns01Options object (provider, zones, clusterResourceNamespace)', {
+        provider: Kind.instance(DnsProvider, 'a DnsProvider (DnsProvider.route53, cloudDns, cloudflare or azureDns)'),
+        zones: Kind.array(Kind.STRING),
+        clusterResourceNamespace: Kind.STRING.optional(),
+      }).optional(),
+    }).check(scope, prop, this.acme);
+    const { server, email, dns01 } = this.acme;
+    check(isHttpsUrl(server.url), scope, `${prop}.server`, server.url, 'must be an https URL');
+    check(EMAIL.test(email), scope, `${prop}.email`, email, 'must be an email address');
+    if (dns01 !== undefined) {
+      check(dns01.zones.length > 0, scope, `${prop}.dns01.zones`, dns01.zones, 'must name at least one zone: the solver answers for the names in its zones only');
+      checkNamespaceName(scope, `${prop}.dns01.clusterResourceNamespace`, this.clusterResourceNamespace);
+      dns01.provider.check(scope, `${prop}.dns01.provider`, this.clusterResourceNamespace);
+    }
+  }
+
+  /**
+   * Why the issuer cannot sign the wildcard name `host`, or `undefined` when it can (or `host` is no wildcard). An ACME
+   * server validates a wildcard name by DNS-01 only (cert-manager v1.21.1 picks a solver among the challenges the
+   * authorization offers: pkg/util/solverpicker), so it needs a DNS-01 solver whose zones hold the name.
+   * @internal
+   */
+  public wildcardProblem(host: string): string | undefined {
+    if (!host.startsWith('*.')) {
+      return undefined;
+    }
+    const name = host.slice(2);
+    if (this.wildcardZones.some((zone) => name === zone || name.endsWith(`.${zone}`))) {
+      return undefined;
+    }
+    const issuer = `${this.kind} '${this.name}'`;
+    if (this.acme !== undefined && this.acme.dns01 === undefined) {
+      return `cannot be issued by ${issuer}, which solves HTTP-01 only: an ACME server validates a wildcard name by DNS-01 only; `
+        + 'give the issuer a \'dns01\' solver for a zone of the host, or the host a \'tlsSecrets\' entry';
+    }
+    return this.wildcardZones.length > 0
+      ? `is in none of the zones under which ${issuer} signs wildcard names (${this.wildcardZones.join(', ')})`
+      : `cannot be issued by ${issuer} unless it signs wildcard names in the host's zone: say so with 'wildcardZones' (an ACME issuer needs a DNS-01 solver there), or give the host a 'tlsSecrets' entry`;
+  }
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function isHttpsUrl(value: unknown): boolean {
+  try {
+    return typeof value === 'string' && new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

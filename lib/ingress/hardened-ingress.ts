@@ -1,22 +1,25 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, ClusterIssuer, ClusterIssuerSpecAcmeSolversHttp01 } from '../../imports/cert-manager.io';
+import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, ClusterIssuer } from '../../imports/cert-manager.io';
 import { Gateway } from '../../imports/gateway.networking.k8s.io';
 import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
-import { clusterScoped, nameFromId, resolveNamespace } from '../core/names';
+import { Kind, checkProps } from '../core/kinds';
+import { nameFromId, resolveNamespace } from '../core/names';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkNamespaceName, checkUrlPath } from '../core/validate';
-import { NetworkPolicyRules, PolicyType } from '../network/network-policy-rules';
+import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { ProductionApp } from '../workload/production-app';
-import { GatewayRoutes, HTTP_LISTENER } from './_gateway-routes';
+import { AcmeIssuerContext, acmeIssuerPrerequisites, addAcmeIssuer } from './_acme-issuer';
+import { GatewayRoutes } from './_gateway-routes';
 import { addSignInProxy, checkSignIn } from './_sign-in-proxy';
 import { CertificateIssuer, IssuerKind } from './certificate-issuer';
+import { DNS_RECORDS_KIND, DnsRecordSource, DnsRecords } from './dns-records';
 import { IngressController } from './ingress-controller';
-import { IIngressBackend, PathMatch, Route, RouteOptions, hostSlug, routesByHost } from './route';
-import { ResolvedTraffic, TrafficFeature, TrafficOptions, checkSupported, checkTraffic, resolveTraffic } from './traffic';
+import { INGRESS_BACKEND_KIND, IIngressBackend, PathMatch, ROUTE_OPTIONS_KINDS, Route, RouteOptions, hostSlug, routesByHost, tlsSecretName } from './route';
+import { ResolvedTraffic, TRAFFIC_KINDS, TrafficFeature, TrafficOptions, checkSupported, checkTraffic, resolveTraffic } from './traffic';
 
 /** Props of a {@link HardenedIngress}. */
 export interface HardenedIngressProps extends TrafficOptions {
@@ -29,17 +32,19 @@ export interface HardenedIngressProps extends TrafficOptions {
   readonly issuer?: CertificateIssuer;
   /** Existing TLS Secrets by host (e.g. a wildcard certificate managed elsewhere); they win over `issuer`. @default - none */
   readonly tlsSecrets?: Record<string, string>;
+  /**
+   * Who makes the DNS records of the routed hosts, e.g. `DnsRecords.externalDns({ zones: ['example.com'], ... })`: the
+   * Ingress or HTTPRoutes carry what ExternalDNS reads, and the prerequisites name it and the zones it must own.
+   * @default - none: every host's record is a prerequisite made by hand
+   */
+  readonly dnsRecords?: DnsRecords;
   /** Name of the Ingress, and prefix of the other objects. @default - the construct id in kebab-case */
   readonly name?: string;
   /** Namespace of the objects, and of the backends. @default - the namespace of the chart */
   readonly namespace?: string;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
-const ACME_SOLVER_PORT = 8089;
 const HTTP_ROUTE_MAX_RULES = 16;
-const SOLVER_SERVICE_TYPE = 'ClusterIP';
 
 /**
  * The only way traffic enters: routes from hosts and paths to backends, with TLS for every host
@@ -83,6 +88,16 @@ export class HardenedIngress extends Construct {
 
   public constructor(scope: Construct, id: string, props: HardenedIngressProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...TRAFFIC_KINDS,
+      controller: Kind.instance(IngressController, 'an IngressController (IngressController.haproxy, ingressNginx or gatewayApi)'),
+      issuer: Kind.instance(CertificateIssuer, 'a CertificateIssuer (CertificateIssuer.clusterIssuer, issuer or acme)').optional(),
+      tlsSecrets: Kind.record(Kind.STRING).optional(),
+      name: Kind.STRING.optional(),
+      namespace: Kind.STRING.optional(),
+      dnsRecords: DNS_RECORDS_KIND.optional(),
+    }, 'HardenedIngressProps');
+    props.controller.check(this, 'controller');
     this.props = props;
     this.controller = props.controller;
     this.name = props.name ?? nameFromId(id);
@@ -91,16 +106,11 @@ export class HardenedIngress extends Construct {
 
     checkDnsLabel(this, 'name', this.name);
     for (const [host, secretName] of Object.entries(props.tlsSecrets ?? {})) {
-      checkHostname(this, 'tlsSecrets', host);
+      checkHostname(this, 'tlsSecrets', host, { wildcard: true });
       checkDnsSubdomain(this, `tlsSecrets.${host}`, secretName);
     }
-    if (props.issuer) {
-      checkDnsSubdomain(this, 'issuer.name', props.issuer.name);
-    }
-    if (props.issuer?.acme) {
-      check(props.issuer.acme.server.url.startsWith('https://'), this, 'issuer.server', props.issuer.acme.server.url, 'must be an https URL');
-      check(EMAIL.test(props.issuer.acme.email), this, 'issuer.email', props.issuer.acme.email, 'must be an email address');
-    }
+    props.issuer?.check(this, 'issuer');
+    props.dnsRecords?.check(this, 'dnsRecords', gateway === undefined || gateway.gatewayClassName !== undefined);
     if (gateway) {
       checkDnsSubdomain(this, 'controller.gateway.name', gateway.name);
       if (gateway.namespace !== undefined) {
@@ -129,27 +139,9 @@ export class HardenedIngress extends Construct {
     this.declarePrerequisites();
 
     if (props.issuer?.acme) {
-      this.clusterIssuer = new ClusterIssuer(this, 'ClusterIssuer', {
-        metadata: { name: props.issuer.name, labels: this.labels },
-        spec: {
-          acme: {
-            server: props.issuer.acme.server.url,
-            email: props.issuer.acme.email,
-            privateKeySecretRef: { name: `${props.issuer.name}-account-key` },
-            solvers: [{ http01: this.http01Solver() }],
-          },
-        },
-      });
-      clusterScoped(this.clusterIssuer);
-      // The solver pods run in the namespace of the certificates, behind its default-deny policy.
-      this.acmeSolverPolicy = new NetworkPolicyRules(this, 'AcmeSolverPolicy', {
-        name: `${this.name}-acme-http01-solver`,
-        namespace: this.namespace,
-        podSelector: { [ACME_SOLVER_LABEL]: 'true' },
-        labels: this.labels,
-        policyTypes: [PolicyType.INGRESS],
-      });
-      this.acmeSolverPolicy.allowIngress(this.controller.peer, [{ port: ACME_SOLVER_PORT }]);
+      const acme = addAcmeIssuer(this, props.issuer, this.acmeContext());
+      this.clusterIssuer = acme.clusterIssuer;
+      this.acmeSolverPolicy = acme.solverPolicy;
     }
 
     if (gateway) {
@@ -160,12 +152,13 @@ export class HardenedIngress extends Construct {
         traffic: this.traffic,
         routes: this.routes,
         hostNames: this.hostNames,
+        annotations: props.dnsRecords?.routeAnnotations(DnsRecordSource.GATEWAY_HTTPROUTE) ?? {},
         secretNameOf: (host) => this.secretNameOf(host),
       });
       this.gatewayRoutes = gatewayRoutes;
       if (gateway.gatewayClassName !== undefined) {
         this.gateway = new Gateway(this, 'Gateway', {
-          metadata: { name: gateway.name, namespace: this.namespace, labels: this.labels },
+          metadata: { name: gateway.name, namespace: this.namespace, labels: this.labels, annotations: props.dnsRecords?.targetAnnotations() },
           spec: {
             gatewayClassName: gateway.gatewayClassName,
             listeners: Lazy.any({ produce: () => gatewayRoutes.listeners() }),
@@ -181,10 +174,12 @@ export class HardenedIngress extends Construct {
    * reaches the backend. Returns the Ingress or HTTPRoute that carries the route.
    */
   public route(host: string, path: string, backend: IIngressBackend, options: RouteOptions = {}): ApiObject {
+    INGRESS_BACKEND_KIND.check(this, 'backend', backend);
+    checkProps(this, options, ROUTE_OPTIONS_KINDS, 'RouteOptions');
     const gateway = this.controller.gateway;
     const ranges = options.allowedSourceRanges;
     const match = options.match ?? PathMatch.PREFIX;
-    checkHostname(this, 'host', host);
+    checkHostname(this, 'host', host, { wildcard: true });
     checkUrlPath(this, 'path', path);
     check(backend.servicePort !== undefined && backend.port !== undefined, this, 'backend', backend.node.path,
       'must expose a port: a route needs a Service port to send to and a container port to open');
@@ -194,6 +189,9 @@ export class HardenedIngress extends Construct {
     const tlsDeclaredHere = gateway === undefined || gateway.gatewayClassName !== undefined;
     check(!tlsDeclaredHere || this.props.issuer !== undefined || this.props.tlsSecrets?.[host] !== undefined, this, 'host', host,
       'has no TLS certificate: set \'issuer\' or a \'tlsSecrets\' entry for it; every host is served over HTTPS only');
+    const wildcardProblem = tlsDeclaredHere && this.props.tlsSecrets?.[host] === undefined ? this.props.issuer?.wildcardProblem(host) : undefined;
+    check(wildcardProblem === undefined, this, 'host', host, wildcardProblem ?? '');
+    this.props.dnsRecords?.checkHost(this, 'host', host);
     const slug = hostSlug(host);
     const sharing = this.hostOfSlug.get(slug);
     check(sharing === undefined || sharing === host, this, 'host', host, `would share its object names ('${slug}') with host '${sharing}'`);
@@ -206,7 +204,7 @@ export class HardenedIngress extends Construct {
       check((this.pathsPerHost.get(host) ?? 0) < HTTP_ROUTE_MAX_RULES, this, 'path', `${host}${path}`,
         `exceeds the ${HTTP_ROUTE_MAX_RULES} paths an HTTPRoute holds for one host`);
     }
-    this.checkSignInRoute(backend, match, options);
+    this.checkSignInRoute(host, backend, match, options);
 
     const proxy = options.signIn && addSignInProxy(this, options.signIn, {
       host, path, backend, servicePort: backend.servicePort, port: backend.port, backendTimeout: this.traffic.backendTimeout,
@@ -224,7 +222,9 @@ export class HardenedIngress extends Construct {
       this.hostNames.add(host);
       this.hostOfSlug.set(slug, host);
       this.addCertificate(host);
-      Prerequisite.declare(this, Prerequisite.dnsRecord(host, this.entry(), 'clients, and the ACME server that validates the certificate, reach the host there'));
+      Prerequisite.declare(this, this.props.dnsRecords !== undefined
+        ? Prerequisite.dnsRecord(host, this.entry(), 'clients reach the host there', 'ExternalDNS')
+        : Prerequisite.dnsRecord(host, this.entry(), 'clients, and an ACME server validating HTTP-01, reach the host there: create it by hand'));
     }
     target.allowFrom(this.controller.peer, [{ port: proxy?.port ?? backend.port }]);
     return this.gatewayRoutes ? this.gatewayRoutes.routeFor(host) : this.ingressFor(sortedRanges);
@@ -236,7 +236,7 @@ export class HardenedIngress extends Construct {
   }
 
   /** Checks that a backend is either behind one sign-in or routed directly, never both, and the sign-in itself. */
-  private checkSignInRoute(backend: IIngressBackend, match: PathMatch, options: RouteOptions): void {
+  private checkSignInRoute(host: string, backend: IIngressBackend, match: PathMatch, options: RouteOptions): void {
     const proxy = this.signInProxies.get(backend);
     if (options.signIn === undefined) {
       check(proxy === undefined, this, 'signIn', undefined,
@@ -247,30 +247,9 @@ export class HardenedIngress extends Construct {
       'cannot put a backend behind a sign-in that another route reaches directly: the controller would bypass the sign-in there');
     check(proxy === undefined, this, 'signIn', backend.node.path, 'is already set on another route to this backend: a backend has one sign-in route');
     check(match === PathMatch.PREFIX, this, 'match', match, 'must be Prefix with a sign-in: the proxy serves its own pages under <path>/oauth2');
+    check(!host.startsWith('*.'), this, 'host', host,
+      'cannot be a wildcard behind a sign-in: the identity provider redirects to one registered URI, https://<host><path>/oauth2/callback');
     checkSignIn(this, options.signIn, backend);
-  }
-
-  /**
-   * The HTTP-01 solver: cert-manager's solver Service is a NodePort unless `serviceType` says otherwise
-   * (cert-manager v1.21.1, pkg/issuer/acme/http/service.go), and the namespace baseline's quota allows no
-   * node ports; a ClusterIP Service is all the ingress controller or Gateway needs to reach the solver pod.
-   */
-  private http01Solver(): ClusterIssuerSpecAcmeSolversHttp01 {
-    const gateway = this.controller.gateway;
-    if (gateway === undefined) {
-      return { ingress: { ingressClassName: this.controller.ingressClassName, serviceType: SOLVER_SERVICE_TYPE } };
-    }
-    return {
-      gatewayHttpRoute: {
-        serviceType: SOLVER_SERVICE_TYPE,
-        parentRefs: [{
-          kind: 'Gateway',
-          name: gateway.name,
-          namespace: gateway.namespace ?? this.namespace,
-          sectionName: gateway.gatewayClassName !== undefined ? HTTP_LISTENER : gateway.httpListener ?? HTTP_LISTENER,
-        }],
-      },
-    };
   }
 
   /** Where the routed hosts' DNS records point: the controller's load balancer, or the Gateway's address. */
@@ -283,7 +262,7 @@ export class HardenedIngress extends Construct {
 
   /** Declares what the routes rely on: the controller or Gateway, the issuer, cert-manager and its settings, existing TLS Secrets. */
   private declarePrerequisites(): void {
-    const { issuer, tlsSecrets } = this.props;
+    const { issuer, tlsSecrets, dnsRecords } = this.props;
     const gateway = this.controller.gateway;
     if (gateway === undefined) {
       Prerequisite.declare(this, Prerequisite.clusterObject('IngressClass', this.controller.ingressClassName ?? '',
@@ -296,28 +275,48 @@ export class HardenedIngress extends Construct {
     for (const [host, secretName] of Object.entries(tlsSecrets ?? {})) {
       Prerequisite.declare(this, Prerequisite.object('Secret', this.namespace, secretName, `the TLS certificate of ${host}, managed outside these manifests`));
     }
+    if (dnsRecords !== undefined) {
+      this.declareDnsRecords(dnsRecords);
+    }
     if (issuer === undefined) {
       return;
     }
     Prerequisite.declare(this, Prerequisite.operator(Operator.CERT_MANAGER, 'issues the certificates'));
-    if (issuer.acme === undefined) {
-      Prerequisite.declare(this, issuer.kind === IssuerKind.CLUSTER_ISSUER
-        ? Prerequisite.clusterObject('ClusterIssuer', issuer.name, 'signs the certificates of the routed hosts')
-        : Prerequisite.object('Issuer', this.namespace, issuer.name, 'signs the certificates of the routed hosts'));
+    if (issuer.acme !== undefined) {
+      Prerequisite.declare(this, ...acmeIssuerPrerequisites(issuer, this.acmeContext()));
       return;
     }
-    Prerequisite.declare(this, Prerequisite.controllerSetting('cert-manager',
-      'runs the ACME HTTP-01 solver pods with its defaults: non-root (--acme-http01-solver-run-as-non-root), with cpu and memory requests and limits',
-      `the solver pods run in namespace ${this.namespace}, where Pod Security restricted and the ResourceQuota admit only such pods`));
-    if (gateway !== undefined) {
-      Prerequisite.declare(this, Prerequisite.controllerSetting('cert-manager',
-        'Gateway API support on: --enable-gateway-api, or gatewayAPI.enabled: true in its controller configuration (off by default)',
-        'the ClusterIssuer solves HTTP-01 with an HTTPRoute on the Gateway\'s HTTP listener'));
+    const signs = `signs the certificates of the routed hosts${issuer.wildcardZones.length > 0 ? `, wildcard names under ${issuer.wildcardZones.join(', ')} included` : ''}`;
+    Prerequisite.declare(this, issuer.kind === IssuerKind.CLUSTER_ISSUER
+      ? Prerequisite.clusterObject('ClusterIssuer', issuer.name, signs)
+      : Prerequisite.object('Issuer', this.namespace, issuer.name, signs));
+  }
+
+  /** What the declared ACME issuer's solvers read: the names, the namespace of the certificates and the controller. */
+  private acmeContext(): AcmeIssuerContext {
+    return { name: this.name, namespace: this.namespace, labels: this.labels, controller: this.controller };
+  }
+
+  /** Declares what ExternalDNS must be to create the routed hosts' records, and the address it points them at. */
+  private declareDnsRecords(dnsRecords: DnsRecords): void {
+    const gateway = this.controller.gateway;
+    Prerequisite.declare(this, ...dnsRecords.prerequisites(gateway === undefined ? DnsRecordSource.INGRESS : DnsRecordSource.GATEWAY_HTTPROUTE));
+    if (dnsRecords.options.target !== undefined) {
+      return;
     }
+    // ExternalDNS v0.22.0 points the records at the Ingress's status.loadBalancer (source/ingress.go,
+    // targetsFromIngressStatus), or at the Gateway's status.addresses (source/gateway.go, matchRouteToListener).
+    Prerequisite.declare(this, gateway === undefined
+      ? Prerequisite.controllerSetting(this.controller.description,
+        'publishes its load balancer\'s address in the status of the Ingresses it serves (--publish-service; controller.publishService in the HAProxy and ingress-nginx Helm charts)',
+        'ExternalDNS points the records at status.loadBalancer of the Ingress')
+      : Prerequisite.controllerSetting(this.controller.description,
+        `the implementation publishes the address of Gateway ${gateway.namespace ?? this.namespace}/${gateway.name} in its status.addresses`,
+        'ExternalDNS points the records at the addresses of the Gateways that accepted the HTTPRoutes'));
   }
 
   private secretNameOf(host: string): string | undefined {
-    return this.props.tlsSecrets?.[host] ?? (this.props.issuer ? `${hostSlug(host)}-tls` : undefined);
+    return this.props.tlsSecrets?.[host] ?? (this.props.issuer ? tlsSecretName(host) : undefined);
   }
 
   private addCertificate(host: string): void {
@@ -327,7 +326,7 @@ export class HardenedIngress extends Construct {
     if (issuer === undefined || this.props.tlsSecrets?.[host] !== undefined || existingGateway) {
       return;
     }
-    const name = `${hostSlug(host)}-tls`;
+    const name = tlsSecretName(host);
     new Certificate(this, `Certificate-${host}`, {
       metadata: { name, namespace: this.namespace, labels: this.labels },
       spec: {
@@ -353,7 +352,7 @@ export class HardenedIngress extends Construct {
         name: hash ? `${this.name}-restricted-${hash}` : this.name,
         namespace: this.namespace,
         labels: this.labels,
-        annotations: this.controller.renderAnnotations(this.props, ranges),
+        annotations: { ...this.controller.renderAnnotations(this.props, ranges), ...this.props.dnsRecords?.routeAnnotations(DnsRecordSource.INGRESS) },
       },
       spec: {
         ingressClassName: this.controller.ingressClassName,

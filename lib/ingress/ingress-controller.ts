@@ -1,3 +1,7 @@
+import { IConstruct } from 'constructs';
+import { Kind } from '../core/kinds';
+import { checkDnsSubdomain } from '../core/validate';
+import { NETWORK_PEER_KIND, checkNetworkPeer } from '../network/_checks';
 import { NetworkPeer } from '../network/network-peer';
 import { haproxyAnnotations, nginxAnnotations } from './_annotations';
 import { ResolvedTraffic, TrafficFeature, TrafficOptions, resolveTraffic } from './traffic';
@@ -59,8 +63,8 @@ export class IngressController {
   public static ingressNginx(options: IngressControllerOptions = {}): IngressController {
     return new IngressController({
       description: 'ingress-nginx',
-      peer: options.peer ?? NetworkPeer.namespace('ingress-nginx'),
-      ingressClassName: options.className ?? 'nginx',
+      peer: options?.peer ?? NetworkPeer.namespace('ingress-nginx'),
+      ingressClassName: options?.className ?? 'nginx',
       limitations: {
         [TrafficFeature.HSTS_OPTIONS]: 'ingress-nginx sets HSTS controller-wide (ConfigMap keys hsts, hsts-max-age, hsts-include-subdomains, hsts-preload); leave it unset',
       },
@@ -79,8 +83,8 @@ export class IngressController {
     const configMapOnly = 'the HAProxy ingress controller sets it in its ConfigMap only, for all traffic';
     return new IngressController({
       description: 'the HAProxy ingress controller',
-      peer: options.peer ?? NetworkPeer.namespace('haproxy-controller'),
-      ingressClassName: options.className ?? 'haproxy',
+      peer: options?.peer ?? NetworkPeer.namespace('haproxy-controller'),
+      ingressClassName: options?.className ?? 'haproxy',
       limitations: {
         [TrafficFeature.MAX_BODY_SIZE]: 'the HAProxy ingress controller has no body-size annotation',
         [TrafficFeature.CONNECT_TIMEOUT]: configMapOnly,
@@ -103,8 +107,9 @@ export class IngressController {
     const policy = 'the standard Gateway API has no field for it: attach an implementation-specific policy to the HTTPRoute instead';
     return new IngressController({
       description: 'the Gateway API',
-      peer: options.peer,
-      gateway: options,
+      peer: options?.peer,
+      // Options a caller without a type checker left out are an empty Gateway, which the check of the controller refuses.
+      gateway: options ?? {} as GatewayOptions,
       limitations: {
         [TrafficFeature.RATE_LIMIT]: policy,
         [TrafficFeature.CONNECTION_LIMIT]: policy,
@@ -133,6 +138,28 @@ export class IngressController {
     this.gateway = spec.gateway;
     this.limitations = spec.limitations;
     this.annotations = spec.annotations;
+  }
+
+  /**
+   * Checks the controller given to `scope` as `prop`: an IngressClass name the API server accepts (a
+   * DNS subdomain: `ingressClassName` of an Ingress is refused otherwise), the proxy pods as a
+   * NetworkPolicy peer, and the kinds of a Gateway's options (HardenedIngress checks their values).
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    if (this.gateway === undefined) {
+      checkDnsSubdomain(scope, `${prop}.className`, this.ingressClassName as string);
+    } else {
+      Kind.object('a GatewayOptions object (name, peer, and optionally gatewayClassName, namespace and listeners)', {
+        name: Kind.STRING,
+        peer: NETWORK_PEER_KIND,
+        gatewayClassName: Kind.STRING.optional(),
+        namespace: Kind.STRING.optional(),
+        httpsListener: Kind.STRING.optional(),
+        httpListener: Kind.STRING.optional(),
+      }).check(scope, `${prop}.gateway`, this.gateway);
+    }
+    checkNetworkPeer(scope, `${prop}.peer`, this.peer);
   }
 
   /** Why this rendering cannot enforce `feature`, or undefined when it can. */

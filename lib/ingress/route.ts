@@ -1,3 +1,5 @@
+import { Kind, Kinds } from '../core/kinds';
+import { boundedName } from '../core/names';
 import { IWorkload } from '../workload/workload';
 import { SignIn } from './sign-in';
 
@@ -43,6 +45,23 @@ export interface RouteOptions {
 }
 
 /**
+ * {@link RouteOptions}, kind by kind, for callers without a type checker.
+ * @internal
+ */
+export const ROUTE_OPTIONS_KINDS: Kinds<RouteOptions> = {
+  match: Kind.oneOf(PathMatch, 'a PathMatch').optional(),
+  allowedSourceRanges: Kind.array(Kind.STRING).optional(),
+  signIn: Kind.instance(SignIn, 'a SignIn (SignIn.oidc(...))').optional(),
+};
+
+/**
+ * An {@link IIngressBackend}, as an argument's kind.
+ * @internal
+ */
+export const INGRESS_BACKEND_KIND = Kind.shape('a backend (IIngressBackend: a ProductionApp or a StatefulApp)',
+  ['node', 'namespace', 'serviceName', 'peer', 'allowFrom']);
+
+/**
  * One route of a HardenedIngress, as the renderings write it.
  * @internal
  */
@@ -60,11 +79,12 @@ export interface Route {
 }
 
 /**
- * A host name in object names: its dots become dashes.
+ * A host name in object names: its dots become dashes, and the wildcard label of `*.apps.example.com` the word
+ * `wildcard` (`wildcard-apps-example-com`), as `*` may not appear in a name.
  * @internal
  */
 export function hostSlug(host: string): string {
-  return host.replace(/\./g, '-');
+  return host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-');
 }
 
 /**
@@ -82,4 +102,13 @@ export function routesByHost(routes: readonly Route[]): Map<string, Route[]> {
     }
   }
   return byHost;
+}
+
+/**
+ * The name of the TLS Secret (and Certificate) cert-manager issues for `host`: `<host slug>-tls`,
+ * cut with a hash when a long host would make it longer than the 253 characters of a name.
+ * @internal
+ */
+export function tlsSecretName(host: string): string {
+  return boundedName(hostSlug(host), 253, '-tls');
 }

@@ -1,9 +1,11 @@
 import { MetricsOptions } from '../monitoring/app-metrics';
+import { LogCollection } from '../monitoring/log-collection';
 import { ClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { AutoscalingOptions } from '../workload/availability';
 import { Image } from '../workload/image';
+import { IRegistryCredentials } from '../workload/registry-credentials';
 import { ContainerResources } from '../workload/resources';
 import { ISecretProducer } from '../workload/secret-producer';
 
@@ -90,6 +92,10 @@ export interface SignInProxyOptions {
   readonly egressEngine?: EgressEngine;
   /** Prometheus scraping of the proxy, and its alerts. @default - no metrics */
   readonly metrics?: SignInMetricsOptions;
+  /** Registry credentials of the proxy's pods: the stage's `RegistryCredentials`, for an oauth2-proxy image in a private registry or a mirror. @default - none */
+  readonly imagePullSecrets?: IRegistryCredentials[];
+  /** The stage's log collector, which the proxy declares (it writes text lines). @default - none declared */
+  readonly logs?: LogCollection;
 }
 
 /** Options of {@link SignIn.oidc}. */

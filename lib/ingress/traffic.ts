@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
-import { kib } from '../core/quantities';
+import { Kind, Kinds } from '../core/kinds';
+import { checkSize, kib } from '../core/quantities';
 import { checkInteger } from '../core/validate';
 
 /**
@@ -152,6 +153,7 @@ export function checkTraffic(scope: IConstruct, props: TrafficOptions, controlle
     }
   }
   if (props.maxBodySize) {
+    checkSize(scope, 'maxBodySize', props.maxBodySize);
     const kibibytes = kib(props.maxBodySize);
     checkSupported(scope, controller, TrafficFeature.MAX_BODY_SIZE, `${kibibytes}Ki`);
     check(Number.isInteger(kibibytes) && kibibytes >= 1, scope, 'maxBodySize', `${kibibytes}Ki`, 'must be a whole number of kibibytes, at least 1');
@@ -171,6 +173,9 @@ export function checkTraffic(scope: IConstruct, props: TrafficOptions, controlle
 
 function checkCors(scope: IConstruct, cors: CorsOptions): void {
   const origins = cors.allowOrigins;
+  for (const method of cors.allowMethods ?? []) {
+    check(Object.values(HttpMethod).includes(method), scope, 'cors.allowMethods', method, `must be an HttpMethod: ${Object.values(HttpMethod).join(', ')}`);
+  }
   check(origins.length > 0, scope, 'cors.allowOrigins', origins, 'must list at least one origin');
   for (const origin of origins) {
     check(origin === '*' || ORIGIN.test(origin), scope, 'cors.allowOrigins', origin,
@@ -187,6 +192,34 @@ function checkCors(scope: IConstruct, cors: CorsOptions): void {
   check((cors.allowMethods ?? DEFAULT_METHODS).length > 0, scope, 'cors.allowMethods', cors.allowMethods, 'must list at least one method');
   checkInteger(scope, 'cors.maxAge', seconds(cors.maxAge ?? Duration.minutes(10)), 0, 86400);
 }
+
+/**
+ * {@link TrafficOptions}, kind by kind, for callers without a type checker.
+ * @internal
+ */
+export const TRAFFIC_KINDS: Kinds<TrafficOptions> = {
+  hsts: Kind.object('an HstsOptions object', {
+    maxAge: Kind.DURATION.optional(),
+    includeSubdomains: Kind.BOOLEAN.optional(),
+    preload: Kind.BOOLEAN.optional(),
+  }).optional(),
+  rateLimit: Kind.object('a RateLimit object (requestsPerSecond, and optionally connectionsPerClient)', {
+    requestsPerSecond: Kind.NUMBER,
+    connectionsPerClient: Kind.NUMBER.optional(),
+  }).optional(),
+  maxBodySize: Kind.SIZE.optional(),
+  timeouts: Kind.object('an IngressTimeouts object', {
+    connect: Kind.DURATION.optional(),
+    backend: Kind.DURATION.optional(),
+  }).optional(),
+  cors: Kind.object('a CorsOptions object (allowOrigins, ...)', {
+    allowOrigins: Kind.array(Kind.STRING),
+    allowCredentials: Kind.BOOLEAN.optional(),
+    allowMethods: Kind.array(Kind.STRING).optional(),
+    allowHeaders: Kind.array(Kind.STRING).optional(),
+    maxAge: Kind.DURATION.optional(),
+  }).optional(),
+};
 
 /**
  * Refuses `feature` (set to `value`) when `controller` cannot enforce it, naming why.
@@ -232,5 +265,5 @@ export function resolveTraffic(traffic: TrafficOptions): ResolvedTraffic {
  * @internal
  */
 export function seconds(duration: Duration): number {
-  return duration.toMilliseconds() / 1000;
+  return duration.toMilliseconds({ integral: false }) / 1000;
 }

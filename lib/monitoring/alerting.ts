@@ -2,6 +2,9 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { durationSeconds } from '../core/quantities';
+import { promqlProblem } from '../core/promql';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -68,7 +71,11 @@ export class AlertCondition {
   public get description(): string {
     switch (this.condition.kind) {
       case 'gauge': return `${this.condition.metric} is 0`;
-      case 'counter': return `${this.condition.metric} grew by more than ${this.condition.threshold} in ${prometheusDuration(this.condition.window)}`;
+      case 'counter': {
+        const { metric, threshold, window } = this.condition;
+        const seconds = Kind.DURATION.accepts(window) ? durationSeconds(window) : NaN;
+        return `${metric} grew by more than ${threshold} in ${Number.isInteger(seconds) ? prometheusDuration(window) : `${seconds}s`}`;
+      }
       case 'query': return this.condition.expr;
       case 'none': return 'no alert';
     }
@@ -84,14 +91,14 @@ export class AlertCondition {
         if (metricNameProblem(metric) !== undefined) {
           return metricNameProblem(metric);
         }
-        if (!Number.isFinite(threshold) || threshold < 0) {
+        if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
           return `must have a threshold of at least 0, not ${threshold}`;
         }
-        const seconds = window.toSeconds({ integral: false });
+        const seconds = Kind.DURATION.accepts(window) ? durationSeconds(window) : NaN;
         return Number.isInteger(seconds) && seconds >= 60 ? undefined : 'must have a window of whole seconds, at least one minute';
       }
       case 'query':
-        return this.condition.expr.trim() === '' ? 'must have a PromQL expression' : undefined;
+        return typeof this.condition.expr === 'string' && this.condition.expr.trim() === '' ? 'must have a PromQL expression' : promqlProblem(this.condition.expr);
       case 'none':
         return undefined;
     }
@@ -174,7 +181,7 @@ export function prometheusDuration(duration: Duration): string {
 export function checkRunbookBaseUrl(scope: IConstruct, prop: string, value: string): void {
   let protocol: string | undefined;
   try {
-    protocol = new URL(value).protocol;
+    protocol = typeof value === 'string' ? new URL(value).protocol : undefined;
   } catch {
     protocol = undefined;
   }
@@ -189,10 +196,17 @@ export function checkMetricName(scope: IConstruct, prop: string, value: string):
 
 /** A Prometheus label name. */
 export function checkLabelName(scope: IConstruct, prop: string, value: string): void {
-  check(LABEL_NAME.test(value) && !value.startsWith('__'), scope, prop, value,
+  check(typeof value === 'string' && LABEL_NAME.test(value) && !value.startsWith('__'), scope, prop, value,
     'must be a Prometheus label name: letters, digits and \'_\', not starting with a digit or \'__\'');
 }
 
 function metricNameProblem(metric: string): string | undefined {
-  return METRIC_NAME.test(metric) ? undefined : 'must be a Prometheus metric name: letters, digits, \'_\' and \':\', not starting with a digit';
+  return typeof metric === 'string' && METRIC_NAME.test(metric) ? undefined : 'must be a Prometheus metric name: letters, digits, \'_\' and \':\', not starting with a digit';
 }
+
+/**
+ * An {@link AlertCondition}, as a prop's kind.
+ * @internal
+ */
+export const ALERT_CONDITION_KIND = Kind.instance(AlertCondition,
+  'an AlertCondition (AlertCondition.gaugeIsZero, AlertCondition.counterIncrease, AlertCondition.query or AlertCondition.none)');

@@ -1,9 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
-import { checkAbsolutePath } from '../core/validate';
+import { Kind } from '../core/kinds';
+import { checkWholeSeconds } from '../core/quantities';
+import { checkBetweenExclusive, checkHttpPath } from '../core/validate';
 import { checkLabelName, checkMetricName, checkRunbookBaseUrl } from './alerting';
-import { Prometheus, checkPrometheus } from './prometheus';
+import { PROMETHEUS_KIND, Prometheus, checkPrometheus } from './prometheus';
 
 /** When the alerts of an app fire, and where their runbooks are. */
 export interface AppAlertOptions {
@@ -54,6 +56,7 @@ export class AppMetrics {
    * prop as the user wrote it there (`metrics.requestsMetric`, ...).
    */
   public static resolve(scope: IConstruct, options: MetricsOptions): AppMetrics {
+    METRICS_OPTIONS_KIND.check(scope, 'metrics', options);
     const alerts = options.alerts ?? {};
     const metrics = new AppMetrics(
       options.path ?? '/metrics',
@@ -68,18 +71,19 @@ export class AppMetrics {
       options.prometheus ?? Prometheus.kubePrometheusStack(),
     );
     if (options.path !== undefined) {
-      checkAbsolutePath(scope, 'metrics.path', options.path);
+      checkHttpPath(scope, 'metrics.path', options.path);
     }
+    // prometheus-operator writes the interval as a Go duration, which the ServiceMonitor CRD's pattern takes in whole units.
+    checkWholeSeconds(scope, 'metrics.interval', metrics.interval, 1);
     checkMetricName(scope, 'metrics.requestsMetric', metrics.requestsMetric);
     checkLabelName(scope, 'metrics.statusCodeLabel', metrics.statusCodeLabel);
     checkMetricName(scope, 'metrics.requestDurationMetric', metrics.requestDurationMetric);
     check(!/_(bucket|sum|count)$/.test(metrics.requestDurationMetric), scope, 'metrics.requestDurationMetric', metrics.requestDurationMetric,
       'must be the name of the histogram, without the _bucket, _sum or _count suffix');
-    check(metrics.maxErrorRatio > 0 && metrics.maxErrorRatio < 1, scope, 'metrics.alerts.maxErrorRatio', metrics.maxErrorRatio,
-      'must be between 0 and 1 (exclusive)');
-    check(metrics.latencyQuantile > 0 && metrics.latencyQuantile < 1, scope, 'metrics.alerts.latencyQuantile', metrics.latencyQuantile,
-      'must be between 0 and 1 (exclusive)');
-    check(metrics.maxLatency.toMilliseconds({ integral: false }) > 0, scope, 'metrics.alerts.maxLatency', metrics.maxLatency.toHumanString(),
+    checkBetweenExclusive(scope, 'metrics.alerts.maxErrorRatio', metrics.maxErrorRatio, 0, 1);
+    checkBetweenExclusive(scope, 'metrics.alerts.latencyQuantile', metrics.latencyQuantile, 0, 1);
+    const latency = metrics.maxLatency.toMilliseconds({ integral: false });
+    check(Number.isFinite(latency) && latency > 0, scope, 'metrics.alerts.maxLatency', metrics.maxLatency.toHumanString(),
       'must be longer than zero');
     if (metrics.runbookBaseUrl !== undefined) {
       checkRunbookBaseUrl(scope, 'metrics.alerts.runbookBaseUrl', metrics.runbookBaseUrl);
@@ -111,3 +115,23 @@ export class AppMetrics {
     public readonly prometheus: Prometheus,
   ) {}
 }
+
+/**
+ * {@link MetricsOptions}, as a prop's kind.
+ * @internal
+ */
+export const METRICS_OPTIONS_KIND = Kind.object('a MetricsOptions object', {
+  port: Kind.NUMBER.optional(),
+  path: Kind.STRING.optional(),
+  interval: Kind.DURATION.optional(),
+  prometheus: PROMETHEUS_KIND.optional(),
+  requestsMetric: Kind.STRING.optional(),
+  statusCodeLabel: Kind.STRING.optional(),
+  requestDurationMetric: Kind.STRING.optional(),
+  alerts: Kind.object('an AppAlertOptions object', {
+    maxErrorRatio: Kind.NUMBER.optional(),
+    latencyQuantile: Kind.NUMBER.optional(),
+    maxLatency: Kind.DURATION.optional(),
+    runbookBaseUrl: Kind.STRING.optional(),
+  }).optional(),
+});

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { check } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkNamespaceName } from '../core/validate';
 import { Alert, AlertSeverity, prometheusDuration, renderAlerts } from './alerting';
 import { AppMetrics } from './app-metrics';
 import { DashboardPanel, GrafanaDashboard, PanelUnit } from './grafana-dashboard';
@@ -51,7 +53,25 @@ export class AppMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppMonitoringProps) {
     super(scope, id);
+    checkProps(this, props, {
+      name: Kind.STRING,
+      namespace: Kind.STRING,
+      serviceName: Kind.STRING,
+      deploymentName: Kind.STRING.optional(),
+      statefulSetName: Kind.STRING.optional(),
+      labels: Kind.record(Kind.STRING),
+      metrics: Kind.instance(AppMetrics, 'an AppMetrics (AppMetrics.resolve)'),
+    }, 'AppMonitoringProps');
     const { name, namespace, labels, metrics } = props;
+    checkDnsLabel(this, 'name', name);
+    checkNamespaceName(this, 'namespace', namespace);
+    checkDnsLabel(this, 'serviceName', props.serviceName);
+    for (const controller of ['deploymentName', 'statefulSetName'] as const) {
+      if (props[controller] !== undefined) {
+        checkDnsSubdomain(this, controller, props[controller] as string);
+      }
+    }
+    checkLabels(this, 'labels', labels);
     check((props.deploymentName === undefined) !== (props.statefulSetName === undefined), this, 'deploymentName',
       props.deploymentName ?? props.statefulSetName, 'or \'statefulSetName\' must be given, not both: the replica alert watches one controller');
     const requests = metrics.requestsMetric;

@@ -2,9 +2,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
-import { resolveNamespace } from '../core/names';
+import { Kind, checkProps } from '../core/kinds';
+import { boundedName, resolveNamespace } from '../core/names';
 import { Prerequisite } from '../core/prerequisites';
-import { checkDnsSubdomain, checkLabels } from '../core/validate';
+import { promqlProblem } from '../core/promql';
+import { checkConfigMapSize, checkDnsSubdomain, checkLabels } from '../core/validate';
 
 /** The label the Grafana dashboard sidecar watches for ConfigMaps to load. */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -16,6 +18,8 @@ const PANEL_WIDTH = 12;
 const PANEL_HEIGHT = 8;
 const GRID_COLUMNS = 24;
 const MAX_UID_LENGTH = 40;
+const MAX_KEY_LENGTH = 253;
+const JSON_SUFFIX = '.json';
 /** Queries of a panel are named A to Z. */
 const MAX_QUERIES = 26;
 
@@ -98,6 +102,19 @@ export class GrafanaDashboard extends Construct {
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    checkProps(this, props, {
+      name: Kind.STRING,
+      namespace: Kind.STRING.optional(),
+      title: Kind.STRING,
+      panels: Kind.array(Kind.object('a DashboardPanel (title, description, unit, queries)', {
+        title: Kind.STRING,
+        description: Kind.STRING,
+        unit: Kind.oneOf(PanelUnit, 'a PanelUnit'),
+        queries: Kind.array(Kind.object('a PanelQuery (expr, legend)', { expr: Kind.STRING, legend: Kind.STRING })),
+      })),
+      tags: Kind.array(Kind.STRING).optional(),
+      labels: Kind.record(Kind.STRING).optional(),
+    }, 'GrafanaDashboardProps');
 
     this.name = props.name;
     this.namespace = resolveNamespace(this, 'GrafanaDashboard', props.namespace);
@@ -109,6 +126,10 @@ export class GrafanaDashboard extends Construct {
     for (const panel of props.panels) {
       check(panel.queries.length >= 1 && panel.queries.length <= MAX_QUERIES, this, `panels.${panel.title}.queries`, panel.queries.length,
         `must hold between 1 and ${MAX_QUERIES} queries`);
+      panel.queries.forEach((query, i) => {
+        const problem = promqlProblem(query.expr, { grafana: true });
+        check(problem === undefined, this, `panels.${panel.title}.queries[${i}].expr`, query.expr, problem ?? '');
+      });
     }
     checkLabels(this, 'labels', labels);
 
@@ -146,9 +167,12 @@ export class GrafanaDashboard extends Construct {
       `loads ConfigMaps labelled ${GRAFANA_DASHBOARD_LABEL}=1 from every namespace (kube-prometheus-stack's defaults: grafana.sidecar.dashboards.enabled true, `
       + `label ${GRAFANA_DASHBOARD_LABEL}, labelValue "1", searchNamespace ALL)`,
       'the dashboards are ConfigMaps in the namespace of what they show'));
+    // The key is the file the sidecar writes: a ConfigMap key holds 253 characters.
+    const data = { [`${boundedName(this.name, MAX_KEY_LENGTH - JSON_SUFFIX.length)}${JSON_SUFFIX}`]: `${JSON.stringify(model, undefined, 2)}\n` };
+    checkConfigMapSize(this, 'panels', data);
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels },
-      data: { [`${this.name}.json`]: `${JSON.stringify(model, undefined, 2)}\n` },
+      data,
     });
   }
 }

@@ -2,11 +2,12 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { check } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
 import { recommendedLabels } from '../core/labels';
-import { resolveNamespace } from '../core/names';
+import { boundedName, resolveNamespace } from '../core/names';
 import { checkDnsSubdomain, checkInteger } from '../core/validate';
-import { Alert, AlertCondition, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alerting';
-import { Prometheus, checkPrometheus, declareClusterMetrics, declarePrometheus, declareVolumeStats, selectedLabels } from './prometheus';
+import { ALERT_CONDITION_KIND, Alert, AlertCondition, AlertSeverity, checkRunbookBaseUrl, renderAlerts } from './alerting';
+import { PROMETHEUS_KIND, Prometheus, checkPrometheus, declareClusterMetrics, declarePrometheus, declareVolumeStats, selectedLabels } from './prometheus';
 
 /** Props of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
@@ -72,6 +73,16 @@ export class PlatformAlerts extends Construct {
 
   public constructor(scope: Construct, id: string, props: PlatformAlertsProps = {}) {
     super(scope, id);
+    checkProps(this, props, {
+      namespace: Kind.STRING.optional(),
+      name: Kind.STRING.optional(),
+      runbookBaseUrl: Kind.STRING.optional(),
+      volumeUsagePercent: Kind.NUMBER.optional(),
+      prometheus: PROMETHEUS_KIND.optional(),
+      database: ALERT_CONDITION_KIND.optional(),
+      cache: ALERT_CONDITION_KIND.optional(),
+      taskFailures: ALERT_CONDITION_KIND.optional(),
+    }, 'PlatformAlertsProps');
 
     this.name = props.name ?? 'platform-alerts';
     this.namespace = resolveNamespace(this, 'PlatformAlerts', props.namespace, 'the alerts watch one namespace');
@@ -154,7 +165,8 @@ export class PlatformAlerts extends Construct {
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: selectedLabels(prometheus, recommendedLabels({ name: this.name, instance: this.name, component: 'alerting' })),
+        // A label value holds 63 characters, the name of a PrometheusRule 253.
+        labels: selectedLabels(prometheus, recommendedLabels({ name: boundedName(this.name, 63), instance: boundedName(this.name, 63), component: 'alerting' })),
       },
       spec: { groups: [{ name: this.name, rules: renderAlerts(alerts, { namespace: this.namespace, runbookBaseUrl: props.runbookBaseUrl }) }] },
     });

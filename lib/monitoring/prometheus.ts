@@ -1,7 +1,9 @@
 import { IConstruct } from 'constructs';
+import { Kind } from '../core/kinds';
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { Operator, Prerequisite } from '../core/prerequisites';
-import { checkLabels } from '../core/validate';
+import { checkLabels, checkNotBlank } from '../core/validate';
+import { checkNetworkPeer } from '../network/_checks';
 import { NetworkPeer, NetworkPort } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 
@@ -43,8 +45,8 @@ export class Prometheus {
    * @see https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack
    */
   public static kubePrometheusStack(options: KubePrometheusStackOptions = {}): Prometheus {
-    const release = options.release ?? 'kube-prometheus-stack';
-    const namespace = options.namespace ?? 'monitoring';
+    const release = options?.release ?? 'kube-prometheus-stack';
+    const namespace = options?.namespace ?? 'monitoring';
     return new Prometheus({
       selectorLabels: { release },
       scraper: NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'prometheus' }, { [NAMESPACE_NAME_LABEL]: namespace }),
@@ -71,10 +73,10 @@ export class Prometheus {
   public readonly clusterMetrics: string;
 
   private constructor(options: PrometheusOptions) {
-    this.selectorLabels = { ...options.selectorLabels };
-    this.scraper = options.scraper;
-    this.selection = options.selection;
-    this.clusterMetrics = options.clusterMetrics
+    this.selectorLabels = { ...options?.selectorLabels };
+    this.scraper = options?.scraper;
+    this.selection = options?.selection;
+    this.clusterMetrics = options?.clusterMetrics
       ?? 'kube-state-metrics 2.x and the kubelet (/metrics and /metrics/cadvisor) are scraped with honorLabels, so that series keep their namespace, pod and container labels';
   }
 }
@@ -84,8 +86,18 @@ export class Prometheus {
  * @internal
  */
 export function checkPrometheus(scope: IConstruct, prop: string, prometheus: Prometheus): void {
+  PROMETHEUS_KIND.check(scope, prop, prometheus);
   checkLabels(scope, `${prop}.selectorLabels`, { ...prometheus.selectorLabels });
+  checkNetworkPeer(scope, `${prop}.scraper`, prometheus.scraper);
+  checkNotBlank(scope, `${prop}.selection`, prometheus.selection, 'what the prerequisites file says the cluster\'s Prometheus selects');
+  checkNotBlank(scope, `${prop}.clusterMetrics`, prometheus.clusterMetrics, 'what the prerequisites file says the cluster\'s Prometheus scrapes');
 }
+
+/**
+ * A {@link Prometheus}, as a prop's kind.
+ * @internal
+ */
+export const PROMETHEUS_KIND = Kind.instance(Prometheus, 'a Prometheus (Prometheus.kubePrometheusStack or Prometheus.of)');
 
 /**
  * `labels` with the labels `prometheus` selects by: the labels of a ServiceMonitor, PodMonitor or PrometheusRule.

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { Prerequisite } from '../core/prerequisites';
 import { DNS_PORTS, IEgressRules, NetworkPeer } from './network-peer';
@@ -75,7 +76,7 @@ export class ClusterDns {
    * cache is not running (kube-proxy iptables mode keeps the kube-dns Service address).
    */
   public static nodeLocalCache(address: string = NODE_LOCAL_DNS_ADDRESS, options: NodeLocalCacheOptions = {}): ClusterDns {
-    const addresses = [address, ...options.kubeDnsServiceIp !== undefined ? [options.kubeDnsServiceIp] : []];
+    const addresses = [address, ...options?.kubeDnsServiceIp !== undefined ? [options.kubeDnsServiceIp] : []];
     return new ClusterDns([...addresses.map((a) => NetworkPeer.ipBlock(hostBlock(a))), NetworkPeer.clusterDns()],
       `NodeLocal DNSCache answers on ${addresses.join(' and ')} (53/UDP and 53/TCP), and the cluster DNS pods `
       + '(k8s-app=kube-dns in namespace kube-system) behind it; the CNI enforces address-block rules for that traffic', addresses, [KUBE_DNS_PODS]);
@@ -108,11 +109,18 @@ export class ClusterDns {
  * @internal
  */
 export function checkClusterDns(scope: IConstruct, prop: string, dns: ClusterDns): void {
+  CLUSTER_DNS_KIND.check(scope, prop, dns);
   for (const address of dns.cacheAddresses) {
-    check(isIPv4(address) || isIPv6(address), scope, prop, address, 'must be an IP address: the address the DNS cache listens on, or the kube-dns Service address');
+    check(typeof address === 'string' && !address.includes('%') && (isIPv4(address) || isIPv6(address)), scope, prop, address, 'must be an IP address: the address the DNS cache listens on, or the kube-dns Service address');
   }
 }
 
 function hostBlock(address: string): string {
   return `${address}/${isIPv6(address) ? 128 : 32}`;
 }
+
+/**
+ * A {@link ClusterDns}, as a prop's kind.
+ * @internal
+ */
+export const CLUSTER_DNS_KIND = Kind.instance(ClusterDns, 'a ClusterDns (ClusterDns.kubeDns, ClusterDns.nodeLocalCache or ClusterDns.nodeLocalCacheRedirect)');

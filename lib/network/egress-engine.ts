@@ -6,6 +6,7 @@ import {
   CiliumNetworkPolicySpecEndpointSelectorMatchExpressions, CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
 } from '../../imports/cilium.io';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { recordException } from '../core/exceptions';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { ClusterDns } from './cluster-dns';
@@ -212,3 +213,9 @@ function resolve(names: readonly string[]): string {
 function describePort(port: NetworkPort): string {
   return `${port.port}/${port.protocol ?? Protocol.TCP}`;
 }
+
+/**
+ * An {@link EgressEngine}, as a prop's kind.
+ * @internal
+ */
+export const EGRESS_ENGINE_KIND = Kind.instance(EgressEngine, 'an EgressEngine (EgressEngine.cilium() or EgressEngine.portable())');

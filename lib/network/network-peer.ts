@@ -31,7 +31,7 @@ export class NetworkPeer {
   public static pods(labels: Record<string, string>, namespace?: string): NetworkPeer {
     return new NetworkPeer(`pods:${namespace ?? ''}:${stableKey(labels)}`,
       `pods with ${describeLabels(labels)}${namespace !== undefined ? ` in namespace ${namespace}` : ''}`, (from) => ({
-      podSelector: { matchLabels: { ...labels } },
+      podSelector: { matchLabels: copyOf(labels) },
       ...(namespace !== undefined && namespace !== from ? { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } } : {}),
     }));
   }
@@ -44,23 +44,25 @@ export class NetworkPeer {
   /** Every pod in the namespaces with `labels`. */
   public static namespaces(labels: Record<string, string>): NetworkPeer {
     return new NetworkPeer(`namespaces:${stableKey(labels)}`, `every pod in the namespaces with ${describeLabels(labels)}`,
-      () => ({ namespaceSelector: { matchLabels: { ...labels } } }));
+      () => ({ namespaceSelector: { matchLabels: copyOf(labels) } }));
   }
 
   /** Pods with `podLabels` in the namespaces with `namespaceLabels`. */
   public static podsInNamespaces(podLabels: Record<string, string>, namespaceLabels: Record<string, string>): NetworkPeer {
     return new NetworkPeer(`pods-in:${stableKey(namespaceLabels)}:${stableKey(podLabels)}`,
       `pods with ${describeLabels(podLabels)} in the namespaces with ${describeLabels(namespaceLabels)}`, () => ({
-      podSelector: { matchLabels: { ...podLabels } },
-      namespaceSelector: { matchLabels: { ...namespaceLabels } },
+      podSelector: { matchLabels: copyOf(podLabels) },
+      namespaceSelector: { matchLabels: copyOf(namespaceLabels) },
     }));
   }
 
   /** Addresses in `cidr`, less those in `except`: for endpoints outside the cluster. */
   public static ipBlock(cidr: string, except: string[] = []): NetworkPeer {
-    return new NetworkPeer(`ip:${cidr}:${except.join(',')}`,
-      `addresses in ${cidr}${except.length > 0 ? ` except ${except.join(', ')}` : ''}`, () => ({
-      ipBlock: { cidr, ...(except.length > 0 ? { except: [...except] } : {}) },
+    // A caller without a type checker may pass one block for the list: it renders as given, for the check of the peer to refuse.
+    const listed = Array.isArray(except) ? [...except] : [];
+    return new NetworkPeer(`ip:${cidr}:${listed.join(',')}`,
+      `addresses in ${cidr}${listed.length > 0 ? ` except ${listed.join(', ')}` : ''}`, () => ({
+      ipBlock: { cidr, ...(listed.length > 0 || !Array.isArray(except) ? { except: Array.isArray(except) ? [...listed] : except } : {}) },
     }));
   }
 
@@ -99,6 +101,11 @@ export class NetworkPeer {
   }
 }
 
+/** A copy of `labels`; what is no object (from a caller without a type checker) stays as given, for the check of the peer to refuse. */
+function copyOf(labels: Record<string, string>): Record<string, string> {
+  return typeof labels === 'object' && labels !== null && !Array.isArray(labels) ? { ...labels } : labels;
+}
+
 /** Where egress paths are opened: the rules of a NetworkPolicy (a `NetworkPolicyRules`). */
 export interface IEgressRules extends IConstruct {
   /** Allows traffic from the protected pods to `peer` on `ports`. */
@@ -106,10 +113,10 @@ export interface IEgressRules extends IConstruct {
 }
 
 function stableKey(labels: Record<string, string>): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+  return Object.keys(labels ?? {}).sort().map((k) => `${k}=${labels[k]}`).join(',');
 }
 
 function describeLabels(labels: Record<string, string>): string {
-  const pairs = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`);
+  const pairs = Object.keys(labels ?? {}).sort().map((k) => `${k}=${labels[k]}`);
   return pairs.length > 0 ? pairs.join(', ') : 'any labels';
 }

@@ -2,9 +2,12 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
-import { ClusterDns } from './cluster-dns';
+import { Kind, checkProps } from '../core/kinds';
+import { checkDnsSubdomain, checkLabels, checkNamespaceName, isQualifiedName } from '../core/validate';
+import { checkNetworkPeer, checkNetworkPorts } from './_checks';
+import { CLUSTER_DNS_KIND, ClusterDns } from './cluster-dns';
 import { checkDomainNames, checkDomainPorts } from './domain-name';
-import { EgressEngine, NamedEgress } from './egress-engine';
+import { EGRESS_ENGINE_KIND, EgressEngine, NamedEgress } from './egress-engine';
 import { IEgressRules, NetworkPeer, NetworkPort, Protocol } from './network-peer';
 
 /** What a NetworkPolicy protects: the pods it selects and where they run. */
@@ -69,6 +72,7 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
 
   public constructor(scope: Construct, id: string, private readonly props: NetworkPolicyRulesProps) {
     super(scope, id);
+    checkPolicyProps(this, props);
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {
@@ -86,8 +90,10 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
 
   /** Allows traffic from `peer` to the protected pods on `ports`; a host by name is never a source. */
   public allowIngress(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+    checkNetworkPeer(this, 'allowIngress.peer', peer);
     check(peer.domains === undefined, this, 'ingress', peer.description,
       'must be pods, namespaces or addresses: a rule by DNS name admits only egress, to the addresses the name resolves to');
+    checkNetworkPorts(this, 'allowIngress.ports', ports);
     addRule(this.ingress, peer, ports);
   }
 
@@ -96,7 +102,9 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
    * goes to the egress engine, which renders it outside the NetworkPolicy.
    */
   public allowEgress(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+    checkNetworkPeer(this, 'allowEgress.peer', peer);
     if (peer.domains === undefined) {
+      checkNetworkPorts(this, 'allowEgress.ports', ports);
       addRule(this.egress, peer, ports);
       return;
     }
@@ -117,6 +125,38 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
     });
     this.namedEgress.allow(peer.domains, ports);
   }
+}
+
+/** The operators of a label selector requirement, and whether they take values (kubernetes `ValidateLabelSelectorRequirement`). */
+const SELECTOR_OPERATORS: Readonly<Record<string, boolean>> = { In: true, NotIn: true, Exists: false, DoesNotExist: false };
+
+function checkPolicyProps(scope: Construct, props: NetworkPolicyRulesProps): void {
+  checkProps(scope, props, {
+    namespace: Kind.STRING,
+    name: Kind.STRING,
+    podSelector: Kind.record(Kind.STRING),
+    podSelectorExpressions: Kind.array(Kind.object('a label selector requirement (key, operator, values)', {
+      key: Kind.STRING,
+      operator: Kind.oneOf(Object.keys(SELECTOR_OPERATORS), 'an operator'),
+      values: Kind.array(Kind.STRING).optional(),
+    })).optional(),
+    labels: Kind.record(Kind.STRING).optional(),
+    policyTypes: Kind.array(Kind.oneOf(PolicyType, 'a PolicyType')).optional(),
+    dns: CLUSTER_DNS_KIND.optional(),
+    egressEngine: EGRESS_ENGINE_KIND.optional(),
+  }, 'NetworkPolicyRulesProps');
+  checkNamespaceName(scope, 'namespace', props.namespace);
+  checkDnsSubdomain(scope, 'name', props.name);
+  checkLabels(scope, 'podSelector', props.podSelector);
+  checkLabels(scope, 'labels', props.labels ?? {});
+  for (const expression of props.podSelectorExpressions ?? []) {
+    const prop = `podSelectorExpressions.${expression.key}`;
+    check(isQualifiedName(expression.key), scope, prop, expression.key, 'must be a label key');
+    const takesValues = SELECTOR_OPERATORS[expression.operator];
+    check(takesValues === (expression.values !== undefined && expression.values.length > 0), scope, `${prop}.values`, expression.values,
+      takesValues ? `must list at least one value for operator ${expression.operator}` : `must be empty for operator ${expression.operator}`);
+  }
+  check(new Set(props.policyTypes).size === (props.policyTypes ?? []).length, scope, 'policyTypes', props.policyTypes, 'must name each direction once');
 }
 
 function addRule(rules: Map<string, Rule>, peer: NetworkPeer, ports: readonly NetworkPort[]): void {

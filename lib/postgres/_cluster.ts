@@ -10,6 +10,7 @@ import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { NodePool, SpreadPolicy, nodePoolPlacement, zoneSpread } from '../workload/placement';
+import { IRegistryCredentials, imagePullSecretsOf } from '../workload/registry-credentials';
 import { ContainerResources, renderResources } from '../workload/resources';
 import { BARMAN_CLOUD_PLUGIN, CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT, STATUS_PORT } from './_cnpg';
 import { ObjectStoreBackupOptions } from './backup';
@@ -52,6 +53,10 @@ export interface ClusterSettings {
   readonly recovery?: { readonly options: ObjectStoreRecoveryOptions; readonly objectStore: string };
   /** The pooler's Service, which the server certificate must name too. */
   readonly poolerService?: string;
+  /** Registry credentials of the instance pods, which the operator puts on the Cluster's ServiceAccount. */
+  readonly imagePullSecrets?: readonly IRegistryCredentials[];
+  /** Annotations of the instance pods (a log collector's), which the operator copies from `inheritedMetadata`. */
+  readonly podAnnotations: Record<string, string>;
 }
 
 /**
@@ -113,8 +118,12 @@ export function clusterSpec(settings: ClusterSettings): ClusterSpec {
     topologySpreadConstraints: [zoneSpread(settings.instanceLabels, settings.zoneSpread)],
     certificates: settings.poolerService !== undefined ? { serverAltDnsNames: serviceNames(settings.poolerService, settings.namespace) } : undefined,
     serviceAccountTemplate: Object.keys(serviceAccountAnnotations).length > 0 ? { metadata: { annotations: serviceAccountAnnotations } } : undefined,
-    // The operator copies these labels to the instance pods (and the Cluster's other objects), where identity webhooks select by them.
-    inheritedMetadata: Object.keys(podLabels).length > 0 ? { labels: podLabels } : undefined,
+    // The operator copies this metadata to the instance pods (and the Cluster's other objects): identity webhooks select by
+    // the labels, log collectors read the annotations.
+    inheritedMetadata: Object.keys(podLabels).length > 0 || Object.keys(settings.podAnnotations).length > 0
+      ? { labels: nonEmpty(podLabels), annotations: nonEmpty(settings.podAnnotations) }
+      : undefined,
+    imagePullSecrets: imagePullSecretsOf(settings.imagePullSecrets),
   };
 }
 
@@ -185,6 +194,10 @@ function defaultParameters(resources: ContainerResources, walSize: Size): Record
     // A standby that stays away must not fill the WAL volume of the primary; it re-clones instead.
     max_slot_wal_keep_size: `${Math.floor(mib(walSize) / 2)}MB`,
   };
+}
+
+function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(record).length > 0 ? record : undefined;
 }
 
 function serviceNames(service: string, namespace: string): string[] {

@@ -1,11 +1,19 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod, ScheduledBackupSpecTarget,
+  Backup, BackupSpecMethod, BackupSpecTarget, ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod,
+  ScheduledBackupSpecTarget,
 } from '../../imports/postgresql.cnpg.io';
+import { CRON_MACROS, SECONDS_FIELDS, cronProblem } from '../core/cron';
 import { check } from '../core/errors';
+import { shortHash } from '../core/hashing';
+import { Kind } from '../core/kinds';
+import { checkWholeSeconds, durationSeconds } from '../core/quantities';
+import { UpgradeStep, markUpgradeStep, upgradeStepOf } from '../core/upgrade-steps';
+import { INT32_MAX } from '../core/validate';
+import { NETWORK_PEER_KIND } from '../network/_checks';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_SERVER_NAME } from './_cnpg';
-import { ObjectStoreLocation, checkObjectStore } from './object-store';
+import { OBJECT_STORE_CREDENTIALS_KIND, ObjectStoreLocation, checkObjectStore } from './object-store';
 
 /**
  * The annotation that records, on the Cluster, why it runs without backups.
@@ -17,7 +25,7 @@ export const BACKUPS_SUPPRESSED_ANNOTATION = 'cdk8s-golden-path/backups-suppress
  * The guardrails that a Cluster without backups violates, and that `PostgresBackup.none({ reason })` accepts for it.
  * @internal
  */
-export const BACKUP_RULE_IDS = ['postgres-wal-archive', 'postgres-scheduled-backup'];
+export const BACKUP_RULE_IDS = ['postgres-wal-archive', 'postgres-scheduled-backup', 'postgres-pre-upgrade-backup'];
 
 /** When base backups are taken. */
 export class BackupSchedule {
@@ -29,15 +37,13 @@ export class BackupSchedule {
 
   /**
    * A cron expression with six fields, seconds first (`0 30 1 * * *` is 01:30:00 every day), or a
-   * descriptor such as `@daily`. CloudNativePG rejects the five-field form crontab uses.
+   * descriptor such as `@daily`. CloudNativePG reads a five-field expression seconds first too (its
+   * parser makes the day of week optional, and its webhook only warns), so `30 3 * * *` would run at
+   * minute 3 of every hour: a five-field expression is refused here.
    * @see https://pkg.go.dev/github.com/robfig/cron#hdr-CRON_Expression_Format
    */
   public static cron(expression: string): BackupSchedule {
-    const fields = expression.trim().split(/\s+/);
-    const valid = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(expression)
-      || (fields.length === 6 && fields.every((f) => /^[0-9A-Za-z*?/,-]+$/.test(f)));
-    return new BackupSchedule(expression, valid ? undefined
-      : 'must be a cron expression with six fields, seconds first (e.g. \'0 0 2 * * *\'), or a descriptor such as \'@daily\'');
+    return new BackupSchedule(expression, backupCronProblem(expression));
   }
 
   private constructor(
@@ -50,6 +56,23 @@ export class BackupSchedule {
   public problem(): string | undefined {
     return this.problemText;
   }
+}
+
+/** Why `expression` cannot schedule base backups, or `undefined` when it can. */
+function backupCronProblem(expression: string): string | undefined {
+  const form = 'must be a cron expression with six fields, seconds first (e.g. \'0 0 2 * * *\'), or a descriptor such as \'@daily\'';
+  if (typeof expression !== 'string') {
+    return form;
+  }
+  const text = expression.trim();
+  if (text.startsWith('@')) {
+    return CRON_MACROS.includes(text) ? undefined : `${form}: ${CRON_MACROS.join(', ')}`;
+  }
+  if (text.split(/\s+/).length !== SECONDS_FIELDS.length) {
+    return form;
+  }
+  const problem = cronProblem(text, SECONDS_FIELDS);
+  return problem === undefined ? undefined : `${form}: ${problem}`;
 }
 
 /** Options of {@link PostgresBackup.toObjectStore}. */
@@ -66,6 +89,16 @@ export interface ObjectStoreBackupOptions extends ObjectStoreLocation {
    * @default - the cluster name
    */
   readonly serverName?: string;
+  /**
+   * Take a base backup before each upgrade: an on-demand `Backup` (`<name>-pre-upgrade-<hash>`) named
+   * after the database and the migrations that connect to it (`OneOffJob.prepares`), so that a release
+   * that changes either (a new image of the migrations, a new PostgreSQL image or setting) gets its own
+   * backup, taken after the database is up and before the migrations and the workloads roll out (with
+   * `ApplyOrder`: an Argo CD `Sync` hook of the backup layer). Argo CD waits for it only with a health
+   * check for `Backup`, which version 3.5 does not ship: the prerequisites name the setting.
+   * @default true
+   */
+  readonly beforeUpgrade?: boolean;
 }
 
 /**
@@ -83,13 +116,13 @@ export class PostgresBackup {
    * and as the exception that the backup guardrails (`postgres-wal-archive`, `postgres-scheduled-backup`) accept.
    */
   public static none(options: { readonly reason: string }): PostgresBackup {
-    return new PostgresBackup(undefined, options.reason);
+    return new PostgresBackup(undefined, options?.reason ?? '');
   }
 
   private constructor(
     /** Where backups go, when they are taken. */
     public readonly objectStore: ObjectStoreBackupOptions | undefined,
-    /** Why there are no backups, when there are none. */
+    /** Why there are no backups, when there are none (and so no backup before upgrades either). */
     public readonly suppressionReason: string | undefined,
   ) {}
 }
@@ -101,23 +134,25 @@ export class PostgresBackup {
  */
 export function checkBackup(scope: IConstruct, backup: PostgresBackup, namespace: string): void {
   if (backup.suppressionReason !== undefined) {
-    check(backup.suppressionReason.trim() !== '', scope, 'backup.reason', backup.suppressionReason,
+    check(typeof backup.suppressionReason === 'string' && backup.suppressionReason.trim() !== '', scope, 'backup.reason', backup.suppressionReason,
       'must explain why the database runs without backups: the reason is recorded on the Cluster');
   }
   const archive = backup.objectStore;
   if (archive === undefined) {
     return;
   }
+  OBJECT_STORE_BACKUP_KIND.check(scope, 'backup', archive);
   checkObjectStore(scope, 'backup', archive, namespace);
   const retention = archive.retention ?? Duration.days(30);
-  const days = retention.toSeconds() / 86400;
-  check(Number.isInteger(days) && days >= 1, scope, 'backup.retention', `${retention.toSeconds()}s`,
+  const days = durationSeconds(retention) / 86400;
+  check(Number.isInteger(days) && days >= 1, scope, 'backup.retention', `${durationSeconds(retention)}s`,
     'must be a whole number of days, at least 1: the plugin keeps backups by days, weeks or months');
   const schedule = archive.schedule ?? BackupSchedule.daily();
   const scheduleProblem = schedule.problem();
   check(scheduleProblem === undefined, scope, 'backup.schedule', schedule.expression, scheduleProblem ?? '');
   if (archive.maxAge !== undefined) {
-    check(archive.maxAge.toSeconds() >= 3600, scope, 'backup.maxAge', `${archive.maxAge.toSeconds()}s`, 'must be at least one hour');
+    checkWholeSeconds(scope, 'backup.maxAge', archive.maxAge, 0, INT32_MAX);
+    check(durationSeconds(archive.maxAge) >= 3600, scope, 'backup.maxAge', `${durationSeconds(archive.maxAge)}s`, 'must be at least one hour');
   }
   if (archive.serverName !== undefined) {
     check(BARMAN_SERVER_NAME.test(archive.serverName), scope, 'backup.serverName', archive.serverName,
@@ -126,11 +161,27 @@ export function checkBackup(scope: IConstruct, backup: PostgresBackup, namespace
 }
 
 /**
+ * {@link ObjectStoreBackupOptions}, as a prop's kind.
+ * @internal
+ */
+export const OBJECT_STORE_BACKUP_KIND = Kind.object('an ObjectStoreBackupOptions object (destinationPath, credentials, ...)', {
+  destinationPath: Kind.STRING,
+  credentials: OBJECT_STORE_CREDENTIALS_KIND,
+  endpointUrl: Kind.STRING.optional(),
+  endpoint: NETWORK_PEER_KIND.optional(),
+  endpointPort: Kind.NUMBER.optional(),
+  retention: Kind.DURATION.optional(),
+  schedule: Kind.instance(BackupSchedule, 'a BackupSchedule (BackupSchedule.daily or BackupSchedule.cron)').optional(),
+  maxAge: Kind.DURATION.optional(),
+  serverName: Kind.STRING.optional(),
+});
+
+/**
  * How long the plugin keeps base backups and WAL, as its retention policy (`30d`).
  * @internal
  */
 export function retentionPolicy(archive: ObjectStoreBackupOptions): string {
-  return `${(archive.retention ?? Duration.days(30)).toSeconds() / 86400}d`;
+  return `${durationSeconds(archive.retention ?? Duration.days(30)) / 86400}d`;
 }
 
 /**
@@ -152,4 +203,60 @@ export function addScheduledBackup(scope: Construct, id: string, metadata: { nam
       backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
     },
   });
+}
+
+/** Characters of the hash of the release in the name of a pre-upgrade backup. */
+const RELEASE_HASH_LENGTH = 10;
+
+/**
+ * A `Backup` named after the release it protects: the rendered specs `release` returns, hashed. A
+ * CloudNativePG Backup runs once (its spec is immutable, and a completed or failed one is never
+ * processed again: cloudnative-pg v1.30.0 `internal/controller/backup_controller.go`), so a new release
+ * needs a new name; the same release keeps its name, and a backup that completed is not taken again.
+ */
+class ReleaseNamedBackup extends Backup {
+  public constructor(scope: Construct, id: string, props: ConstructorParameters<typeof Backup>[2], private readonly release: () => unknown) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    json.metadata.name = `${this.name}-${shortHash(JSON.stringify(this.release()), RELEASE_HASH_LENGTH)}`;
+    return json;
+  }
+}
+
+/**
+ * The backup of `cluster` before an upgrade: an on-demand base backup through the Barman Cloud plugin,
+ * from a standby when there is one, named `<cluster>-pre-upgrade-<hash>` after the specs of the Cluster
+ * and of the migrations among `clients` (their Jobs recorded as migration steps), and recorded as the
+ * backup step of the upgrade. Only those are rendered for the name, not every client: a synthesis
+ * renders each object once, and a service connected to the database is rendered by it alone.
+ *
+ * Deleting the object leaves the backup in the store: CloudNativePG 1.30 puts no finalizer on a Backup,
+ * and the plugin's retention deletes the data, then the objects of the backups it deleted
+ * (plugin-barman-cloud v0.14.0 `internal/cnpgi/instance/retention.go`, `deleteBackupsNotInCatalog`).
+ * @internal
+ */
+export function addPreUpgradeBackup(scope: Construct, id: string, metadata: { name: string; namespace: string; labels: Record<string, string> },
+  cluster: ApiObject, clients: readonly IConstruct[]): Backup {
+  const release = (): ApiObject[] => [cluster, ...clients.flatMap((client) => client.node.findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && upgradeStepOf(c) === UpgradeStep.MIGRATION))];
+  const backup = new ReleaseNamedBackup(scope, id, {
+    metadata: { ...metadata, name: `${cluster.name}-pre-upgrade` },
+    spec: {
+      cluster: { name: cluster.name },
+      method: BackupSpecMethod.PLUGIN,
+      pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+      target: BackupSpecTarget.PREFER_HYPHEN_STANDBY,
+    },
+  }, () => release().map(specOf));
+  markUpgradeStep(backup, UpgradeStep.BACKUP);
+  return backup;
+}
+
+/** What an object asks for, without its metadata: the name and the annotations the synthesis adds (waves, suppressions) are not part of a release. */
+function specOf(object: ApiObject): unknown {
+  const { metadata: _metadata, ...rest } = object.toJson();
+  return rest;
 }

@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
 import { nameFromId } from '../core/names';
 import { checkDnsLabel, checkPort } from '../core/validate';
+import { NETWORK_PEER_KIND, checkNetworkPeer } from '../network/_checks';
 import { checkDomainNames } from '../network/domain-name';
 import { NetworkPeer } from '../network/network-peer';
-import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
-import { IWorkload } from '../workload/workload';
+import { ISecretProducer, SECRET_PRODUCER_KIND, checkSecretProducer } from '../workload/secret-producer';
+import { IWorkload, WORKLOAD_KIND } from '../workload/workload';
 import { POSTGRES_PORT, SECRET_KEY } from './_cnpg';
 import { bindConnection } from './_connection';
 import { ACCEPTED_SSL_MODES, IPostgresDatabase, PostgresRootCertificate, PostgresSslMode } from './postgres-database';
@@ -68,6 +70,21 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
 
   public constructor(scope: Construct, id: string, props: ExternalPostgresProps) {
     super(scope, id);
+    checkProps(this, props, {
+      host: Kind.STRING,
+      databaseName: Kind.STRING,
+      credentials: Kind.object('an ExternalPostgresCredentials object (secret, and optionally usernameKey and passwordKey)', {
+        secret: SECRET_PRODUCER_KIND,
+        usernameKey: Kind.STRING.optional(),
+        passwordKey: Kind.STRING.optional(),
+      }),
+      endpoint: NETWORK_PEER_KIND,
+      name: Kind.STRING.optional(),
+      port: Kind.NUMBER.optional(),
+      sslMode: Kind.oneOf(PostgresSslMode, 'a PostgresSslMode').optional(),
+      rootCertificate: Kind.instance(PostgresRootCertificate,
+        'a PostgresRootCertificate (PostgresRootCertificate.fromSecret, fromConfigMap or existingConfigMap)').optional(),
+    }, 'ExternalPostgresProps');
     this.props = props;
     this.name = props.name ?? nameFromId(id);
     this.host = props.host;
@@ -92,10 +109,8 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
       check(SECRET_KEY.test(key), this, `credentials.${prop}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
     }
     checkSecretProducer(this, 'credentials', props.credentials.secret, undefined, this.credentialKeys(), 'a pod');
-    if (props.rootCertificate) {
-      check(SECRET_KEY.test(props.rootCertificate.key), this, 'rootCertificate.key', props.rootCertificate.key,
-        'must be a key: letters, digits, \'-\', \'_\' and \'.\'');
-    }
+    props.rootCertificate?.check(this, 'rootCertificate');
+    checkNetworkPeer(this, 'endpoint', props.endpoint);
   }
 
   /**
@@ -103,6 +118,7 @@ export class ExternalPostgres extends Construct implements IPostgresDatabase {
    * else. The credentials Secret (and a CA certificate's Secret or ConfigMap) must be in the workload's namespace.
    */
   public grantConnection(workload: IWorkload): void {
+    WORKLOAD_KIND.check(this, 'grantConnection', workload);
     const secret = this.props.credentials.secret;
     checkSecretProducer(this, 'credentials', secret, workload.namespace, {}, `the app ${workload.node.path}`);
     this.props.rootCertificate?.resolveFor(this, workload.namespace);

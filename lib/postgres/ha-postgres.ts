@@ -3,29 +3,35 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ObjectStore } from '../../imports/barmancloud.cnpg.io';
 import { PodMonitor, PrometheusRule } from '../../imports/monitoring.coreos.com';
-import { Cluster, Pooler, ScheduledBackup } from '../../imports/postgresql.cnpg.io';
+import { Backup, Cluster, Pooler, ScheduledBackup } from '../../imports/postgresql.cnpg.io';
 import { check } from '../core/errors';
 import { recordException } from '../core/exceptions';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
-import { checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
+import { Kinds, checkProps } from '../core/kinds';
+import { INT32_MAX, checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
+import { LogCollection, LogFormat } from '../monitoring/log-collection';
 import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
+import { checkNetworkPeer } from '../network/_checks';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { Image } from '../workload/image';
 import { NodePool, SpreadPolicy } from '../workload/placement';
+import { IRegistryCredentials, checkRegistryCredentials } from '../workload/registry-credentials';
 import { ContainerResources, checkResources } from '../workload/resources';
-import { IWorkload } from '../workload/workload';
+import { IWorkload, WORKLOAD_KIND } from '../workload/workload';
 import { OPERATOR_PODS, addClusterNetworkPolicy, clusterSpec } from './_cluster';
+import { HA_POSTGRES_KINDS, checkDatabaseSettings, checkMonitoringTimes } from './_ha-postgres-checks';
 import { declareClusterPrerequisites } from './_prerequisites';
 import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
 import { bindConnection } from './_connection';
 import {
-  BACKUPS_SUPPRESSED_ANNOTATION, BACKUP_RULE_IDS, ObjectStoreBackupOptions, PostgresBackup, addScheduledBackup, checkBackup, retentionPolicy,
+  BACKUPS_SUPPRESSED_ANNOTATION, BACKUP_RULE_IDS, ObjectStoreBackupOptions, PostgresBackup, addPreUpgradeBackup, addScheduledBackup, checkBackup,
+  retentionPolicy,
 } from './backup';
 import { ObjectStoreLocation, addObjectStore } from './object-store';
 import { PostgresPoolerOptions, addPooler, checkPooler } from './pooler';
@@ -105,6 +111,13 @@ export interface HaPostgresProps {
    * @default NetworkPeer.podsInNamespaces({ 'app.kubernetes.io/name': 'cloudnative-pg' }, { 'kubernetes.io/metadata.name': 'cnpg-system' })
    */
   readonly operator?: NetworkPeer;
+  /**
+   * Registry credentials of the instance and PgBouncer pods (`RegistryCredentials` in the database's namespace), for
+   * operand images in a private registry or a mirror; kept on prune, as the Cluster is. @default - none: anonymous pulls
+   */
+  readonly imagePullSecrets?: IRegistryCredentials[];
+  /** The stage's log collector: CloudNativePG writes JSON, so the instance and PgBouncer pods carry its JSON parser. @default - none declared */
+  readonly logs?: LogCollection;
   /** Node pool the instances and poolers run on. @default - any node */
   readonly nodePool?: NodePool;
   /** How instances are spread over zones; hosts are always distinct (required anti-affinity). @default SpreadPolicy.PREFERRED */
@@ -117,10 +130,6 @@ const DEFAULT_RESOURCES: ContainerResources = {
   memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
   ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
 };
-/** Roles the operator manages itself; the application owner must be another one. */
-const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
-const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const PARAMETER_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)?$/;
 
 /** The props of a {@link HaPostgres} with their defaults resolved. */
 interface Settings {
@@ -178,6 +187,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public readonly objectStore?: ObjectStore;
   /** The ScheduledBackup, when backups are on. */
   public readonly scheduledBackup?: ScheduledBackup;
+  /** The Backup taken before each upgrade, when backups are on and `backup.beforeUpgrade` is not false. */
+  public readonly preUpgradeBackup?: Backup;
   /** The ObjectStore recovery reads from, when recovering. */
   public readonly recoveryObjectStore?: ObjectStore;
   /** The Pooler, when one is declared. */
@@ -190,9 +201,12 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
   public readonly alerts?: PrometheusRule;
 
   private readonly poolerPeer?: NetworkPeer;
+  /** The workloads connected to the database: its pre-upgrade backup is named after the migrations among them. */
+  private readonly clients: IWorkload[] = [];
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps) {
     super(scope, id);
+    checkProps(this, props, HA_POSTGRES_KINDS satisfies Kinds<HaPostgresProps>, 'HaPostgresProps');
 
     this.name = props.name ?? nameFromId(id);
     this.namespace = resolveNamespace(this, 'HaPostgres', props.namespace);
@@ -238,12 +252,16 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         archive: archive && this.objectStore ? { options: archive, objectStore: this.objectStore.name } : undefined,
         recovery: recovery && this.recoveryObjectStore ? { options: recovery, objectStore: this.recoveryObjectStore.name } : undefined,
         poolerService: props.pooler ? poolerName : undefined,
+        imagePullSecrets: props.imagePullSecrets,
+        podAnnotations: props.logs?.podAnnotations(['postgres'], LogFormat.JSON) ?? {},
       }),
     });
     if (reason !== undefined) {
       BACKUP_RULE_IDS.forEach((ruleId) => recordException(this.cluster, ruleId, reason));
     }
     this.scheduledBackup = archive ? addScheduledBackup(this, 'ScheduledBackup', metadata, this.name, archive) : undefined;
+    this.preUpgradeBackup = archive && (archive.beforeUpgrade ?? true)
+      ? addPreUpgradeBackup(this, 'PreUpgradeBackup', metadata, this.cluster, this.clients) : undefined;
 
     const objectStores = [archive, recovery].filter((location): location is ObjectStoreLocation => location !== undefined);
     const operator = props.operator ?? OPERATOR_PODS;
@@ -253,7 +271,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     // The Cluster owns the volumes; the ObjectStore and its credentials serve the WAL archive of a kept Cluster.
     [this.cluster, this.objectStore].forEach((object) => object && keepOnPrune(object));
     archive?.credentials.secret?.producer.keepOnPrune();
-    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores });
+    props.imagePullSecrets?.forEach((credentials) => { credentials.keepOnPrune(); this.node.addDependency(credentials); });
+    declareClusterPrerequisites(this, { name: this.name, namespace: this.namespace, storage: props.storage, kubernetesApi, operator, objectStores, logs: props.logs });
 
     if (props.pooler) {
       const pooler = addPooler(this, props.pooler, {
@@ -263,6 +282,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         kubernetesApi,
         nodePool: props.nodePool,
         dns,
+        imagePullSecrets: props.imagePullSecrets,
+        podAnnotations: props.logs?.podAnnotations(['pgbouncer'], LogFormat.JSON) ?? {},
         monitoring: monitoringEnabled ? { prometheus, interval: scrapeInterval } : undefined,
       });
       this.pooler = pooler.pooler;
@@ -296,8 +317,10 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
    * it and passes the password when it connects (libpq does not read `PGPASSWORD_FILE` itself).
    */
   public grantConnection(workload: IWorkload): void {
+    WORKLOAD_KIND.check(this, 'grantConnection', workload);
     check(workload.namespace === this.namespace, workload, 'connectTo', this.node.path,
       `must be in the database's namespace '${this.namespace}': the credentials Secret the operator writes is namespaced`);
+    this.clients.push(workload);
     if (this.poolerNetworkPolicy && this.poolerPeer) {
       this.poolerNetworkPolicy.allowIngress(workload.peer, [{ port: POSTGRES_PORT }]);
       workload.allowTo(this.poolerPeer, [{ port: POSTGRES_PORT }]);
@@ -332,18 +355,17 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     }
     const imageProblem = image.problem();
     check(imageProblem === undefined, this, 'image', image.reference, imageProblem ?? '');
-    checkInteger(this, 'instances', this.instances, 1);
+    checkInteger(this, 'instances', this.instances, 1, INT32_MAX);
     checkReplication(this, replication, this.instances);
     const walSize = resolveStorage(this, props.storage);
     checkResources(this, 'resources', resources);
-    checkIdentifier(this, 'databaseName', this.databaseName);
-    checkIdentifier(this, 'owner', this.owner);
-    check(!RESERVED_ROLES.has(this.owner), this, 'owner', this.owner,
-      `must not be one of the roles the operator manages (${[...RESERVED_ROLES].join(', ')})`);
-    for (const key of Object.keys(props.parameters ?? {})) {
-      check(PARAMETER_NAME.test(key), this, `parameters.${key}`, key, 'must be a PostgreSQL setting name: lowercase letters, digits and \'_\', with an optional \'.\' prefix');
-    }
+    checkDatabaseSettings(this, this.databaseName, this.owner, props.parameters ?? {});
     checkPort(this, 'kubernetesApi.port', apiPort);
+    checkNetworkPeer(this, 'kubernetesApi.peer', props.kubernetesApi.peer);
+    if (props.operator !== undefined) {
+      checkNetworkPeer(this, 'operator', props.operator);
+    }
+    props.nodePool?.check(this, 'nodePool');
     check(props.backup !== undefined, this, 'backup', undefined,
       'is required: WAL archiving and base backups are what recovers data after a lost volume or a bad migration; '
       + 'declare PostgresBackup.none({ reason }) to go without on purpose');
@@ -356,6 +378,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     if (props.pooler) {
       checkPooler(this, props.pooler);
     }
+    checkMonitoringTimes(this, monitoring);
     if (monitoring.storageUsagePercent !== undefined) {
       checkInteger(this, 'monitoring.storageUsagePercent', monitoring.storageUsagePercent, 1, 99);
     }
@@ -368,6 +391,8 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     if (props.dns !== undefined) {
       checkClusterDns(this, 'dns', props.dns);
     }
+    checkRegistryCredentials(this, 'imagePullSecrets', props.imagePullSecrets ?? [], this.namespace);
+    props.logs?.check(this, 'logs', ['postgres', 'pgbouncer'], LogFormat.JSON);
     return {
       replication,
       image,
@@ -379,10 +404,4 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
       instanceLabels: { [CLUSTER_LABEL]: this.name, [POD_ROLE_LABEL]: 'instance' },
     };
   }
-}
-
-
-function checkIdentifier(scope: Construct, prop: string, value: string): void {
-  check(POSTGRES_IDENTIFIER.test(value), scope, prop, value,
-    'must be a PostgreSQL identifier of at most 63 characters: lowercase letters, digits and \'_\', not starting with a digit');
 }

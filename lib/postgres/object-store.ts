@@ -5,8 +5,11 @@ import {
   ObjectStore, ObjectStoreSpecConfiguration, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationWalCompression,
   ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests,
 } from '../../imports/barmancloud.cnpg.io';
+import { checkAzureClientId, checkGoogleServiceAccount, checkIamRoleArn } from '../core/cloud-ids';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { checkPort } from '../core/validate';
+import { checkNetworkPeer } from '../network/_checks';
 import { checkDomainNames } from '../network/domain-name';
 import { NetworkPeer } from '../network/network-peer';
 import { ContainerResources, renderResources } from '../workload/resources';
@@ -71,18 +74,18 @@ export class ObjectStoreCredentials {
   /** An access key pair in a Secret, for AWS S3 and S3-compatible stores. */
   public static s3(options: S3CredentialsOptions): ObjectStoreCredentials {
     const keys: Record<string, string> = {
-      accessKeyIdKey: options.accessKeyIdKey ?? 'ACCESS_KEY_ID',
-      secretAccessKeyKey: options.secretAccessKeyKey ?? 'ACCESS_SECRET_KEY',
-      ...options.regionKey !== undefined ? { regionKey: options.regionKey } : {},
+      accessKeyIdKey: options?.accessKeyIdKey ?? 'ACCESS_KEY_ID',
+      secretAccessKeyKey: options?.secretAccessKeyKey ?? 'ACCESS_SECRET_KEY',
+      ...options?.regionKey !== undefined ? { regionKey: options.regionKey } : {},
     };
-    const ref = (key: string) => ({ name: options.secret.name, key });
+    const ref = (key: string) => ({ name: options?.secret?.name, key });
     return new ObjectStoreCredentials('S3', 's3://', {
       s3Credentials: {
         accessKeyId: ref(keys.accessKeyIdKey),
         secretAccessKey: ref(keys.secretAccessKeyKey),
-        region: options.regionKey !== undefined ? ref(options.regionKey) : undefined,
+        region: options?.regionKey !== undefined ? ref(options.regionKey) : undefined,
       },
-    }, { producer: options.secret, keys });
+    }, { producer: options?.secret as ISecretProducer, keys });
   }
 
   /**
@@ -100,14 +103,14 @@ export class ObjectStoreCredentials {
       // AWS STS answers on public addresses, port 443: the default object store peer allows it, and so does the one
       // derived from the bucket's region, which names the regional STS endpoint.
       tokenEndpoints: [],
-    }, (scope, prop) => check(IAM_ROLE_ARN.test(roleArn), scope, `${prop}.roleArn`, roleArn, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'));
+    }, (scope, prop) => checkIamRoleArn(scope, `${prop}.roleArn`, roleArn));
   }
 
   /** A Google Cloud service-account key (JSON) in a Secret. */
   public static googleCloud(options: GoogleCloudCredentialsOptions): ObjectStoreCredentials {
-    const key = options.key ?? 'credentials.json';
+    const key = options?.key ?? 'credentials.json';
     return new ObjectStoreCredentials('Google Cloud Storage', 'gs://',
-      { googleCredentials: { applicationCredentials: { name: options.secret.name, key } } }, { producer: options.secret, keys: { key } });
+      { googleCredentials: { applicationCredentials: { name: options?.secret?.name, key } } }, { producer: options?.secret as ISecretProducer, keys: { key } });
   }
 
   /**
@@ -125,19 +128,18 @@ export class ObjectStoreCredentials {
       trust: 'it grants the ServiceAccount roles/iam.workloadIdentityUser (GKE Workload Identity), and it may write the bucket',
       // The GKE metadata server, which hands out the tokens, answers on the node at the metadata address, over HTTP.
       tokenEndpoints: [{ peer: NetworkPeer.ipBlock('169.254.169.254/32'), port: 80 }],
-    }, (scope, prop) => check(GOOGLE_SERVICE_ACCOUNT.test(serviceAccount), scope, `${prop}.serviceAccount`, serviceAccount,
-      'must be a Google service account: <name>@<project>.iam.gserviceaccount.com'));
+    }, (scope, prop) => checkGoogleServiceAccount(scope, `${prop}.serviceAccount`, serviceAccount));
   }
 
   /** An Azure storage account name and key in a Secret. */
   public static azure(options: AzureCredentialsOptions): ObjectStoreCredentials {
-    const keys = { storageAccountKey: options.storageAccountKey ?? 'AZURE_STORAGE_ACCOUNT', storageKeyKey: options.storageKeyKey ?? 'AZURE_STORAGE_KEY' };
+    const keys = { storageAccountKey: options?.storageAccountKey ?? 'AZURE_STORAGE_ACCOUNT', storageKeyKey: options?.storageKeyKey ?? 'AZURE_STORAGE_KEY' };
     return new ObjectStoreCredentials('Azure Blob Storage', 'https://', {
       azureCredentials: {
-        storageAccount: { name: options.secret.name, key: keys.storageAccountKey },
-        storageKey: { name: options.secret.name, key: keys.storageKeyKey },
+        storageAccount: { name: options?.secret?.name, key: keys.storageAccountKey },
+        storageKey: { name: options?.secret?.name, key: keys.storageKeyKey },
       },
-    }, { producer: options.secret, keys });
+    }, { producer: options?.secret as ISecretProducer, keys });
   }
 
   /**
@@ -157,7 +159,7 @@ export class ObjectStoreCredentials {
       // Microsoft Entra ID answers on public addresses, port 443, as the default object store peer allows.
       tokenEndpoints: [],
       webhook: 'Azure Workload Identity webhook (the AKS add-on or the azure-workload-identity chart)',
-    }, (scope, prop) => check(UUID.test(clientId), scope, `${prop}.clientId`, clientId, 'must be the client id of the identity: a UUID'));
+    }, (scope, prop) => checkAzureClientId(scope, `${prop}.clientId`, clientId));
   }
 
   private constructor(
@@ -182,7 +184,7 @@ export class ObjectStoreCredentials {
   public check(scope: IConstruct, prop: string, namespace: string): void {
     if (this.secret !== undefined) {
       for (const [option, key] of Object.entries(this.secret.keys)) {
-        check(SECRET_KEY.test(key), scope, `${prop}.${option}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
+        check(typeof key === 'string' && SECRET_KEY.test(key), scope, `${prop}.${option}`, key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
       }
       checkSecretProducer(scope, prop, this.secret.producer, namespace, this.secret.keys, 'the backup plugin');
     }
@@ -220,9 +222,6 @@ export interface ObjectStoreLocation {
   readonly endpointPort?: number;
 }
 
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
-const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 /** A bucket name botocore addresses virtual-hosted over HTTPS: one DNS label of 3 to 63 characters, not an address (`aws.isVirtualHostableS3Bucket`). */
 const VIRTUAL_HOSTABLE_BUCKET = /^[a-z0-9]([-a-z0-9]{1,61}[a-z0-9])$/;
@@ -241,6 +240,8 @@ const SIDECAR_RESOURCES: ContainerResources = {
  */
 export function checkObjectStore(scope: IConstruct, prop: string, location: ObjectStoreLocation, namespace: string): void {
   const credentials = location.credentials;
+  OBJECT_STORE_CREDENTIALS_KIND.check(scope, `${prop}.credentials`, credentials);
+  Kind.STRING.check(scope, `${prop}.destinationPath`, location.destinationPath);
   check(location.destinationPath.startsWith(credentials.destinationScheme) && location.destinationPath.length > credentials.destinationScheme.length,
     scope, `${prop}.destinationPath`, location.destinationPath, `must start with ${credentials.destinationScheme} for ${credentials.provider} credentials`);
   if (location.endpointUrl !== undefined) {
@@ -257,10 +258,20 @@ export function checkObjectStore(scope: IConstruct, prop: string, location: Obje
   if (location.endpointPort !== undefined) {
     checkPort(scope, `${prop}.endpointPort`, location.endpointPort);
   }
+  if (location.endpoint !== undefined) {
+    checkNetworkPeer(scope, `${prop}.endpoint`, location.endpoint);
+  }
   if (location.endpoint?.domains !== undefined) {
     checkDomainNames(scope, `${prop}.endpoint`, location.endpoint.domains);
   }
 }
+
+/**
+ * {@link ObjectStoreCredentials}, as a prop's kind.
+ * @internal
+ */
+export const OBJECT_STORE_CREDENTIALS_KIND = Kind.instance(ObjectStoreCredentials,
+  'an ObjectStoreCredentials (ObjectStoreCredentials.s3, awsIamRole, googleCloud, gkeWorkloadIdentity, azure or azureWorkloadIdentity)');
 
 /**
  * The Barman Cloud plugin's ObjectStore for `location`, keeping backups for `retention` (e.g. `30d`) when given.

@@ -5,14 +5,17 @@ import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import {
   Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecTemplateSpecContainersResourcesLimits, PoolerSpecTemplateSpecContainersResourcesRequests, PoolerSpecType,
 } from '../../imports/postgresql.cnpg.io';
-import { checkInteger } from '../core/validate';
+import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { INT32_MAX, checkInteger } from '../core/validate';
 import { Prometheus, admitScraper, selectedLabels } from '../monitoring/prometheus';
 import { ClusterDns } from '../network/cluster-dns';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addDisruptionBudget } from '../workload/_pod-template';
 import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from '../workload/placement';
-import { ContainerResources, checkResources, renderResources } from '../workload/resources';
+import { IRegistryCredentials, imagePullSecretsOf } from '../workload/registry-credentials';
+import { ContainerResources, RESOURCES_KIND, checkResources, renderResources } from '../workload/resources';
 import { POOLER_METRICS_PORT, POOLER_NAME_LABEL, POSTGRES_PORT, podMonitorSpec } from './_cnpg';
 
 /** How PgBouncer hands server connections to clients. */
@@ -62,6 +65,10 @@ export interface PoolerContext {
   readonly nodePool?: NodePool;
   /** Where the pooler resolves names. */
   readonly dns: ClusterDns;
+  /** Registry credentials of the PgBouncer pods. */
+  readonly imagePullSecrets?: readonly IRegistryCredentials[];
+  /** Annotations of the PgBouncer pods (a log collector's). */
+  readonly podAnnotations: Record<string, string>;
   /** The Prometheus that scrapes the pooler's metrics, and how often; unset when monitoring is off. */
   readonly monitoring?: { readonly prometheus: Prometheus; readonly interval: string };
 }
@@ -71,9 +78,35 @@ export interface PoolerContext {
  * @internal
  */
 export function checkPooler(scope: IConstruct, options: PostgresPoolerOptions): void {
-  checkInteger(scope, 'pooler.instances', options.instances ?? 2, 1);
+  Kind.object('a PostgresPoolerOptions object', {
+    instances: Kind.NUMBER.optional(),
+    poolMode: Kind.oneOf(PgBouncerPoolMode, 'a PgBouncerPoolMode').optional(),
+    parameters: Kind.record(Kind.STRING).optional(),
+    resources: RESOURCES_KIND.optional(),
+  }).check(scope, 'pooler', options);
+  checkInteger(scope, 'pooler.instances', options.instances ?? 2, 1, INT32_MAX);
+  for (const key of Object.keys(options.parameters ?? {})) {
+    check(PGBOUNCER_PARAMETERS.has(key), scope, `pooler.parameters.${key}`, key,
+      'is not a PgBouncer setting the operator lets you set: CloudNativePG refuses the Pooler (see its connection pooling documentation for the list)');
+  }
   checkResources(scope, 'pooler.resources', options.resources ?? DEFAULT_POOLER_RESOURCES);
 }
+
+/**
+ * The PgBouncer settings CloudNativePG 1.30 lets a Pooler set; its webhook refuses any other
+ * (`internal/webhook/v1/pooler_webhook.go`, AllowedPgbouncerGenericConfigurationParameters).
+ */
+const PGBOUNCER_PARAMETERS = new Set([
+  'application_name_add_host', 'auth_type', 'autodb_idle_timeout', 'cancel_wait_timeout', 'client_idle_timeout', 'client_login_timeout',
+  'client_tls_ciphers', 'client_tls_sslmode', 'client_tls13_ciphers', 'default_pool_size', 'disable_pqexec', 'dns_max_ttl', 'dns_nxdomain_ttl',
+  'idle_transaction_timeout', 'ignore_startup_parameters', 'listen_backlog', 'log_connections', 'log_disconnections', 'log_pooler_errors',
+  'log_stats', 'max_client_conn', 'max_db_connections', 'max_packet_size', 'max_prepared_statements', 'max_user_connections', 'min_pool_size',
+  'pkt_buf', 'query_timeout', 'query_wait_timeout', 'reserve_pool_size', 'reserve_pool_timeout', 'sbuf_loopcnt', 'server_check_delay',
+  'server_check_query', 'server_connect_timeout', 'server_fast_close', 'server_idle_timeout', 'server_lifetime', 'server_login_retry',
+  'server_reset_query', 'server_reset_query_always', 'server_round_robin', 'server_tls_ciphers', 'server_tls13_ciphers', 'server_tls_protocols',
+  'server_tls_sslmode', 'stats_period', 'suspend_timeout', 'tcp_defer_accept', 'tcp_socket_buffer', 'tcp_keepalive', 'tcp_keepcnt',
+  'tcp_keepidle', 'tcp_keepintvl', 'tcp_user_timeout', 'track_extra_parameters', 'verbose',
+]);
 
 /**
  * A PgBouncer Pooler in front of the primary, spread over hosts and zones, with a disruption budget
@@ -96,8 +129,9 @@ export function addPooler(scope: Construct, options: PostgresPoolerOptions, cont
         parameters: options.parameters,
       },
       template: {
-        metadata: { labels: podLabels },
+        metadata: { labels: podLabels, annotations: Object.keys(context.podAnnotations).length > 0 ? context.podAnnotations : undefined },
         spec: {
+          imagePullSecrets: imagePullSecretsOf(context.imagePullSecrets),
           // The operator fills in the rest of its pgbouncer container; only the resources are ours.
           containers: [{
             name: 'pgbouncer',

@@ -2,8 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { Prerequisite } from '../core/prerequisites';
-import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
+import { checkDnsSubdomain } from '../core/validate';
+import { ISecretProducer, SECRET_PRODUCER_KIND, checkSecretProducer } from '../workload/secret-producer';
 import { IConnectable } from '../workload/workload';
 
 /**
@@ -57,8 +59,9 @@ export const ACCEPTED_SSL_MODES = [PostgresSslMode.REQUIRE, PostgresSslMode.VERI
 export class PostgresRootCertificate {
   /** `key` of the Secret a `SecretsBinding` of the manifests produces, in the namespace of the apps that connect; only that key is mounted. */
   public static fromSecret(secret: ISecretProducer, key: string): PostgresRootCertificate {
-    return new PostgresRootCertificate(secret.name, key, (items) => ({ secret: { secretName: secret.name, items, defaultMode: 0o444 } }),
-      (scope, namespace) => checkSecretProducer(scope, 'rootCertificate', secret, namespace, { key }, 'a pod'));
+    return new PostgresRootCertificate(secret?.name, key, (items) => ({ secret: { secretName: secret.name, items, defaultMode: 0o444 } }),
+      (scope, namespace) => checkSecretProducer(scope, 'rootCertificate', secret, namespace, { key }, 'a pod'),
+      (scope, prop) => SECRET_PRODUCER_KIND.check(scope, `${prop}.secret`, secret));
   }
 
   /**
@@ -66,7 +69,7 @@ export class PostgresRootCertificate {
    * in the namespace of the apps that connect.
    */
   public static fromConfigMap(configMap: ApiObject, key: string): PostgresRootCertificate {
-    return new PostgresRootCertificate(configMap.name, key, (items) => ({ configMap: { name: configMap.name, items, defaultMode: 0o444 } }),
+    return new PostgresRootCertificate(configMap?.name, key, (items) => ({ configMap: { name: configMap.name, items, defaultMode: 0o444 } }),
       (scope, namespace) => {
         check(configMap.kind === 'ConfigMap', scope, 'rootCertificate', `${configMap.kind} ${configMap.name}`, 'must be a ConfigMap');
         check(configMap.metadata.namespace === namespace, scope, 'rootCertificate', configMap.name,
@@ -74,7 +77,8 @@ export class PostgresRootCertificate {
         const rendered = configMap.toJson();
         const keys = Object.keys({ ...rendered.data, ...rendered.binaryData });
         check(keys.includes(key), scope, 'rootCertificate.key', key, `is not a key of ConfigMap '${configMap.name}' (${keys.join(', ')})`);
-      });
+      },
+      (scope, prop) => Kind.instance(ApiObject, 'an ApiObject (a ConfigMap of the manifests)').check(scope, `${prop}.configMap`, configMap));
   }
 
   /**
@@ -84,7 +88,8 @@ export class PostgresRootCertificate {
   public static existingConfigMap(name: string, key: string): PostgresRootCertificate {
     return new PostgresRootCertificate(name, key, (items) => ({ configMap: { name, items, defaultMode: 0o444 } }),
       (scope, namespace) => Prerequisite.declare(scope, Prerequisite.object('ConfigMap', namespace, name,
-        `holds the CA certificate (key ${key}) that signed the database server's certificate; the pods that connect mount it`)));
+        `holds the CA certificate (key ${key}) that signed the database server's certificate; the pods that connect mount it`)),
+      (scope, prop) => checkDnsSubdomain(scope, `${prop}.name`, name));
   }
 
   /**
@@ -92,7 +97,7 @@ export class PostgresRootCertificate {
    * @internal
    */
   public static ofOperator(name: string, key: string): PostgresRootCertificate {
-    return new PostgresRootCertificate(name, key, (items) => ({ secret: { secretName: name, items, defaultMode: 0o444 } }), () => undefined);
+    return new PostgresRootCertificate(name, key, (items) => ({ secret: { secretName: name, items, defaultMode: 0o444 } }), () => undefined, () => undefined);
   }
 
   private constructor(
@@ -102,7 +107,18 @@ export class PostgresRootCertificate {
     public readonly key: string,
     private readonly source: (items: k8s.KeyToPath[]) => Omit<k8s.Volume, 'name'>,
     private readonly resolveIn: (scope: IConstruct, namespace: string) => void,
+    private readonly checkSource: (scope: IConstruct, prop: string) => void,
   ) {}
+
+  /**
+   * Checks the certificate given to `scope` as `prop`: the object it comes from, and its key.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    this.checkSource(scope, prop);
+    check(typeof this.key === 'string' && /^[-._a-zA-Z0-9]+$/.test(this.key), scope, `${prop}.key`, this.key,
+      'must be a key: letters, digits, \'-\', \'_\' and \'.\'');
+  }
 
   /** The volume source that mounts the certificate as `ca.crt`. */
   public volumeSource(): Omit<k8s.Volume, 'name'> {

@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { NETWORK_PEER_KIND } from '../network/_checks';
 import { BARMAN_SERVER_NAME } from './_cnpg';
 import { ObjectStoreBackupOptions } from './backup';
-import { ObjectStoreLocation, checkObjectStore } from './object-store';
+import { OBJECT_STORE_CREDENTIALS_KIND, ObjectStoreLocation, checkObjectStore } from './object-store';
 
 /** Options of {@link PostgresRecovery.fromObjectStore}. */
 export interface ObjectStoreRecoveryOptions extends ObjectStoreLocation {
@@ -35,6 +37,15 @@ export class PostgresRecovery {
  */
 export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOptions, archive: ObjectStoreBackupOptions | undefined,
   cluster: string, namespace: string): void {
+  Kind.object('an ObjectStoreRecoveryOptions object (destinationPath, credentials, serverName, ...)', {
+    destinationPath: Kind.STRING,
+    credentials: OBJECT_STORE_CREDENTIALS_KIND,
+    endpointUrl: Kind.STRING.optional(),
+    endpoint: NETWORK_PEER_KIND.optional(),
+    endpointPort: Kind.NUMBER.optional(),
+    serverName: Kind.STRING,
+    targetTime: Kind.DATE.optional(),
+  }).check(scope, 'recovery', recovery);
   checkObjectStore(scope, 'recovery', recovery, namespace);
   check(BARMAN_SERVER_NAME.test(recovery.serverName), scope, 'recovery.serverName', recovery.serverName,
     'must be the folder name of the source cluster\'s backups: letters, digits, \'-\', \'_\' and \'.\'');
@@ -55,3 +66,9 @@ export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOp
       `must differ from 'recovery.serverName' when both use ${archive.destinationPath}: a recovered cluster must not archive over the backups it was restored from`);
   }
 }
+
+/**
+ * A {@link PostgresRecovery}, as a prop's kind.
+ * @internal
+ */
+export const POSTGRES_RECOVERY_KIND = Kind.instance(PostgresRecovery, 'a PostgresRecovery (PostgresRecovery.fromObjectStore)');

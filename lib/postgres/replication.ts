@@ -3,6 +3,7 @@ import {
   ClusterSpecPostgresqlSynchronous, ClusterSpecPostgresqlSynchronousDataDurability, ClusterSpecPostgresqlSynchronousMethod,
 } from '../../imports/postgresql.cnpg.io';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { checkInteger } from '../core/validate';
 
 /** How far a commit must travel before PostgreSQL reports it committed. */
@@ -38,7 +39,7 @@ export interface SynchronousReplicationOptions {
 export class PostgresReplication {
   /** Commits wait for `standbys` standbys to write them: a failover loses no committed transaction. */
   public static synchronous(options: SynchronousReplicationOptions = {}): PostgresReplication {
-    return new PostgresReplication(true, options.standbys ?? 1, options.durability ?? DataDurability.REQUIRED, options.method ?? SynchronousMethod.QUORUM);
+    return new PostgresReplication(true, options?.standbys ?? 1, options?.durability ?? DataDurability.REQUIRED, options?.method ?? SynchronousMethod.QUORUM);
   }
 
   /** Standbys stream the WAL without holding commits back: a failover may lose the last commits. */
@@ -65,9 +66,13 @@ export class PostgresReplication {
  * @internal
  */
 export function checkReplication(scope: IConstruct, replication: PostgresReplication, instances: number): void {
+  Kind.instance(PostgresReplication, 'a PostgresReplication (PostgresReplication.synchronous or PostgresReplication.asynchronous)')
+    .check(scope, 'replication', replication);
   if (!replication.isSynchronous) {
     return;
   }
+  Kind.oneOf(DataDurability, 'a DataDurability').check(scope, 'replication.durability', replication.durability);
+  Kind.oneOf(SynchronousMethod, 'a SynchronousMethod').check(scope, 'replication.method', replication.method);
   checkInteger(scope, 'replication.standbys', replication.standbys, 1);
   check(replication.standbys < instances, scope, 'replication.standbys', replication.standbys,
     `must be less than 'instances' (${instances}): commits wait for that many standbys besides the primary`);

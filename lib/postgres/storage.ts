@@ -1,7 +1,8 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
-import { kib, sizeQuantity } from '../core/quantities';
+import { Kind } from '../core/kinds';
+import { checkSize, kib, sizeQuantity } from '../core/quantities';
 import { checkDnsSubdomain } from '../core/validate';
 
 /** Storage of each PostgreSQL instance. */
@@ -31,6 +32,15 @@ const MIN_WAL_SIZE = Size.gibibytes(2);
  * @internal
  */
 export function resolveStorage(scope: IConstruct, storage: PostgresStorage): Size {
+  Kind.object('a PostgresStorage object (size, and optionally storageClassName and walSize)', {
+    size: Kind.SIZE,
+    storageClassName: Kind.STRING.optional(),
+    walSize: Kind.SIZE.optional(),
+  }).check(scope, 'storage', storage);
+  checkSize(scope, 'storage.size', storage.size);
+  if (storage.walSize !== undefined) {
+    checkSize(scope, 'storage.walSize', storage.walSize);
+  }
   const quarter = Size.kibibytes(Math.ceil(kib(storage.size) / 4));
   const walSize = storage.walSize ?? (kib(quarter) >= kib(MIN_WAL_SIZE) ? quarter : MIN_WAL_SIZE);
   check(kib(storage.size) >= kib(MIN_DATA_SIZE), scope, 'storage.size', sizeQuantity(storage.size), 'must be at least 1Gi');

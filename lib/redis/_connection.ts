@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind, Kinds } from '../core/kinds';
 import { checkInteger } from '../core/validate';
 import { EnvValue } from '../workload/env-value';
 import { IWorkload } from '../workload/workload';
@@ -39,6 +40,10 @@ export interface CeleryDatabases {
  * configured otherwise, and the results must not share the queue's database.
  */
 export function celeryDatabases(scope: IConstruct, options: CeleryConnectionOptions = {}): CeleryDatabases {
+  Kind.object('a CeleryConnectionOptions object', {
+    brokerDatabase: Kind.NUMBER.optional(),
+    resultDatabase: Kind.NUMBER.optional(),
+  } satisfies Kinds<CeleryConnectionOptions>).check(scope, 'celery', options);
   const broker = options.brokerDatabase ?? 0;
   const result = options.resultDatabase ?? 1;
   checkInteger(scope, 'celery.brokerDatabase', broker, 0, 15);

@@ -116,7 +116,8 @@ export interface KubernetesConfig {
   readonly image: Image;
   readonly resources: ContainerResources;
   readonly passwordSecret: { readonly name: string; readonly key: string };
-  readonly imagePullSecrets: readonly string[];
+  /** The rendered `imagePullSecrets`, unset without registry credentials. */
+  readonly imagePullSecrets?: Array<{ name: string }>;
 }
 
 export function kubernetesConfig(config: KubernetesConfig) {
@@ -125,7 +126,7 @@ export function kubernetesConfig(config: KubernetesConfig) {
     imagePullPolicy: 'IfNotPresent',
     resources: resources(config.resources),
     redisSecret: { name: config.passwordSecret.name, key: config.passwordSecret.key },
-    imagePullSecrets: config.imagePullSecrets.length > 0 ? config.imagePullSecrets.map((name) => ({ name })) : undefined,
+    imagePullSecrets: config.imagePullSecrets,
   };
 }
 

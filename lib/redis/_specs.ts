@@ -18,7 +18,7 @@ export interface NodeSettings {
   readonly image: Image;
   readonly resources: ContainerResources;
   readonly password: PasswordSecret;
-  readonly imagePullSecrets: readonly string[];
+  readonly imagePullSecrets?: Array<{ name: string }>;
   readonly serviceAccountName: string;
   /** The exporter beside each node, unless monitoring is off. */
   readonly exporter?: { readonly image: Image; readonly resources: ContainerResources };
@@ -84,7 +84,7 @@ export interface SentinelSettings {
   readonly image: Image;
   readonly resources: ContainerResources;
   readonly password: PasswordSecret;
-  readonly imagePullSecrets: readonly string[];
+  readonly imagePullSecrets?: Array<{ name: string }>;
   readonly serviceAccountName: string;
   readonly exporter?: { readonly image: Image; readonly resources: ContainerResources };
   readonly nodePool?: NodePool;

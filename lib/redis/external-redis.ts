@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { Kind, checkProps } from '../core/kinds';
 import { nameFromId } from '../core/names';
 import { checkDnsLabel, checkHostname, checkPort, checkSecretKey } from '../core/validate';
+import { NETWORK_PEER_KIND, checkNetworkPeer } from '../network/_checks';
 import { checkDomainNames } from '../network/domain-name';
 import { NetworkPeer } from '../network/network-peer';
-import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
+import { ISecretProducer, SECRET_PRODUCER_KIND, checkSecretProducer } from '../workload/secret-producer';
 import { IConnectable, IWorkload } from '../workload/workload';
 import { CeleryDatabases, bindRedisConnection, celeryDatabases } from './_connection';
 import { REDIS_PORT } from './_operator';
@@ -16,6 +18,8 @@ export interface RedisSecretKey {
   /** The key in it. */
   readonly key: string;
 }
+
+const SECRET_KEY_KIND = (description: string) => Kind.object(description, { secret: SECRET_PRODUCER_KIND, key: Kind.STRING });
 
 /** Props of an {@link ExternalRedis}. */
 export interface ExternalRedisProps {
@@ -61,6 +65,14 @@ export class ExternalRedis extends Construct implements IRedis {
 
   public constructor(scope: Construct, id: string, props: ExternalRedisProps) {
     super(scope, id);
+    checkProps(this, props, {
+      host: Kind.STRING,
+      authToken: SECRET_KEY_KIND('a RedisSecretKey object (secret and key)'),
+      endpoint: NETWORK_PEER_KIND,
+      name: Kind.STRING.optional(),
+      port: Kind.NUMBER.optional(),
+      caCertificate: SECRET_KEY_KIND('a RedisSecretKey object (secret and key)').optional(),
+    }, 'ExternalRedisProps');
     this.props = props;
     this.name = props.name ?? nameFromId(id);
     this.host = props.host;
@@ -69,6 +81,7 @@ export class ExternalRedis extends Construct implements IRedis {
     checkDnsLabel(this, 'name', this.name, 50);
     checkHostname(this, 'host', this.host);
     checkPort(this, 'port', this.port);
+    checkNetworkPeer(this, 'endpoint', props.endpoint);
     if (props.endpoint.domains !== undefined) {
       checkDomainNames(this, 'endpoint', props.endpoint.domains);
     }

@@ -4,12 +4,16 @@ import { Construct } from 'constructs';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { Redis, RedisReplication, RedisSentinel } from '../../imports/redis.redis.opstreelabs.in';
 import { check } from '../core/errors';
+import { Kinds, checkProps } from '../core/kinds';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
+import { Prerequisite } from '../core/prerequisites';
 import { keepOnPrune } from '../core/protection';
 import { checkDnsLabel, checkInteger, checkLabels } from '../core/validate';
 import { checkRunbookBaseUrl } from '../monitoring/alerting';
+import { LogCollection, LogFormat } from '../monitoring/log-collection';
 import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
+import { checkNetworkPeer } from '../network/_checks';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
@@ -17,9 +21,10 @@ import { addDisruptionBudget } from '../workload/_pod-template';
 import { Image } from '../workload/image';
 import { NodePool, SpreadPolicy } from '../workload/placement';
 import { ContainerResources, checkResources } from '../workload/resources';
-import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
+import { IRegistryCredentials, checkRegistryCredentials, imagePullSecretsOf } from '../workload/registry-credentials';
 import { IConnectable, IWorkload } from '../workload/workload';
 import { CeleryDatabases, bindRedisConnection, celeryDatabases } from './_connection';
+import { HA_REDIS_KINDS } from './_ha-redis-checks';
 import { addRedisPolicies } from './_network';
 import {
   DEFAULT_EXPORTER_IMAGE, DEFAULT_REDIS_IMAGE, DEFAULT_SENTINEL_IMAGE, MASTER_GROUP, OPERATOR_PODS, REDIS_PORT, SENTINEL_PORT, nodeLabels, sentinelLabels,
@@ -90,11 +95,13 @@ export interface HaRedisProps {
   /** How nodes and Sentinels are spread over zones; hosts are always distinct (required anti-affinity). @default SpreadPolicy.PREFERRED */
   readonly zoneSpread?: SpreadPolicy;
   /**
-   * Registry credentials of the images: Secrets of type `kubernetes.io/dockerconfigjson` the manifests produce (a
-   * `SecretsBinding` with key `.dockerconfigjson`), in the namespace of the Redis.
-   * @default - none: the images are public
+   * Credentials of the registries the images come from (a private registry, a mirror), which the operator puts on every
+   * pod (`kubernetesConfig.imagePullSecrets`); kept on prune with a kept Redis, which pulls them again on every restart.
+   * @default - none: anonymous pulls
    */
-  readonly imagePullSecrets?: readonly ISecretProducer[];
+  readonly imagePullSecrets?: IRegistryCredentials[];
+  /** The stage's log collection: Redis, Sentinel and the exporter write plain text lines to standard output. @default - none declared */
+  readonly logs?: LogCollection;
 }
 
 const DEFAULT_RESOURCES: ContainerResources = {
@@ -112,8 +119,8 @@ const DEFAULT_EXPORTER_RESOURCES: ContainerResources = {
   memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
   ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
 };
-/** The key of a registry credential Secret (`kubernetes.io/dockerconfigjson`), which the kubelet reads. */
-const DOCKER_CONFIG_KEY = '.dockerconfigjson';
+/** The containers of the operator's pods, as the stage's log collector sees them. */
+const CONTAINERS = ['redis', 'sentinel', 'redis-exporter', 'init-config'];
 
 /**
  * Redis that survives a node loss, for a task queue and a cache, run by the Redis Operator of OT-CONTAINER-KIT
@@ -165,6 +172,7 @@ export class HaRedis extends Construct implements IRedis {
 
   public constructor(scope: Construct, id: string, props: HaRedisProps) {
     super(scope, id);
+    checkProps(this, props, HA_REDIS_KINDS satisfies Kinds<HaRedisProps>, 'HaRedisProps');
     this.name = props.name ?? nameFromId(id);
     this.namespace = resolveNamespace(this, 'HaRedis', props.namespace);
     this.nodes = props.nodes ?? 3;
@@ -173,7 +181,7 @@ export class HaRedis extends Construct implements IRedis {
     const monitoring = props.monitoring ?? {};
     const monitored = monitoring.enabled ?? true;
     const pullSecrets = props.imagePullSecrets ?? [];
-    this.checkProps(props, sentinels, password);
+    this.checkValues(props, sentinels, password);
 
     const labels = recommendedLabels({ name: this.name, instance: this.name, component: 'cache', partOf: props.partOf });
     const metadata = { name: this.name, namespace: this.namespace, labels };
@@ -181,17 +189,20 @@ export class HaRedis extends Construct implements IRedis {
     const keep = volume !== undefined;
     const replicated = this.nodes > 1;
     this.password = password.bind(this, metadata, keep);
-    if (keep) {
+    pullSecrets.forEach((credentials) => {
       // A kept Redis pulls its images again whenever a pod restarts (its password is kept by `bind`).
-      pullSecrets.forEach((secret) => secret.keepOnPrune());
-    }
+      if (keep) {
+        credentials.keepOnPrune();
+      }
+      this.node.addDependency(credentials);
+    });
     // The operator's pods run as the namespace's default ServiceAccount unless told otherwise, with its API token:
     // neither Redis nor the init-config agent calls the API server (internal/agent/bootstrap).
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
     const exporterImage = props.exporterImage ?? DEFAULT_EXPORTER_IMAGE;
     const exporterResources = props.exporterResources ?? DEFAULT_EXPORTER_RESOURCES;
     const exporter = monitored ? { image: exporterImage, resources: exporterResources } : undefined;
-    const shared = { password: this.password, imagePullSecrets: pullSecrets.map((s) => s.name), serviceAccountName: this.name, exporter, nodePool: props.nodePool };
+    const shared = { password: this.password, imagePullSecrets: imagePullSecretsOf(pullSecrets), serviceAccountName: this.name, exporter, nodePool: props.nodePool };
     const node: NodeSettings = {
       ...shared,
       name: this.name,
@@ -239,6 +250,9 @@ export class HaRedis extends Construct implements IRedis {
       addDisruptionBudget(this, 'SentinelDisruptionBudget', { ...metadata, name: `${this.name}-sentinel` }, { app: `${this.name}-sentinel`, role: 'sentinel' }, 1);
     }
     declareRedisPrerequisites(this, { volume, operator: replicated ? operator : undefined });
+    if (props.logs !== undefined) {
+      Prerequisite.declare(this, ...props.logs.prerequisites(LogFormat.TEXT));
+    }
 
     if (monitored) {
       const watched = addRedisMonitoring(this, monitoring, {
@@ -291,7 +305,7 @@ export class HaRedis extends Construct implements IRedis {
   }
 
   /** Checks every prop before any object is created. */
-  private checkProps(props: HaRedisProps, sentinels: number, password: RedisPassword): void {
+  private checkValues(props: HaRedisProps, sentinels: number, password: RedisPassword): void {
     // The operator names the Sentinels' StatefulSet `<name>-sentinel`, whose pods carry a revision label of at most 63
     // characters (kubernetes#64023), and their Service `<name>-sentinel-additional`.
     checkDnsLabel(this, 'name', this.name, 43);
@@ -319,8 +333,12 @@ export class HaRedis extends Construct implements IRedis {
     checkInteger(this, 'maxMemoryPercent', props.maxMemoryPercent ?? 75, 10, 95);
     props.persistence.check(this, 'persistence');
     password.check(this, this.namespace);
-    (props.imagePullSecrets ?? []).forEach((secret, i) =>
-      checkSecretProducer(this, `imagePullSecrets[${i}]`, secret, this.namespace, { key: DOCKER_CONFIG_KEY }, 'the kubelet'));
+    checkRegistryCredentials(this, 'imagePullSecrets', props.imagePullSecrets ?? [], this.namespace);
+    props.logs?.check(this, 'logs', CONTAINERS, LogFormat.TEXT);
+    if (props.operator !== undefined) {
+      checkNetworkPeer(this, 'operator', props.operator);
+    }
+    props.nodePool?.check(this, 'nodePool');
     const monitoring = props.monitoring ?? {};
     checkInteger(this, 'monitoring.memoryUsagePercent', monitoring.memoryUsagePercent ?? 90, 1, 99);
     if (monitoring.runbookBaseUrl !== undefined) {

@@ -3,10 +3,11 @@ import {
   ExternalSecret, ExternalSecretSpecDataFromSourceRefGeneratorRefKind, ExternalSecretSpecRefreshPolicy, ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/external-secrets.io';
 import { Password } from '../../imports/generators.external-secrets.io';
+import { Kind } from '../core/kinds';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { keepOnPrune } from '../core/protection';
 import { checkInteger, checkSecretKey } from '../core/validate';
-import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
+import { ISecretProducer, SECRET_PRODUCER_KIND, checkSecretProducer } from '../workload/secret-producer';
 
 /** Options of {@link RedisPassword.generated}. */
 export interface GeneratedPasswordOptions {
@@ -70,9 +71,12 @@ export class RedisPassword {
    */
   public check(scope: IConstruct, namespace: string): void {
     if (this.secret !== undefined) {
+      SECRET_PRODUCER_KIND.check(scope, 'password.secret', this.secret);
+      Kind.STRING.check(scope, 'password.key', this.key);
       checkSecretKey(scope, 'password.key', this.key);
       checkSecretProducer(scope, 'password', this.secret, namespace, { key: this.key }, 'the operator and the Redis pods');
     } else {
+      Kind.NUMBER.check(scope, 'password.length', this.length);
       checkInteger(scope, 'password.length', this.length ?? 0, 16, 128);
     }
   }

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { kib, sizeQuantity } from '../core/quantities';
 import { checkDnsSubdomain } from '../core/validate';
 
@@ -50,6 +51,10 @@ export class RedisPersistence {
     if (this.volume === undefined) {
       return;
     }
+    Kind.object('an AppendOnlyOptions object (size, and optionally storageClassName)', {
+      size: Kind.SIZE,
+      storageClassName: Kind.STRING.optional(),
+    }).check(scope, prop, this.volume);
     check(kib(this.volume.size) >= kib(Size.gibibytes(1)), scope, `${prop}.size`, sizeQuantity(this.volume.size), 'must be at least 1Gi');
     if (this.volume.storageClassName !== undefined) {
       checkDnsSubdomain(scope, `${prop}.storageClassName`, this.volume.storageClassName);

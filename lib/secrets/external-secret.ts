@@ -4,9 +4,11 @@ import {
   ExternalSecretSpecTargetTemplateMergePolicy, SecretStore as SecretStoreResource,
 } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { checkNoSecretLiteral } from '../core/leaks';
+import { durationSeconds } from '../core/quantities';
 import { Operator, Prerequisite } from '../core/prerequisites';
-import { checkDnsSubdomain, checkSecretKey } from '../core/validate';
+import { checkDnsSubdomain, checkNotBlank, checkSecretKey } from '../core/validate';
 import { BoundSecretSource, SecretBindingScope } from './bound-secret';
 import { SecretStoreKind, SecretStoreRef } from './secret-store';
 
@@ -89,6 +91,23 @@ export interface ExternalSecretOptions {
  * @internal
  */
 export function bindExternalSecret(binding: SecretBindingScope, options: ExternalSecretOptions): BoundSecretSource {
+  const remoteRef = Kind.object('a RemoteSecretRef (key, and optionally property and version)', {
+    key: Kind.STRING,
+    property: Kind.STRING.optional(),
+    version: Kind.STRING.optional(),
+  });
+  Kind.object('an ExternalSecretOptions object (store, and data or dataFrom)', {
+    store: Kind.instance(SecretStoreRef, 'a SecretStoreRef (SecretStoreRef.namespaced, SecretStoreRef.cluster, or a SecretStore\'s ref)'),
+    data: Kind.record(remoteRef).optional(),
+    dataFrom: Kind.array(Kind.object('a SecretExtraction (from, keys)', { from: remoteRef, keys: Kind.array(Kind.STRING) })).optional(),
+    refreshInterval: Kind.DURATION.optional(),
+    template: Kind.object('a SecretTemplate object', {
+      type: Kind.STRING.optional(),
+      data: Kind.record(Kind.SECRET_STRING).optional(),
+      mergePolicy: Kind.oneOf(TemplateMergePolicy, 'a TemplateMergePolicy').optional(),
+    }).optional(),
+    creationPolicy: Kind.oneOf(CreationPolicy, 'a CreationPolicy').optional(),
+  }).check(binding, 'source', options);
   const data = Object.entries(options.data ?? {});
   const extractions = options.dataFrom ?? [];
   const refresh = options.refreshInterval ?? Duration.hours(1);
@@ -114,8 +133,11 @@ export function bindExternalSecret(binding: SecretBindingScope, options: Externa
       fetched.push(key);
     }
   });
-  check(Number.isInteger(refresh.toSeconds()) && refresh.toSeconds() >= 60, binding, 'source.refreshInterval', `${refresh.toSeconds()}s`,
+  check(Number.isInteger(durationSeconds(refresh)) && durationSeconds(refresh) >= 60, binding, 'source.refreshInterval', `${durationSeconds(refresh)}s`,
     'must be a whole number of seconds, at least one minute: shorter intervals spend the backend\'s API quota');
+  if (template?.type !== undefined) {
+    checkNotBlank(binding, 'source.template.type', template.type, 'the type of the Secret (Opaque, kubernetes.io/dockerconfigjson, ...)');
+  }
   const templateKeys = Object.keys(template?.data ?? {});
   for (const [key, value] of Object.entries(template?.data ?? {})) {
     checkSecretKey(binding, `source.template.data.${key}`, key);
@@ -134,7 +156,7 @@ export function bindExternalSecret(binding: SecretBindingScope, options: Externa
         ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE
         : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
     },
-    refreshInterval: goDuration(refresh.toSeconds()),
+    refreshInterval: goDuration(durationSeconds(refresh)),
     target: {
       name: binding.name,
       creationPolicy: creationPolicyOf(options.creationPolicy ?? CreationPolicy.OWNER),
@@ -177,6 +199,7 @@ export function bindExternalSecret(binding: SecretBindingScope, options: Externa
  * @internal
  */
 export function bindPlaceholders(binding: SecretBindingScope, values: Record<string, string>): BoundSecretSource {
+  Kind.record(Kind.SECRET_STRING).check(binding, 'source.values', values);
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   check(entries.length > 0, binding, 'source.values', values, 'must hold at least one key');
   for (const [key] of entries) {

@@ -1,7 +1,8 @@
 import { SealedSecret } from '../../imports/bitnami.com';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { Operator, Prerequisite } from '../core/prerequisites';
-import { checkSecretKey } from '../core/validate';
+import { checkNotBlank, checkSecretKey } from '../core/validate';
 import { BoundSecretSource, SecretBindingScope } from './bound-secret';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -39,6 +40,14 @@ export interface SealedSecretOptions {
  * @internal
  */
 export function bindSealedSecret(binding: SecretBindingScope, options: SealedSecretOptions): BoundSecretSource {
+  Kind.object('a SealedSecretOptions object (encryptedData, and optionally scope and type)', {
+    encryptedData: Kind.record(Kind.SECRET_STRING),
+    scope: Kind.oneOf(SealingScope, 'a SealingScope').optional(),
+    type: Kind.STRING.optional(),
+  }).check(binding, 'source', options);
+  if (options.type !== undefined) {
+    checkNotBlank(binding, 'source.type', options.type, 'the type of the Secret (Opaque, kubernetes.io/dockerconfigjson, ...)');
+  }
   const entries = Object.entries(options.encryptedData);
   const scope = options.scope ?? SealingScope.STRICT;
   check(entries.length > 0, binding, 'source.encryptedData', options.encryptedData, 'must hold at least one key');

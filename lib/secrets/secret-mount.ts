@@ -7,17 +7,18 @@ export class SecretMount {
    * within a minute or so, without a restart.
    */
   public static files(mountPath: string, options: SecretFilesOptions = {}): SecretMount {
-    return new SecretMount(mountPath, options.keys, []);
+    return new SecretMount(mountPath, options?.keys, []);
   }
 
   /** One environment variable per key, named like the key. Values are read at container start. */
   public static env(keys: string[]): SecretMount {
-    return new SecretMount(undefined, keys, keys.map((key) => [key, key]));
+    return new SecretMount(undefined, keys, Array.isArray(keys) ? keys.map((key) => [key, key]) : []);
   }
 
   /** Environment variables named differently from the keys: `{ DATABASE_PASSWORD: 'password' }`. */
   public static envAs(variables: Record<string, string>): SecretMount {
-    return new SecretMount(undefined, Object.values(variables), Object.entries(variables));
+    const entries = typeof variables === 'object' && variables !== null ? Object.entries(variables) : [];
+    return new SecretMount(undefined, entries.map(([, key]) => key), entries);
   }
 
   private constructor(

@@ -3,6 +3,7 @@ import {
   SecretStore as SecretStoreResource, SecretStoreSpecProvider, SecretStoreSpecProviderAwsService, SecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkDnsSubdomain } from '../core/validate';
@@ -83,6 +84,11 @@ export class SecretStoreProvider {
    */
   public static awsSecretsManager(options: AwsSecretsManagerOptions): SecretStoreProvider {
     return new SecretStoreProvider((store) => {
+      Kind.object('an AwsSecretsManagerOptions object (region, and optionally role and serviceAccountName)', {
+        region: Kind.STRING,
+        role: Kind.STRING.optional(),
+        serviceAccountName: Kind.STRING.optional(),
+      }).check(store, 'provider', options);
       check(AWS_REGION.test(options.region), store, 'provider.region', options.region, 'must be an AWS region such as eu-west-1');
       if (options.serviceAccountName !== undefined) {
         useServiceAccount(store, options.serviceAccountName);
@@ -109,11 +115,22 @@ export class SecretStoreProvider {
    */
   public static vault(options: VaultOptions): SecretStoreProvider {
     return new SecretStoreProvider((store) => {
+      Kind.object('a VaultOptions object (server, path, role, and optionally authMountPath and serviceAccountName)', {
+        server: Kind.STRING,
+        path: Kind.STRING,
+        role: Kind.STRING,
+        authMountPath: Kind.STRING.optional(),
+        serviceAccountName: Kind.STRING.optional(),
+      }).check(store, 'provider', options);
       check(/^https:\/\/[^/\s]+/.test(options.server), store, 'provider.server', options.server,
         'must be an https:// URL: the Vault token and the secrets cross the network');
       check(options.path.length > 0 && !options.path.startsWith('/'), store, 'provider.path', options.path,
         'must be the mount path of a KV v2 engine, without a leading \'/\'');
       check(options.role.length > 0, store, 'provider.role', options.role, 'must name the Vault role bound to the ServiceAccount');
+      if (options.authMountPath !== undefined) {
+        check(options.authMountPath.length > 0 && !options.authMountPath.startsWith('/'), store, 'provider.authMountPath', options.authMountPath,
+          'must be the mount path of the Kubernetes auth method, without a leading \'/\'');
+      }
       if (options.serviceAccountName !== undefined) {
         useServiceAccount(store, options.serviceAccountName);
       }
@@ -140,6 +157,10 @@ export class SecretStoreProvider {
    */
   public static gcpSecretManager(options: GcpSecretManagerOptions): SecretStoreProvider {
     return new SecretStoreProvider((store) => {
+      Kind.object('a GcpSecretManagerOptions object (projectId, and optionally serviceAccountName)', {
+        projectId: Kind.STRING,
+        serviceAccountName: Kind.STRING.optional(),
+      }).check(store, 'provider', options);
       check(GCP_PROJECT.test(options.projectId), store, 'provider.projectId', options.projectId,
         'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and \'-\', starting with a letter');
       if (options.serviceAccountName !== undefined) {
@@ -230,6 +251,11 @@ export class SecretStore extends Construct {
 
   public constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
+    checkProps(this, props, {
+      provider: Kind.instance(SecretStoreProvider, 'a SecretStoreProvider (SecretStoreProvider.awsSecretsManager, vault or gcpSecretManager)'),
+      name: Kind.STRING.optional(),
+      namespace: Kind.STRING.optional(),
+    }, 'SecretStoreProps');
     this.name = props.name ?? nameFromId(id);
     checkDnsSubdomain(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'SecretStore', props.namespace, 'a SecretStore is namespaced');

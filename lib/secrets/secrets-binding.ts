@@ -3,14 +3,15 @@ import { SealedSecret } from '../../imports/bitnami.com';
 import { ExternalSecret } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
 import { shortHash } from '../core/hashing';
+import { Kind, checkProps } from '../core/kinds';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
-import { checkAbsolutePath, checkDnsLabel } from '../core/validate';
+import { checkAbsolutePath, checkDnsLabel, checkLabels, checkSecretKey } from '../core/validate';
 import { EnvValue } from '../workload/env-value';
 import { CREDENTIALS_FOR_ANNOTATION, ExternalService } from '../workload/external-service';
 import { ISecretProducer } from '../workload/secret-producer';
-import { IWorkload } from '../workload/workload';
+import { IWorkload, WORKLOAD_KIND } from '../workload/workload';
 import { SecretMount } from './secret-mount';
 import { SecretSource } from './secret-source';
 
@@ -62,9 +63,19 @@ export class SecretsBinding extends Construct implements ISecretProducer {
 
   public constructor(scope: Construct, id: string, props: SecretsBindingProps) {
     super(scope, id);
+    checkProps(this, props, {
+      source: Kind.instance(SecretSource, 'a SecretSource (SecretSource.externalSecret, SecretSource.sealed or SecretSource.devPlaceholders)'),
+      name: Kind.STRING.optional(),
+      namespace: Kind.STRING.optional(),
+      partOf: Kind.STRING.optional(),
+      credentialsFor: Kind.array(Kind.instance(ExternalService, 'an ExternalService')).optional(),
+    }, 'SecretsBindingProps');
 
     this.name = props.name ?? nameFromId(id);
     checkDnsLabel(this, 'name', this.name);
+    if (props.partOf !== undefined) {
+      checkLabels(this, 'partOf', { 'app.kubernetes.io/part-of': props.partOf });
+    }
     this.namespace = resolveNamespace(this, 'SecretsBinding', props.namespace, 'a Secret belongs to the namespace of the pods that read it');
     this.labels = recommendedLabels({ name: this.name, instance: this.name, component: 'secrets', partOf: props.partOf });
 
@@ -92,11 +103,21 @@ export class SecretsBinding extends Construct implements ISecretProducer {
    * binding so that they roll when it changes, and orders the binding before the workload in the manifests.
    */
   public bindTo(workload: IWorkload, mount: SecretMount): void {
+    WORKLOAD_KIND.check(this, 'bindTo.app', workload);
+    Kind.instance(SecretMount, 'a SecretMount (SecretMount.files, SecretMount.env or SecretMount.envAs)').check(this, 'bindTo.mount', mount);
     check(workload.namespace === this.namespace, this, 'bindTo.app', workload.node.path,
       `must run in namespace '${this.namespace}': pods read Secrets of their own namespace only`);
+    check(mount.mountPath !== undefined || mount.variables.length > 0, this, 'bindTo.mount', mount.keys,
+      'must mount the Secret as files (SecretMount.files with a path) or set at least one variable (SecretMount.env, SecretMount.envAs)');
+    Kind.array(Kind.STRING).optional().check(this, 'bindTo.mount.keys', mount.keys);
+    check(mount.keys === undefined || mount.keys.length > 0, this, 'bindTo.mount.keys', mount.keys,
+      'must list at least one key (or be left out, for every key of the Secret)');
     for (const key of mount.keys ?? []) {
+      checkSecretKey(this, 'bindTo.mount.keys', key);
       check(this.keys.includes(key), this, 'bindTo.mount.keys', key,
         `is not a key the source provides (${this.keys.join(', ')}): map it in the source or drop it from the mount`);
+      check(mount.keys?.indexOf(key) === mount.keys?.lastIndexOf(key), this, 'bindTo.mount.keys', key,
+        'is listed twice: each key is one file, and the API server refuses two items with one path');
     }
     if (mount.mountPath !== undefined) {
       checkAbsolutePath(this, 'bindTo.mount.mountPath', mount.mountPath);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { contentHash } from '../core/hashing';
 import { checkNoSecretLiteral } from '../core/leaks';
-import { checkAbsolutePath, checkEnvName } from '../core/validate';
+import { checkAbsolutePath, checkConfigMapSize, checkEnvName, checkSecretKey } from '../core/validate';
 import { OwnVolume } from './_pod-template';
 
 // Internal: the configuration of a ProductionApp. Not exported from the package.
@@ -15,8 +15,10 @@ import { OwnVolume } from './_pod-template';
 export function checkAppConfig(scope: Construct, config: Record<string, string> | undefined, mountPath: string | undefined): void {
   for (const [key, value] of Object.entries(config ?? {})) {
     checkEnvName(scope, `config.${key}`, key);
+    checkSecretKey(scope, `config.${key}`, key);
     checkNoSecretLiteral(scope, `config.${key}`, key, value);
   }
+  checkConfigMapSize(scope, 'config', config ?? {});
   if (mountPath !== undefined) {
     checkAbsolutePath(scope, 'configMountPath', mountPath);
     check(config !== undefined, scope, 'configMountPath', mountPath, 'needs \'config\' to mount');

@@ -2,14 +2,16 @@ import { ApiObjectMetadata, Duration, Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { checkNoSecretLiteral } from '../core/leaks';
 import { Prerequisite } from '../core/prerequisites';
 import { sizeQuantity } from '../core/quantities';
-import { checkAbsolutePath, checkDnsLabel, checkEnvName } from '../core/validate';
+import { checkAbsolutePath, checkAnnotations, checkDnsLabel, checkEnvName } from '../core/validate';
 import { WorkloadContainer } from './container';
-import { EnvValue } from './env-value';
+import { ENV_VALUE_KIND, EnvValue } from './env-value';
 import { Image } from './image';
 import { NodePool, SpreadPolicy, hostAntiAffinity, nodePoolPlacement, zoneSpread } from './placement';
+import { IRegistryCredentials, imagePullSecretsOf } from './registry-credentials';
 import { ContainerResources, renderResources } from './resources';
 import { WorkloadPort, WorkloadVolume } from './workload';
 
@@ -67,6 +69,8 @@ export interface HardenedPodTemplateProps {
   readonly probes: { readonly readiness?: k8s.Probe; readonly liveness?: k8s.Probe; readonly startup?: k8s.Probe };
   /** ConfigMaps or Secrets read as environment variables. */
   readonly envFrom?: k8s.EnvFromSource[];
+  /** The variables `envFrom` sets (the keys of the workload's config): no other source may set them. */
+  readonly envFromKeys?: readonly string[];
   /** The container's `preStop` hook, rendered. */
   readonly preStop?: k8s.LifecycleHandler;
   /** Init containers, run in order after the sidecars have started. */
@@ -81,8 +85,8 @@ export interface HardenedPodTemplateProps {
   readonly runAsGroup: number;
   /** Where the pods run. */
   readonly placement: PodPlacement;
-  /** Secrets with registry credentials. */
-  readonly imagePullSecrets?: readonly string[];
+  /** Registry credentials the kubelet pulls the images with. */
+  readonly imagePullSecrets?: readonly IRegistryCredentials[];
   /** Time the container has to shut down after SIGTERM. */
   readonly terminationGracePeriod: Duration;
   /** Size limit of the writable `/tmp` emptyDir (the root filesystem is read-only). */
@@ -113,17 +117,21 @@ export class HardenedPodTemplate {
     if (props.placement.priorityClassName !== undefined) {
       Prerequisite.declare(scope, Prerequisite.clusterObject('PriorityClass', props.placement.priorityClassName, 'the pods run at its priority'));
     }
-    for (const secretName of props.imagePullSecrets ?? []) {
-      Prerequisite.declare(scope, Prerequisite.object('Secret', props.namespace, secretName, 'the kubelet pulls the image with these registry credentials'));
-    }
     this.annotations = new Map(Object.entries(props.annotations ?? {}));
     scope.node.addValidation({ validate: () => this.unknownMounts() });
   }
 
-  /** Adds an environment variable to the container; names are unique, and a literal must not hold a credential. */
+  /**
+   * Adds an environment variable to the container; names are unique (one source per variable: env,
+   * config or a binding), and a literal must not hold a credential.
+   */
   public addEnv(name: string, value: EnvValue): void {
     checkEnvName(this.scope, `env.${name}`, name);
-    check(!this.env.has(name), this.scope, `env.${name}`, name, 'is already set on this app: each variable has one source');
+    ENV_VALUE_KIND.check(this.scope, `env.${name}`, value);
+    value.check(this.scope, `env.${name}`);
+    const first = this.env.get(name)?.source ?? (this.props.envFromKeys?.includes(name) ? 'its config' : undefined);
+    check(first === undefined, this.scope, `env.${name}`, name, `is already set on this app, by ${first} (and now by ${value.source}): `
+      + 'each variable has one source, and an env entry would win over the config without a word');
     if (value.isLiteral) {
       checkNoSecretLiteral(this.scope, `env.${name}`, name, value.render(name).value ?? '');
     }
@@ -132,6 +140,7 @@ export class HardenedPodTemplate {
 
   /** Mounts a volume into the container; names and mount paths are unique, `hostPath` is refused. */
   public addVolume(volume: WorkloadVolume): void {
+    VOLUME_KIND.check(this.scope, 'volumes', volume);
     checkDnsLabel(this.scope, 'volumes.name', volume.name);
     checkAbsolutePath(this.scope, `volumes.${volume.name}.mountPath`, volume.mountPath);
     check(!this.reservedVolumeNames.includes(volume.name) && !this.volumes.has(volume.name), this.scope, 'volumes.name', volume.name,
@@ -145,6 +154,7 @@ export class HardenedPodTemplate {
 
   /** Sets an annotation on the pod template; changing its value rolls the pods. */
   public addAnnotation(key: string, value: string): void {
+    checkAnnotations(this.scope, 'podAnnotations', { ...Object.fromEntries(this.annotations), [key]: value });
     this.annotations.set(key, value);
   }
 
@@ -173,7 +183,7 @@ export class HardenedPodTemplate {
         restartPolicy: props.restartPolicy,
         priorityClassName: placement.priorityClassName,
         terminationGracePeriodSeconds: props.terminationGracePeriod.toSeconds(),
-        imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
+        imagePullSecrets: imagePullSecretsOf(props.imagePullSecrets),
         ...nodePoolPlacement(placement.nodePool),
         securityContext: {
           runAsNonRoot: true,
@@ -259,6 +269,17 @@ export class HardenedPodTemplate {
       .map((m) => `'${list}.${c.name}.mounts' ('${m.volume}') must name a volume of the pod: ${[...known].join(', ')}`)));
   }
 }
+
+/**
+ * A {@link WorkloadVolume}, as a prop's kind.
+ * @internal
+ */
+export const VOLUME_KIND = Kind.object('a WorkloadVolume (name, mountPath, source, and optionally readOnly)', {
+  name: Kind.STRING,
+  mountPath: Kind.STRING,
+  readOnly: Kind.BOOLEAN.optional(),
+  source: Kind.object('a volume source (emptyDir, configMap, secret, projected, csi, ...)', {}),
+});
 
 /** The writable `/tmp` of every container of the pod: one size-limited emptyDir, shared. */
 const TMP_MOUNT: k8s.VolumeMount = { name: 'tmp', mountPath: '/tmp' };

@@ -3,18 +3,23 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { check } from '../core/errors';
-import { checkInteger, checkPort } from '../core/validate';
+import { Kind, Kinds } from '../core/kinds';
+import { durationSeconds } from '../core/quantities';
+import { INT32_MAX, checkInteger, checkPort } from '../core/validate';
 import { addServiceMonitor } from '../monitoring/_service-monitor';
-import { AppMetrics } from '../monitoring/app-metrics';
+import { AppMetrics, METRICS_OPTIONS_KIND } from '../monitoring/app-metrics';
 import { AppMonitoring } from '../monitoring/app-monitoring';
 import { admitScraper } from '../monitoring/prometheus';
+import { NETWORK_PEER_KIND } from '../network/_checks';
+import { Protocol } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
-import { WorkloadMetadata, WorkloadSettings } from './_workload-parts';
-import { Availability, AutoscalingOptions, resolveAvailability } from './availability';
+import { WORKLOAD_KINDS, WorkloadMetadata, WorkloadSettings } from './_workload-parts';
+import { AUTOSCALING_KIND, Availability, AutoscalingOptions, DISRUPTION_BUDGET_KIND, resolveAvailability } from './availability';
 import { EnvValue } from './env-value';
-import { Probe } from './probe';
-import { SessionAffinity, checkPorts } from './service-options';
-import { IWorkload, WorkloadPort } from './workload';
+import { SpreadPolicy } from './placement';
+import { PROBE_KIND, Probe } from './probe';
+import { SESSION_AFFINITY_KIND, SessionAffinity, checkPorts } from './service-options';
+import { IWorkload, WORKLOAD_KIND, WorkloadPort } from './workload';
 import { ServingProps } from './workload-props';
 
 // Internal: what ProductionApp and StatefulApp, the workloads that serve on a port, share. Not exported from the package.
@@ -65,21 +70,53 @@ export function resolveServing(scope: IConstruct, props: ServingProps, autoscali
   const ports: WorkloadPort[] = [{ name: HTTP_PORT_NAME, port }, ...props.additionalPorts ?? []];
   const containerPorts = metricsPort !== undefined && metricsPort !== port ? [...ports, { name: METRICS_PORT_NAME, port: metricsPort }] : ports;
   checkPorts(scope, 'additionalPorts', containerPorts);
+  // The Service serves every container port on its own number, but the http one on servicePort.
+  const otherServicePorts = containerPorts.filter((p) => p.name !== HTTP_PORT_NAME && (p.protocol ?? Protocol.TCP) === Protocol.TCP);
+  const clash = otherServicePorts.find((p) => p.port === servicePort);
+  check(clash === undefined, scope, 'servicePort', servicePort,
+    `must differ from the Service's port '${clash?.name}' (${clash?.port}/TCP): the API server refuses a Service with a port number twice`);
   const sessionAffinity = props.sessionAffinity ?? SessionAffinity.none();
   const affinityProblem = sessionAffinity.problem();
-  check(affinityProblem === undefined, scope, 'sessionAffinity', sessionAffinity.timeout?.toSeconds({ integral: false }), affinityProblem ?? '');
+  const timeout = sessionAffinity.timeout;
+  check(affinityProblem === undefined, scope, 'sessionAffinity', Kind.DURATION.accepts(timeout) ? durationSeconds(timeout as Duration) : timeout, affinityProblem ?? '');
 
   const replicas = props.replicas ?? 3;
-  checkInteger(scope, 'replicas', replicas, 1);
+  checkInteger(scope, 'replicas', replicas, 1, INT32_MAX);
   const availability = resolveAvailability(scope, replicas, props.autoscaling ?? autoscalingDefault, props.disruptionBudget);
   const readiness = props.readiness ?? Probe.http('/ready');
   const liveness = props.liveness ?? Probe.http('/health');
+  readiness.check(scope, 'readiness');
+  liveness.check(scope, 'liveness');
+  props.startup?.check(scope, 'startup');
   check(JSON.stringify(readiness.render(HTTP_PORT_NAME)) !== JSON.stringify(liveness.render(HTTP_PORT_NAME)), scope, 'liveness',
     liveness.path ?? 'probe', 'must differ from the readiness probe: a failing dependency should take pods out of the Service, not restart them');
   const startup = props.startup ?? liveness.withOptions({ period: Duration.seconds(5), failureThreshold: 30, initialDelay: undefined });
   const probes = { readiness: readiness.render(HTTP_PORT_NAME), liveness: liveness.render(HTTP_PORT_NAME), startup: startup.render(HTTP_PORT_NAME) };
   return { ...availability, port, servicePort, ports, containerPorts, replicas, metricsPort, metrics, probes, sessionAffinity };
 }
+
+/** {@link ServingProps}, kind by kind, for callers without a type checker. */
+export const SERVING_KINDS: Kinds<ServingProps> = {
+  ...WORKLOAD_KINDS,
+  port: Kind.NUMBER.optional(),
+  servicePort: Kind.NUMBER.optional(),
+  additionalPorts: Kind.array(Kind.object('a WorkloadPort (name, port, and optionally protocol)', {
+    name: Kind.STRING,
+    port: Kind.NUMBER,
+    protocol: Kind.oneOf(Protocol, 'a Protocol').optional(),
+  })).optional(),
+  sessionAffinity: SESSION_AFFINITY_KIND.optional(),
+  replicas: Kind.NUMBER.optional(),
+  autoscaling: AUTOSCALING_KIND.optional(),
+  disruptionBudget: DISRUPTION_BUDGET_KIND.optional(),
+  readiness: PROBE_KIND.optional(),
+  liveness: PROBE_KIND.optional(),
+  startup: PROBE_KIND.optional(),
+  metrics: METRICS_OPTIONS_KIND.optional(),
+  allowFrom: Kind.array(NETWORK_PEER_KIND).optional(),
+  hostSpread: Kind.oneOf(SpreadPolicy, 'a SpreadPolicy').optional(),
+  zoneSpread: Kind.oneOf(SpreadPolicy, 'a SpreadPolicy').optional(),
+};
 
 /**
  * A Service in front of the pods: every served port (each targets its container port by name), and
@@ -141,6 +178,7 @@ export function addMetrics(scope: Construct, settings: WorkloadSettings, serving
  * and gives it the URL of `target`'s Service as `<NAME>_URL`.
  */
 export function grantServing(target: IWorkload, workload: IWorkload, url: string, port: number): void {
+  WORKLOAD_KIND.check(target, 'grantConnection', workload);
   target.allowFrom(workload.peer, [{ port }]);
   workload.allowTo(target.peer, [{ port }]);
   workload.addEnv(`${target.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`, EnvValue.literal(url));

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { checkNetworkPeer, checkNetworkPorts } from '../network/_checks';
 import { NetworkPeer, NetworkPort } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate } from './_pod-template';
@@ -30,12 +32,17 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
    * that serves nothing (a job) needs `ports`: a NetworkPolicy rule without ports admits every port.
    */
   public allowFrom(peer: NetworkPeer, ports: readonly NetworkPort[] = this.ports.map((p) => ({ port: p.port, protocol: p.protocol }))): void {
-    check(ports.length > 0, this, 'allowFrom', peer.key, 'needs ports: this workload serves none, and a NetworkPolicy rule without ports would admit every port');
+    checkNetworkPeer(this, 'allowFrom', peer);
+    check(!Array.isArray(ports) || ports.length > 0, this, 'allowFrom', peer.key,
+      'needs ports: this workload serves none, and a NetworkPolicy rule without ports would admit every port');
+    checkNetworkPorts(this, 'allowFrom.ports', ports);
     this.networkPolicy.allowIngress(peer, ports);
   }
 
   /** Lets the pods connect to `peer` on `ports`. */
   public allowTo(peer: NetworkPeer, ports: readonly NetworkPort[]): void {
+    checkNetworkPeer(this, 'allowTo', peer);
+    checkNetworkPorts(this, 'allowTo.ports', ports);
     this.networkPolicy.allowEgress(peer, ports);
   }
 
@@ -44,6 +51,8 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
    * whatever settings and credentials the workload needs.
    */
   public connectTo(target: IConnectable): void {
+    Kind.shape('something to connect to (IConnectable: a ProductionApp, a StatefulApp, a HaPostgres, an ExternalPostgres, ...)', ['grantConnection'])
+      .check(this, 'connectTo', target);
     target.grantConnection(this);
   }
 

@@ -5,14 +5,22 @@ import { check } from '../core/errors';
 import { WorkloadIdentity, recommendedLabels, selectorLabels } from '../core/labels';
 import { checkNoSecretLiteral } from '../core/leaks';
 import { nameFromId, resolveNamespace } from '../core/names';
+import { Kind, Kinds } from '../core/kinds';
+import { Prerequisite } from '../core/prerequisites';
+import { checkSize, checkWholeSeconds } from '../core/quantities';
 import { checkAbsolutePath, checkAnnotations, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabels } from '../core/validate';
-import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
+import { LOG_COLLECTION_KIND, LogFormat } from '../monitoring/log-collection';
+import { CLUSTER_DNS_KIND, ClusterDns, checkClusterDns } from '../network/cluster-dns';
+import { EGRESS_ENGINE_KIND } from '../network/egress-engine';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addAppConfig, checkAppConfig } from './_app-config';
-import { HardenedPodTemplate, HardenedPodTemplateProps, OwnVolume, checkRunAs } from './_pod-template';
-import { WorkloadContainer } from './container';
+import { HardenedPodTemplate, HardenedPodTemplateProps, OwnVolume, VOLUME_KIND, checkRunAs } from './_pod-template';
+import { CONTAINER_KIND, PRE_STOP_KIND, WorkloadContainer } from './container';
 import { EnvValue } from './env-value';
-import { ContainerResources, checkResources } from './resources';
+import { IMAGE_KIND } from './image';
+import { NODE_POOL_KIND } from './placement';
+import { REGISTRY_CREDENTIALS_KIND, checkRegistryCredentials } from './registry-credentials';
+import { ContainerResources, RESOURCES_KIND, checkResources } from './resources';
 import { WorkloadProps } from './workload-props';
 
 // Internal: what every workload kind resolves, checks and creates the same way. Not exported from the package.
@@ -89,6 +97,7 @@ export function resolveWorkload(scope: IConstruct, id: string, props: WorkloadPr
   checkOwnLabels(scope, 'podLabels', props.podLabels ?? {});
   checkAnnotations(scope, 'annotations', props.annotations ?? {});
   checkAnnotations(scope, 'podAnnotations', props.podAnnotations ?? {});
+  checkAnnotations(scope, 'serviceAccountAnnotations', props.serviceAccountAnnotations ?? {});
   const resources = props.resources ?? DEFAULT_RESOURCES;
   checkResources(scope, 'resources', resources);
   const runAsUser = props.runAsUser ?? 10001;
@@ -100,15 +109,21 @@ export function resolveWorkload(scope: IConstruct, id: string, props: WorkloadPr
     checkClusterDns(scope, 'dns', props.dns);
   }
   const terminationGracePeriod = props.terminationGracePeriod ?? Duration.seconds(30);
+  checkWholeSeconds(scope, 'terminationGracePeriod', terminationGracePeriod, 1);
   props.preStop?.check(scope, terminationGracePeriod, options.servesHttp);
   if (props.priorityClassName !== undefined) {
     checkDnsSubdomain(scope, 'priorityClassName', props.priorityClassName);
   }
-  for (const secretName of props.imagePullSecrets ?? []) {
-    checkDnsSubdomain(scope, 'imagePullSecrets', secretName);
+  checkRegistryCredentials(scope, 'imagePullSecrets', props.imagePullSecrets ?? [], namespace);
+  props.logs?.check(scope, 'logs', [name], props.logFormat ?? LogFormat.TEXT);
+  props.nodePool?.check(scope, 'nodePool');
+  if (props.tmpSize !== undefined) {
+    checkSize(scope, 'tmpSize', props.tmpSize, 1);
   }
   for (const [key, value] of Object.entries(props.env ?? {})) {
     checkEnvName(scope, `env.${key}`, key);
+    check(props.config === undefined || !Object.hasOwn(props.config, key), scope, `env.${key}`, key,
+      'is already set on this app, by its config (and now by env): each variable has one source, and an env entry would win over the config without a word');
     checkNoSecretLiteral(scope, `env.${key}`, key, value);
   }
 
@@ -127,6 +142,45 @@ export function resolveWorkload(scope: IConstruct, id: string, props: WorkloadPr
     terminationGracePeriod,
   };
 }
+
+/**
+ * {@link WorkloadProps}, kind by kind: what every workload kind checks first, for callers without a
+ * type checker.
+ */
+export const WORKLOAD_KINDS: Kinds<WorkloadProps> = {
+  image: IMAGE_KIND,
+  name: Kind.STRING.optional(),
+  namespace: Kind.STRING.optional(),
+  component: Kind.STRING.optional(),
+  partOf: Kind.STRING.optional(),
+  labels: Kind.record(Kind.STRING).optional(),
+  annotations: Kind.record(Kind.STRING).optional(),
+  podLabels: Kind.record(Kind.STRING).optional(),
+  podAnnotations: Kind.record(Kind.STRING).optional(),
+  command: Kind.array(Kind.STRING).optional(),
+  args: Kind.array(Kind.STRING).optional(),
+  env: Kind.record(Kind.SECRET_STRING).optional(),
+  config: Kind.record(Kind.SECRET_STRING).optional(),
+  configMountPath: Kind.STRING.optional(),
+  resources: RESOURCES_KIND.optional(),
+  initContainers: Kind.array(CONTAINER_KIND).optional(),
+  sidecars: Kind.array(CONTAINER_KIND).optional(),
+  preStop: PRE_STOP_KIND.optional(),
+  runAsUser: Kind.NUMBER.optional(),
+  runAsGroup: Kind.NUMBER.optional(),
+  mountServiceAccountToken: Kind.BOOLEAN.optional(),
+  serviceAccountAnnotations: Kind.record(Kind.STRING).optional(),
+  dns: CLUSTER_DNS_KIND.optional(),
+  egressEngine: EGRESS_ENGINE_KIND.optional(),
+  imagePullSecrets: Kind.array(REGISTRY_CREDENTIALS_KIND).optional(),
+  logs: LOG_COLLECTION_KIND.optional(),
+  logFormat: Kind.oneOf(LogFormat, 'a LogFormat').optional(),
+  nodePool: NODE_POOL_KIND.optional(),
+  priorityClassName: Kind.STRING.optional(),
+  volumes: Kind.array(VOLUME_KIND).optional(),
+  tmpSize: Kind.SIZE.optional(),
+  terminationGracePeriod: Kind.DURATION.optional(),
+};
 
 /** Label keys of the `kubernetes.io` and `k8s.io` prefixes (the recommended `app.kubernetes.io/*` among them), which the construct or Kubernetes set. */
 const KUBERNETES_PREFIX = /(^|\.)(kubernetes\.io|k8s\.io)$/;
@@ -194,7 +248,6 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
   const pod = new HardenedPodTemplate(scope, {
     namespace: settings.namespace,
     labels: settings.podLabels,
-    annotations: props.podAnnotations,
     selectorLabels: settings.selectorLabels,
     serviceAccountName: options.serviceAccountName,
     mountServiceAccountToken: props.mountServiceAccountToken ?? false,
@@ -206,6 +259,7 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
     resources: settings.resources,
     probes: options.probes,
     envFrom: options.envFrom && [options.envFrom],
+    envFromKeys: props.config !== undefined ? Object.keys(props.config) : undefined,
     preStop: props.preStop?.render('http'),
     initContainers: props.initContainers,
     sidecars: props.sidecars,
@@ -220,11 +274,18 @@ export function newPod(scope: IConstruct, settings: WorkloadSettings, props: Wor
       spreadMatchLabelKeys: options.spreadMatchLabelKeys,
     },
     imagePullSecrets: props.imagePullSecrets,
+    annotations: { ...props.logs?.podAnnotations([settings.name], props.logFormat ?? LogFormat.TEXT), ...props.podAnnotations },
     terminationGracePeriod: settings.terminationGracePeriod,
     tmpSize: props.tmpSize ?? Size.mebibytes(256),
     ownVolumes: options.ownVolumes,
     reservedVolumeNames: options.reservedVolumeNames,
   });
+  for (const credentials of props.imagePullSecrets ?? []) {
+    scope.node.addDependency(credentials);
+  }
+  if (props.logs !== undefined) {
+    Prerequisite.declare(scope, ...props.logs.prerequisites(props.logFormat ?? LogFormat.TEXT));
+  }
   for (const [name, value] of Object.entries(props.env ?? {})) {
     pod.addEnv(name, EnvValue.literal(value));
   }

@@ -2,8 +2,16 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { Prerequisite } from '../core/prerequisites';
-import { checkInteger } from '../core/validate';
+import { checkWholeSeconds } from '../core/quantities';
+import { INT32_MAX, checkInteger } from '../core/validate';
+
+/**
+ * The longest scale-down stabilization window the API server accepts (kubernetes
+ * `pkg/apis/autoscaling/validation`: MaxStabilizationWindowSeconds, 3600).
+ */
+const MAX_STABILIZATION_SECONDS = 3600;
 
 /** Horizontal pod autoscaling of a workload. */
 export interface AutoscalingOptions {
@@ -51,9 +59,10 @@ export function resolveAvailability(scope: IConstruct, replicas: number, autosca
   } : undefined;
   const maxUnavailable = (budget.enabled ?? replicas >= 2) ? budget.maxUnavailable ?? 1 : undefined;
   if (autoscaler) {
-    checkInteger(scope, 'autoscaling.maxReplicas', autoscaler.maxReplicas, replicas);
+    checkInteger(scope, 'autoscaling.maxReplicas', autoscaler.maxReplicas, replicas, INT32_MAX);
     checkInteger(scope, 'autoscaling.targetCpuUtilization', autoscaler.targetCpuUtilization, 1, 100);
     checkInteger(scope, 'autoscaling.targetMemoryUtilization', autoscaler.targetMemoryUtilization, 1, 100);
+    checkWholeSeconds(scope, 'autoscaling.scaleDownStabilization', autoscaler.scaleDownStabilization, 0, MAX_STABILIZATION_SECONDS);
   }
   if (maxUnavailable !== undefined) {
     check(replicas >= 2, scope, 'replicas', replicas,
@@ -63,6 +72,27 @@ export function resolveAvailability(scope: IConstruct, replicas: number, autosca
   }
   return { autoscaler, maxUnavailable };
 }
+
+/**
+ * {@link AutoscalingOptions}, as a prop's kind.
+ * @internal
+ */
+export const AUTOSCALING_KIND = Kind.object('an AutoscalingOptions object', {
+  enabled: Kind.BOOLEAN.optional(),
+  maxReplicas: Kind.NUMBER.optional(),
+  targetCpuUtilization: Kind.NUMBER.optional(),
+  targetMemoryUtilization: Kind.NUMBER.optional(),
+  scaleDownStabilization: Kind.DURATION.optional(),
+});
+
+/**
+ * {@link DisruptionBudgetOptions}, as a prop's kind.
+ * @internal
+ */
+export const DISRUPTION_BUDGET_KIND = Kind.object('a DisruptionBudgetOptions object', {
+  enabled: Kind.BOOLEAN.optional(),
+  maxUnavailable: Kind.NUMBER.optional(),
+});
 
 /** What an autoscaler scales, and between which bounds. */
 export interface AutoscalerSpec {

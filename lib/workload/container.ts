@@ -2,9 +2,11 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { durationSeconds } from '../core/quantities';
 import { checkUrlPath } from '../core/validate';
-import { Image } from './image';
-import { ContainerResources } from './resources';
+import { IMAGE_KIND, Image } from './image';
+import { ContainerResources, RESOURCES_KIND } from './resources';
 
 /** A volume of the pod, mounted into an init container or a sidecar. */
 export interface ContainerMount {
@@ -61,12 +63,13 @@ export class PreStop {
    * `tcpSocket` in 1.28, `sleep` from 1.29).
    */
   public static sleep(duration: Duration): PreStop {
-    return new PreStop({ kind: 'exec', command: ['sleep', `${duration.toSeconds({ integral: false })}`] }, duration);
+    const seconds = Kind.DURATION.accepts(duration) ? durationSeconds(duration) : NaN;
+    return new PreStop({ kind: 'exec', command: ['sleep', `${seconds}`] }, duration);
   }
 
   /** Runs `command` in the container; the hook fails, and is logged as an event, when it exits non-zero. */
   public static exec(command: string[]): PreStop {
-    return new PreStop({ kind: 'exec', command: [...command] });
+    return new PreStop({ kind: 'exec', command: Array.isArray(command) ? [...command] : command });
   }
 
   /** Sends `GET path` to the workload's main port (`http`), e.g. an endpoint that starts a graceful drain. */
@@ -99,12 +102,14 @@ export class PreStop {
    */
   public check(scope: IConstruct, terminationGracePeriod: Duration, servesHttp: boolean): void {
     if (this.sleep !== undefined) {
-      const seconds = this.sleep.toSeconds({ integral: false });
+      Kind.DURATION.check(scope, 'preStop', this.sleep);
+      const seconds = durationSeconds(this.sleep);
       check(Number.isInteger(seconds) && seconds >= 1, scope, 'preStop', `sleep ${seconds}`, 'must sleep a whole number of seconds, at least 1');
-      check(terminationGracePeriod.toSeconds() > seconds, scope, 'terminationGracePeriod', terminationGracePeriod.toSeconds(),
+      check(durationSeconds(terminationGracePeriod) > seconds, scope, 'terminationGracePeriod', durationSeconds(terminationGracePeriod),
         `must be longer than the preStop sleep (${seconds} s): the kubelet counts the hook inside the grace period, and the app needs time after SIGTERM`);
     }
     if (this.handler.kind === 'exec') {
+      Kind.array(Kind.STRING).check(scope, 'preStop.command', this.handler.command);
       check(this.handler.command.length > 0 && this.handler.command[0] !== '', scope, 'preStop', this.handler.command, 'must run a command');
     } else {
       checkUrlPath(scope, 'preStop.path', this.handler.path);
@@ -112,3 +117,27 @@ export class PreStop {
     }
   }
 }
+
+/**
+ * A {@link WorkloadContainer}, as a prop's kind.
+ * @internal
+ */
+export const CONTAINER_KIND = Kind.object('a WorkloadContainer (name, resources, and optionally image, command, args, env and mounts)', {
+  name: Kind.STRING,
+  image: IMAGE_KIND.optional(),
+  command: Kind.array(Kind.STRING).optional(),
+  args: Kind.array(Kind.STRING).optional(),
+  env: Kind.record(Kind.SECRET_STRING).optional(),
+  resources: RESOURCES_KIND,
+  mounts: Kind.array(Kind.object('a ContainerMount (volume, mountPath, readOnly)', {
+    volume: Kind.STRING,
+    mountPath: Kind.STRING,
+    readOnly: Kind.BOOLEAN.optional(),
+  })).optional(),
+});
+
+/**
+ * A {@link PreStop}, as a prop's kind.
+ * @internal
+ */
+export const PRE_STOP_KIND = Kind.instance(PreStop, 'a PreStop (PreStop.sleep, PreStop.exec or PreStop.httpGet)');

@@ -1,3 +1,5 @@
+import { Kind } from '../core/kinds';
+
 /** Tags that move: an image reference with one of them is not reproducible. */
 const FLOATING_TAGS = new Set(['latest', 'dev', 'develop', 'main', 'master', 'edge', 'nightly', 'stable', 'head']);
 const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/;
@@ -23,6 +25,9 @@ export class Image {
 
   /** Parses a full reference (`registry/repo:tag`, `repo@sha256:...` or `repo:tag@sha256:...`). */
   public static fromReference(reference: string): Image {
+    if (typeof reference !== 'string') {
+      return new Image(reference, reference, undefined, undefined);
+    }
     const [nameAndTag, digest] = reference.split('@', 2);
     const lastSlash = nameAndTag.lastIndexOf('/');
     const colon = nameAndTag.lastIndexOf(':');
@@ -50,6 +55,9 @@ export class Image {
 
   /** Why this reference cannot be deployed, or `undefined` when it can. */
   public problem(): string | undefined {
+    if (![this.repository, this.tag ?? '', this.digestValue ?? ''].every((part) => typeof part === 'string')) {
+      return 'must be made of strings: Image.pinned(repository, tag), Image.digest(repository, digest) or Image.fromReference(reference)';
+    }
     const parts = this.repository.split('/');
     const registry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]) ? parts.shift() as string : undefined;
     if ((registry !== undefined && !REGISTRY.test(registry)) || !REPOSITORY.test(parts.join('/'))) {
@@ -70,3 +78,9 @@ export class Image {
     return undefined;
   }
 }
+
+/**
+ * An {@link Image}, as a prop's kind.
+ * @internal
+ */
+export const IMAGE_KIND = Kind.instance(Image, 'an Image (Image.pinned, Image.digest or Image.fromReference)');

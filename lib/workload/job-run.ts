@@ -1,10 +1,12 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { check } from '../core/errors';
-import { checkInteger } from '../core/validate';
+import { Kind, Kinds } from '../core/kinds';
+import { checkWholeSeconds } from '../core/quantities';
+import { INT32_MAX, checkInteger } from '../core/validate';
 import { HardenedPodTemplate, OwnVolume } from './_pod-template';
-import { WorkloadSettings, addConfig, addServiceAccount, newPod, resolveWorkload } from './_workload-parts';
+import { WORKLOAD_KINDS, WorkloadSettings, addConfig, addServiceAccount, newPod, resolveWorkload } from './_workload-parts';
 import { WorkloadProps } from './workload-props';
 
 /**
@@ -53,10 +55,10 @@ export interface JobParts {
  * NetworkPolicy (`addNetworkPolicy`) comes after the controller object, as for every workload.
  * @internal
  */
-export function newJobParts(scope: Construct, id: string, props: JobRunProps, kind: string, maxNameLength: number, nameReason: string): JobParts {
+export function newJobParts(scope: Construct, id: string, props: JobRunProps, kind: string, maxNameLength?: number, nameReason?: string): JobParts {
   const settings = resolveWorkload(scope, id, props, { kind, maxNameLength, nameReason, servesHttp: false });
   const backoffLimit = props.backoffLimit ?? 3;
-  checkInteger(scope, 'backoffLimit', backoffLimit, 0);
+  checkInteger(scope, 'backoffLimit', backoffLimit, 0, INT32_MAX);
   const activeDeadline = props.activeDeadline ?? Duration.hours(1);
   checkWholeSeconds(scope, 'activeDeadline', activeDeadline, 1);
   const restartPolicy = props.restartPolicy ?? JobRestartPolicy.NEVER;
@@ -84,10 +86,13 @@ export function newJobParts(scope: Construct, id: string, props: JobRunProps, ki
 }
 
 /**
- * Checks that `duration` is a whole number of seconds, at least `min`.
+ * {@link JobRunProps}, kind by kind, for callers without a type checker.
  * @internal
  */
-export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Duration, min: number): void {
-  const seconds = duration.toSeconds({ integral: false });
-  check(Number.isInteger(seconds) && seconds >= min, scope, prop, `${seconds}s`, `must be a whole number of seconds, at least ${min}`);
-}
+export const JOB_RUN_KINDS: Kinds<JobRunProps> = {
+  ...WORKLOAD_KINDS,
+  backoffLimit: Kind.NUMBER.optional(),
+  activeDeadline: Kind.DURATION.optional(),
+  // A string: the check of the restart policy says which ones a Job takes, and why.
+  restartPolicy: Kind.STRING.optional(),
+};

@@ -4,18 +4,23 @@ import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { recordException } from '../core/exceptions';
 import { shortHash } from '../core/hashing';
+import { Kind, checkProps } from '../core/kinds';
+import { boundedName } from '../core/names';
+import { checkWholeSeconds } from '../core/quantities';
+import { UpgradeStep, markUpgradeStep } from '../core/upgrade-steps';
+import { INT32_MAX } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate } from './_pod-template';
 import { WorkloadBase } from './_workload-base';
 import { addNetworkPolicy } from './_workload-parts';
-import { JobRunProps, checkWholeSeconds, newJobParts } from './job-run';
-import { IWorkload, WorkloadPort } from './workload';
+import { JOB_RUN_KINDS, JobRunProps, newJobParts } from './job-run';
+import { IWorkload, WORKLOAD_KIND, WorkloadPort } from './workload';
 
 /** Characters of the hash of the Job's spec appended to its name. */
 const SPEC_HASH_LENGTH = 10;
-/** Longest name of a one-off job: with `-<hash>` its Job name, and the `job-name` label of its pods, stay within 63 characters. */
-const MAX_NAME_LENGTH = 63 - SPEC_HASH_LENGTH - 1;
+/** Longest name a Job keeps whole: with `-<hash>` its Job name, and the `job-name` label of its pods, stay within 63 characters. */
+const MAX_JOB_PREFIX_LENGTH = 63 - SPEC_HASH_LENGTH - 1;
 /** Id of the guardrail that asks standalone Jobs for a TTL (kube-linter `job-ttl-seconds-after-finished`). */
 const JOB_TTL_RULE = 'job-ttl';
 
@@ -49,7 +54,12 @@ export class JobCleanup {
 
 /** Props of a {@link OneOffJob}. */
 export interface OneOffJobProps extends JobRunProps {
-  /** Name of the Job's objects: at most 52 characters, as the Job itself is named `<name>-<hash of its spec>`. @default - the construct id in kebab-case */
+  /**
+   * Name of the Job's objects (a DNS label). The Job itself is `<name>-<hash of its spec>`, within the 63
+   * characters of its pods' `job-name` label: a name longer than 52 characters is cut there and ends
+   * with a hash of the whole name.
+   * @default - the construct id in kebab-case
+   */
   readonly name?: string;
   /** When the finished Job is deleted. @default JobCleanup.whenReplaced() */
   readonly cleanup?: JobCleanup;
@@ -79,10 +89,12 @@ class HashNamedJob extends k8s.KubeJob {
  * binding) is a new Job, which runs once, since a Job's pod template cannot be changed in place. By
  * default a finished Job is kept until the next version replaces it (see {@link JobCleanup}).
  *
- * `prepares(app)` says which workload it prepares: the Job is written before it, and a later upgrade
- * step (Argo CD sync waves or hooks) can read the relationship from `prepared`. Applying the manifests
- * with `kubectl apply` or one sync starts both at once: the workload must tolerate a schema its
- * migrations have not reached yet, or the deployment must wait for the Job (`kubectl wait --for=condition=complete job/...`).
+ * `prepares(app)` says which workload it prepares: the Job is written before it and becomes an upgrade
+ * step (a migration). With `ApplyOrder`, the Job is applied in the migrations layer, after the databases
+ * and their pre-upgrade backups and before the workloads: Argo CD waits for it to complete before the
+ * next wave and stops the sync when it fails, so the workloads keep their old version. Applied without
+ * an order (one `kubectl apply`, one sync of unordered manifests), the Job and the workload start
+ * together: apply the layers in order (README, "Upgrading").
  */
 export class OneOffJob extends WorkloadBase {
   /** Name of the job's objects; the Job itself is `<name>-<hash of its spec>`, known at synth. */
@@ -109,12 +121,15 @@ export class OneOffJob extends WorkloadBase {
 
   public constructor(scope: Construct, id: string, props: OneOffJobProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...JOB_RUN_KINDS,
+      cleanup: Kind.instance(JobCleanup, 'a JobCleanup (JobCleanup.whenReplaced or JobCleanup.afterFinished)').optional(),
+    }, 'OneOffJobProps');
     const cleanup = props.cleanup ?? JobCleanup.whenReplaced();
     if (cleanup.ttl !== undefined) {
-      checkWholeSeconds(this, 'cleanup.ttl', cleanup.ttl, 0);
+      checkWholeSeconds(this, 'cleanup.ttl', cleanup.ttl, 0, INT32_MAX);
     }
-    const parts = newJobParts(this, id, props, 'OneOffJob', MAX_NAME_LENGTH,
-      `the Job is named '<name>-<${SPEC_HASH_LENGTH} characters of hash>' and its pods are labelled with it (63 at most)`);
+    const parts = newJobParts(this, id, props, 'OneOffJob');
     const { settings } = parts;
     this.name = settings.name;
     this.namespace = settings.namespace;
@@ -125,7 +140,7 @@ export class OneOffJob extends WorkloadBase {
     this.pod = parts.pod;
 
     this.job = new HashNamedJob(this, 'Resource', {
-      metadata: settings.metadata,
+      metadata: { ...settings.metadata, name: boundedName(settings.name, MAX_JOB_PREFIX_LENGTH) },
       spec: { ...parts.run, ttlSecondsAfterFinished: cleanup.ttl?.toSeconds(), template: this.pod.render() },
     });
     if (cleanup.ttl === undefined) {
@@ -142,15 +157,20 @@ export class OneOffJob extends WorkloadBase {
 
   /**
    * Records that this job prepares `workloads` (migrates their database, fills a cache, ...): each
-   * depends on the job, so the Job is written before their objects, and `prepared` lists them.
+   * depends on the job, so the Job is written before their objects, `prepared` lists them, and the Job
+   * is a migration step of the upgrade: it must succeed before they roll out.
    */
   public prepares(...workloads: IWorkload[]): void {
+    workloads.forEach((workload, i) => WORKLOAD_KIND.check(this, `prepares[${i}]`, workload));
     for (const workload of workloads) {
       check(workload !== this, this, 'prepares', this.node.path, 'must name another workload: a job cannot prepare itself');
       if (!this.preparedWorkloads.includes(workload)) {
         workload.node.addDependency(this);
         this.preparedWorkloads.push(workload);
       }
+    }
+    if (this.preparedWorkloads.length > 0) {
+      markUpgradeStep(this.job, UpgradeStep.MIGRATION);
     }
   }
 }

@@ -1,9 +1,11 @@
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { Prerequisite } from '../core/prerequisites';
 import { keepOnPrune } from '../core/protection';
-import { sizeQuantity } from '../core/quantities';
+import { checkSize, kib, sizeQuantity } from '../core/quantities';
 import { checkAbsolutePath, checkDnsSubdomain } from '../core/validate';
 import { OwnVolume } from './_pod-template';
 
@@ -34,7 +36,21 @@ export enum AccessMode {
 export function checkPersistentVolume(scope: Construct, options: PersistentVolumeOptions): void {
   checkAbsolutePath(scope, 'persistentVolume.mountPath', options.mountPath);
   checkDnsSubdomain(scope, 'persistentVolume.storageClassName', options.storageClassName);
+  checkSize(scope, 'persistentVolume.size', options.size);
+  check(kib(options.size) > 0, scope, 'persistentVolume.size', sizeQuantity(options.size),
+    'must be greater than zero: the API server refuses a claim that requests no storage');
 }
+
+/**
+ * {@link PersistentVolumeOptions}, as a prop's kind.
+ * @internal
+ */
+export const PERSISTENT_VOLUME_KIND = Kind.object('a PersistentVolumeOptions object (mountPath, size, storageClassName, and optionally accessMode)', {
+  mountPath: Kind.STRING,
+  size: Kind.SIZE,
+  storageClassName: Kind.STRING,
+  accessMode: Kind.oneOf(AccessMode, 'an AccessMode').optional(),
+});
 
 /**
  * Claims the volume: a PersistentVolumeClaim `<name>-data` of `metadata`, kept when the manifests are

@@ -1,4 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { checkLabels, isLabelValue, isQualifiedName } from '../core/validate';
 
 /** Effect of a node taint. */
 export enum TaintEffect {
@@ -36,6 +40,38 @@ export class NodePool {
   }
 
   private constructor(private readonly props: NodePoolProps) {}
+
+  /**
+   * Checks the pool given to `scope` as `prop`: at least one label (an empty selector picks every
+   * node), label keys and values, and taints the API server accepts (a key of the label-key form, a
+   * value of the label-value form, an effect) and that are distinct.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    Kind.object('a NodePoolProps object (labels, and optionally taints)', {
+      labels: Kind.record(Kind.STRING),
+      taints: Kind.array(Kind.object('a NodeTaint (key, effect, and optionally value)', {
+        key: Kind.STRING,
+        value: Kind.STRING.optional(),
+        effect: Kind.oneOf(TaintEffect, 'a TaintEffect'),
+      })).optional(),
+    }).check(scope, prop, this.props);
+    checkLabels(scope, `${prop}.labels`, this.props.labels);
+    check(Object.keys(this.props.labels).length > 0, scope, `${prop}.labels`, this.props.labels,
+      'must hold at least one label: an empty node selector picks every node, and the pool keeps nothing apart');
+    const seen = new Set<string>();
+    (this.props.taints ?? []).forEach((taint, i) => {
+      check(isQualifiedName(taint.key), scope, `${prop}.taints[${i}].key`, taint.key,
+        'must be a taint key: an optional DNS subdomain prefix and \'/\', then at most 63 alphanumerics, \'-\', \'_\' or \'.\'');
+      if (taint.value !== undefined) {
+        check(isLabelValue(taint.value), scope, `${prop}.taints[${i}].value`, taint.value,
+          'must be a taint value: at most 63 alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric');
+      }
+      check(!seen.has(`${taint.key}:${taint.effect}`), scope, `${prop}.taints[${i}]`, `${taint.key}:${taint.effect}`,
+        'repeats a key and effect: a node carries one taint per key and effect');
+      seen.add(`${taint.key}:${taint.effect}`);
+    });
+  }
 
   /** The node labels that select this pool. */
   public get nodeSelector(): Record<string, string> {
@@ -100,3 +136,9 @@ export function zoneSpread(selector: Record<string, string>, policy: SpreadPolic
     matchLabelKeys,
   };
 }
+
+/**
+ * A {@link NodePool}, as a prop's kind.
+ * @internal
+ */
+export const NODE_POOL_KIND = Kind.instance(NodePool, 'a NodePool (NodePool.of)');

@@ -1,5 +1,10 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { checkWholeSeconds } from '../core/quantities';
+import { INT32_MAX, checkHttpPath, checkInteger } from '../core/validate';
 
 /** Timing of a probe. */
 export interface ProbeOptions {
@@ -30,23 +35,59 @@ export class Probe {
 
   /** A command run in the container; exit code 0 passes. */
   public static exec(command: string[], options: ProbeOptions = {}): Probe {
-    return new Probe({ kind: 'exec', command: [...command] }, options);
+    return new Probe({ kind: 'exec', command: Array.isArray(command) ? [...command] : command }, options);
   }
 
   private constructor(
-    private readonly check: { kind: 'http'; path: string } | { kind: 'tcp' } | { kind: 'exec'; command: string[] },
+    private readonly handler: { kind: 'http'; path: string } | { kind: 'tcp' } | { kind: 'exec'; command: string[] },
     /** The timing of the probe. */
     public readonly options: ProbeOptions,
   ) {}
 
   /** The HTTP path, when this is an HTTP probe. */
   public get path(): string | undefined {
-    return this.check.kind === 'http' ? this.check.path : undefined;
+    return this.handler.kind === 'http' ? this.handler.path : undefined;
   }
 
   /** The same check with other timing. */
   public withOptions(options: ProbeOptions): Probe {
-    return new Probe(this.check, { ...this.options, ...options });
+    return new Probe(this.handler, { ...this.options, ...options });
+  }
+
+  /**
+   * Checks the probe given to `scope` as `prop` (`readiness`, `liveness`, `startup`): an absolute HTTP
+   * path, a command, and timing the API server keeps as written. It reads a period, timeout or
+   * failure threshold of 0 as unset and puts its default in place (kubernetes `SetDefaults_Probe`:
+   * period 10 s, timeout 1 s, failure threshold 3), so 0 is refused rather than silently replaced.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    if (this.handler.kind === 'http') {
+      checkHttpPath(scope, `${prop}.path`, this.handler.path);
+    } else if (this.handler.kind === 'exec') {
+      Kind.array(Kind.STRING).check(scope, `${prop}.command`, this.handler.command);
+      check(this.handler.command.length > 0 && this.handler.command[0] !== '', scope, `${prop}.command`, this.handler.command,
+        'must run a command: an empty one fails every check, and the kubelet restarts the container or keeps it out of the Service for ever');
+    }
+    Kind.object('a ProbeOptions object', {
+      initialDelay: Kind.DURATION.optional(),
+      period: Kind.DURATION.optional(),
+      timeout: Kind.DURATION.optional(),
+      failureThreshold: Kind.NUMBER.optional(),
+    }).check(scope, `${prop}.options`, this.options);
+    const { initialDelay, period, timeout, failureThreshold } = this.options;
+    if (initialDelay !== undefined) {
+      checkWholeSeconds(scope, `${prop}.initialDelay`, initialDelay, 0, INT32_MAX);
+    }
+    if (period !== undefined) {
+      checkWholeSeconds(scope, `${prop}.period`, period, 1, INT32_MAX);
+    }
+    if (timeout !== undefined) {
+      checkWholeSeconds(scope, `${prop}.timeout`, timeout, 1, INT32_MAX);
+    }
+    if (failureThreshold !== undefined) {
+      checkInteger(scope, `${prop}.failureThreshold`, failureThreshold, 1, INT32_MAX);
+    }
   }
 
   /** The probe as the container spec receives it, checking `portName`. */
@@ -63,13 +104,19 @@ export class Probe {
   }
 
   private renderHandler(portName: string): k8s.Probe {
-    switch (this.check.kind) {
+    switch (this.handler.kind) {
       case 'http':
-        return { httpGet: { path: this.check.path, port: k8s.IntOrString.fromString(portName), scheme: 'HTTP' } };
+        return { httpGet: { path: this.handler.path, port: k8s.IntOrString.fromString(portName), scheme: 'HTTP' } };
       case 'tcp':
         return { tcpSocket: { port: k8s.IntOrString.fromString(portName) } };
       case 'exec':
-        return { exec: { command: this.check.command } };
+        return { exec: { command: this.handler.command } };
     }
   }
 }
+
+/**
+ * A {@link Probe}, as a prop's kind.
+ * @internal
+ */
+export const PROBE_KIND = Kind.instance(Probe, 'a Probe (Probe.http, Probe.tcp or Probe.exec)');

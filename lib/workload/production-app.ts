@@ -2,15 +2,16 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { check } from '../core/errors';
+import { checkProps } from '../core/kinds';
 import { AppMonitoring } from '../monitoring/app-monitoring';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate, OwnVolume, addDisruptionBudget } from './_pod-template';
-import { addMetrics, addService, grantServing, resolveServing } from './_serving';
+import { SERVING_KINDS, addMetrics, addService, grantServing, resolveServing } from './_serving';
 import { WorkloadBase } from './_workload-base';
 import { addConfig, addNetworkPolicy, addServiceAccount, newPod, resolveWorkload } from './_workload-parts';
-import { AutoscalingOptions, addAutoscaler } from './availability';
-import { AccessMode, PersistentVolumeOptions, addPersistentVolume, checkPersistentVolume } from './persistent-volume';
+import { AUTOSCALING_KIND, AutoscalingOptions, addAutoscaler } from './availability';
+import { AccessMode, PERSISTENT_VOLUME_KIND, PersistentVolumeOptions, addPersistentVolume, checkPersistentVolume } from './persistent-volume';
 import { SpreadPolicy } from './placement';
 import { IConnectable, IWorkload, WorkloadPort } from './workload';
 import { ServingProps } from './workload-props';
@@ -81,6 +82,11 @@ export class ProductionApp extends WorkloadBase implements IConnectable {
 
   public constructor(scope: Construct, id: string, props: ProductionAppProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...SERVING_KINDS,
+      autoscaling: AUTOSCALING_KIND.optional(),
+      persistentVolume: PERSISTENT_VOLUME_KIND.optional(),
+    }, 'ProductionAppProps');
 
     const settings = resolveWorkload(this, id, props, { kind: 'ProductionApp', servesHttp: true });
     const serving = resolveServing(this, props, {});

@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
-import { cpuMillis, cpuQuantity, kib, sizeQuantity } from '../core/quantities';
+import { Kind } from '../core/kinds';
+import { checkCpu, checkSize, cpuMillis, cpuQuantity, kib, sizeQuantity } from '../core/quantities';
 
 /** A request and a limit of one resource. */
 export interface ResourceRange<T> {
@@ -26,10 +27,31 @@ export interface ContainerResources {
 }
 
 /**
- * Checks that every request is positive and no larger than its limit.
+ * {@link ContainerResources}, as a prop's kind.
+ * @internal
+ */
+export const RESOURCES_KIND = Kind.object('a ContainerResources object (cpu, memory and ephemeralStorage, each a request and a limit)', {
+  cpu: Kind.object('a request and a limit of Cpu', { request: Kind.CPU, limit: Kind.CPU }),
+  memory: Kind.object('a request and a limit of Size', { request: Kind.SIZE, limit: Kind.SIZE }),
+  ephemeralStorage: Kind.object('a request and a limit of Size', { request: Kind.SIZE, limit: Kind.SIZE }),
+});
+
+/**
+ * Checks that every request and limit is a quantity Kubernetes writes (whole millicores, finite
+ * sizes), every request positive and no larger than its limit.
  * @internal
  */
 export function checkResources(scope: IConstruct, prop: string, resources: ContainerResources): void {
+  RESOURCES_KIND.check(scope, prop, resources);
+  for (const name of ['cpu', 'memory', 'ephemeralStorage'] as const) {
+    for (const pick of ['request', 'limit'] as const) {
+      if (name === 'cpu') {
+        checkCpu(scope, `${prop}.cpu.${pick}`, resources.cpu[pick]);
+      } else {
+        checkSize(scope, `${prop}.${name}.${pick}`, resources[name][pick]);
+      }
+    }
+  }
   const pairs: Array<[string, number, number, string, string]> = [
     ['cpu', cpuMillis(resources.cpu.request), cpuMillis(resources.cpu.limit), cpuQuantity(resources.cpu.request), cpuQuantity(resources.cpu.limit)],
     ['memory', kib(resources.memory.request), kib(resources.memory.limit), sizeQuantity(resources.memory.request), sizeQuantity(resources.memory.limit)],
@@ -37,7 +59,7 @@ export function checkResources(scope: IConstruct, prop: string, resources: Conta
       sizeQuantity(resources.ephemeralStorage.request), sizeQuantity(resources.ephemeralStorage.limit)],
   ];
   for (const [name, request, limit, requestText, limitText] of pairs) {
-    check(Number.isFinite(request) && request > 0, scope, `${prop}.${name}.request`, requestText, 'must be greater than zero');
+    check(request > 0, scope, `${prop}.${name}.request`, requestText, 'must be greater than zero');
     check(request <= limit, scope, `${prop}.${name}.request`, requestText, `must not exceed the limit (${limitText})`);
   }
 }

@@ -2,13 +2,15 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { check } from '../core/errors';
-import { checkInteger } from '../core/validate';
+import { Kind, checkProps } from '../core/kinds';
+import { checkWholeSeconds } from '../core/quantities';
+import { INT32_MAX, checkInteger } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate } from './_pod-template';
 import { WorkloadBase } from './_workload-base';
 import { addNetworkPolicy } from './_workload-parts';
-import { JobRunProps, checkWholeSeconds, newJobParts } from './job-run';
+import { JOB_RUN_KINDS, JobRunProps, newJobParts } from './job-run';
 import { Schedule } from './schedule';
 import { WorkloadPort } from './workload';
 
@@ -86,16 +88,26 @@ export class ScheduledJob extends WorkloadBase {
 
   public constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...JOB_RUN_KINDS,
+      schedule: Kind.instance(Schedule, 'a Schedule (Schedule.cron, Schedule.hourly, Schedule.daily, ...)'),
+      timeZone: Kind.STRING.optional(),
+      concurrencyPolicy: Kind.oneOf(ConcurrencyPolicy, 'a ConcurrencyPolicy').optional(),
+      startingDeadline: Kind.DURATION.optional(),
+      successfulJobsHistoryLimit: Kind.NUMBER.optional(),
+      failedJobsHistoryLimit: Kind.NUMBER.optional(),
+      suspend: Kind.BOOLEAN.optional(),
+    }, 'ScheduledJobProps');
     const schedule = props.schedule.problem();
     check(schedule === undefined, this, 'schedule', props.schedule.expression, schedule ?? '');
     const timeZone = props.timeZone ?? 'Etc/UTC';
     checkTimeZone(this, timeZone);
     const startingDeadline = props.startingDeadline ?? Duration.minutes(5);
-    checkWholeSeconds(this, 'startingDeadline', startingDeadline, MIN_STARTING_DEADLINE_SECONDS);
+    checkWholeSeconds(this, 'startingDeadline', startingDeadline, MIN_STARTING_DEADLINE_SECONDS, INT32_MAX);
     const successfulJobsHistoryLimit = props.successfulJobsHistoryLimit ?? 3;
     const failedJobsHistoryLimit = props.failedJobsHistoryLimit ?? 3;
-    checkInteger(this, 'successfulJobsHistoryLimit', successfulJobsHistoryLimit, 0);
-    checkInteger(this, 'failedJobsHistoryLimit', failedJobsHistoryLimit, 0);
+    checkInteger(this, 'successfulJobsHistoryLimit', successfulJobsHistoryLimit, 0, INT32_MAX);
+    checkInteger(this, 'failedJobsHistoryLimit', failedJobsHistoryLimit, 0, INT32_MAX);
     const parts = newJobParts(this, id, props, 'ScheduledJob', MAX_NAME_LENGTH,
       'the CronJob controller names each Job \'<name>-<minutes since the epoch>\', 11 characters more, within 63');
     const { settings } = parts;

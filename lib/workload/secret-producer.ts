@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 
 /**
  * A Secret the manifests produce (a `SecretsBinding`: an ExternalSecret or a SealedSecret), as the
@@ -29,6 +30,7 @@ export interface ISecretProducer extends IConstruct {
  */
 export function checkSecretProducer(scope: IConstruct, prefix: string, secret: ISecretProducer, namespace: string | undefined,
   keys: Readonly<Record<string, string>>, reader: string): void {
+  SECRET_PRODUCER_KIND.check(scope, `${prefix}.secret`, secret);
   check(namespace === undefined || secret.namespace === namespace, scope, `${prefix}.secret`, secret.node.path,
     `must produce its Secret in namespace '${namespace}', not '${secret.namespace}': ${reader} reads Secrets of its own namespace only`);
   for (const [option, key] of Object.entries(keys)) {
@@ -36,3 +38,10 @@ export function checkSecretProducer(scope: IConstruct, prefix: string, secret: I
       `is not a key of Secret '${secret.name}' (${secret.keys.join(', ')}): map it in the SecretsBinding's source`);
   }
 }
+
+/**
+ * An {@link ISecretProducer}, as a prop's kind.
+ * @internal
+ */
+export const SECRET_PRODUCER_KIND = Kind.shape('a SecretsBinding (an ISecretProducer: name, namespace, keys and keepOnPrune)',
+  ['node', 'name', 'namespace', 'keys', 'keepOnPrune']);

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { durationSeconds } from '../core/quantities';
 import { checkPort, checkPortName } from '../core/validate';
 import { Protocol } from '../network/network-peer';
 import { WorkloadPort } from './workload';
@@ -40,7 +42,7 @@ export class SessionAffinity {
   public render(): Pick<k8s.ServiceSpec, 'sessionAffinity' | 'sessionAffinityConfig'> {
     return this.timeout === undefined ? {} : {
       sessionAffinity: 'ClientIP',
-      sessionAffinityConfig: { clientIp: { timeoutSeconds: this.timeout.toSeconds({ integral: false }) } },
+      sessionAffinityConfig: { clientIp: { timeoutSeconds: durationSeconds(this.timeout) } },
     };
   }
 
@@ -49,7 +51,7 @@ export class SessionAffinity {
     if (this.timeout === undefined) {
       return undefined;
     }
-    const seconds = this.timeout.toSeconds({ integral: false });
+    const seconds = Kind.DURATION.accepts(this.timeout) ? durationSeconds(this.timeout) : NaN;
     return Number.isInteger(seconds) && seconds >= 1 && seconds <= MAX_AFFINITY_SECONDS
       ? undefined
       : `must keep a client for a whole number of seconds from 1 to ${MAX_AFFINITY_SECONDS} (one day)`;
@@ -74,3 +76,9 @@ export function checkPorts(scope: IConstruct, prop: string, ports: readonly Work
     numbers.add(key);
   }
 }
+
+/**
+ * A {@link SessionAffinity}, as a prop's kind.
+ * @internal
+ */
+export const SESSION_AFFINITY_KIND = Kind.instance(SessionAffinity, 'a SessionAffinity (SessionAffinity.none or SessionAffinity.clientIp)');

@@ -2,18 +2,19 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { check } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
 import { Prerequisite } from '../core/prerequisites';
 import { KEEP_ANNOTATIONS, keepOnPrune } from '../core/protection';
-import { kib, sizeQuantity } from '../core/quantities';
+import { checkSize, kib, sizeQuantity } from '../core/quantities';
 import { checkAbsolutePath, checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { AppMonitoring } from '../monitoring/app-monitoring';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { HardenedPodTemplate, OwnVolume, addDisruptionBudget } from './_pod-template';
-import { addMetrics, addService, grantServing, resolveServing } from './_serving';
+import { SERVING_KINDS, addMetrics, addService, grantServing, resolveServing } from './_serving';
 import { WorkloadBase } from './_workload-base';
 import { addConfig, addNetworkPolicy, addServiceAccount, newPod, resolveWorkload } from './_workload-parts';
-import { AutoscalingOptions, addAutoscaler } from './availability';
+import { AUTOSCALING_KIND, AutoscalingOptions, addAutoscaler } from './availability';
 import { AccessMode, PersistentVolumeOptions } from './persistent-volume';
 import { SpreadPolicy } from './placement';
 import { IConnectable, IWorkload, WorkloadPort } from './workload';
@@ -148,6 +149,23 @@ export class StatefulApp extends WorkloadBase implements IConnectable {
 
   public constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
+    checkProps(this, props, {
+      ...SERVING_KINDS,
+      volumeClaims: Kind.array(Kind.object('a VolumeClaimOptions object (name, mountPath, size, storageClassName, and optionally accessMode)', {
+        name: Kind.STRING,
+        mountPath: Kind.STRING,
+        size: Kind.SIZE,
+        storageClassName: Kind.STRING,
+        accessMode: Kind.oneOf(AccessMode, 'an AccessMode').optional(),
+      })),
+      claimRetention: Kind.object('a ClaimRetentionOptions object', {
+        whenDeleted: Kind.oneOf(RetentionAction, 'a RetentionAction').optional(),
+        whenScaled: Kind.oneOf(RetentionAction, 'a RetentionAction').optional(),
+      }).optional(),
+      podManagement: Kind.oneOf(PodManagement, 'a PodManagement').optional(),
+      autoscaling: AUTOSCALING_KIND.optional(),
+      publishNotReadyAddresses: Kind.BOOLEAN.optional(),
+    }, 'StatefulAppProps');
     const settings = resolveWorkload(this, id, props, {
       kind: 'StatefulApp', maxNameLength: MAX_NAME_LENGTH, servesHttp: true,
       nameReason: 'the StatefulSet controller labels each pod \'<name>-<10-character revision hash>\', within 63',
@@ -246,6 +264,7 @@ function checkClaims(scope: Construct, claims: readonly VolumeClaimOptions[], co
     checkAbsolutePath(scope, `volumeClaims.${claim.name}.mountPath`, claim.mountPath);
     check(claim.mountPath !== '/tmp' && !paths.has(claim.mountPath), scope, `volumeClaims.${claim.name}.mountPath`, claim.mountPath, 'must be unique in the container (configMountPath included) and not /tmp');
     checkDnsSubdomain(scope, `volumeClaims.${claim.name}.storageClassName`, claim.storageClassName);
+    checkSize(scope, `volumeClaims.${claim.name}.size`, claim.size);
     check(kib(claim.size) > 0, scope, `volumeClaims.${claim.name}.size`, sizeQuantity(claim.size), 'must be greater than zero');
     names.add(claim.name);
     paths.add(claim.mountPath);

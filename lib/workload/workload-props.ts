@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { MetricsOptions } from '../monitoring/app-metrics';
+import { LogCollection, LogFormat } from '../monitoring/log-collection';
 import { ClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
@@ -8,6 +9,7 @@ import { PreStop, WorkloadContainer } from './container';
 import { Image } from './image';
 import { NodePool, SpreadPolicy } from './placement';
 import { Probe } from './probe';
+import { IRegistryCredentials } from './registry-credentials';
 import { ContainerResources } from './resources';
 import { SessionAffinity } from './service-options';
 import { WorkloadPort, WorkloadVolume } from './workload';
@@ -88,8 +90,16 @@ export interface WorkloadProps {
   readonly dns?: ClusterDns;
   /** What renders egress to hosts by name (`connectTo(externalService)`): the stage's engine. @default - a rule to a host by name fails */
   readonly egressEngine?: EgressEngine;
-  /** Names of Secrets with registry credentials. @default - none */
-  readonly imagePullSecrets?: string[];
+  /**
+   * Registry credentials the kubelet pulls the images with, on the pod spec: `RegistryCredentials` in the
+   * workload's namespace, e.g. the stage's one for its private registry.
+   * @default - none: the images are pulled anonymously (or with the node's own credentials)
+   */
+  readonly imagePullSecrets?: IRegistryCredentials[];
+  /** The stage's log collector: the workload declares it, and its pods carry what the collector reads about `logFormat`. @default - no collector declared */
+  readonly logs?: LogCollection;
+  /** What the workload's container writes to standard output: with `LogFormat.JSON`, the collector parses it into fields. @default LogFormat.TEXT */
+  readonly logFormat?: LogFormat;
   /** Node pool the pods run on. @default - any node */
   readonly nodePool?: NodePool;
   /** PriorityClass of the pods. @default - the cluster's default priority */

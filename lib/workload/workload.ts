@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { Kind } from '../core/kinds';
 import { NetworkPeer, NetworkPort, Protocol } from '../network/network-peer';
 import { EnvValue } from './env-value';
 
@@ -64,3 +65,10 @@ export interface IConnectable {
   /** Grants `workload` access to this target. */
   grantConnection(workload: IWorkload): void;
 }
+
+/**
+ * An {@link IWorkload}, as an argument's kind.
+ * @internal
+ */
+export const WORKLOAD_KIND = Kind.shape('a workload (IWorkload: a ProductionApp, StatefulApp, OneOffJob, ScheduledJob or one of your own)',
+  ['node', 'name', 'namespace', 'peer', 'ports', 'allowFrom', 'allowTo', 'addEnv', 'addVolume', 'addPodAnnotation']);

@@ -56,7 +56,7 @@ describe('cdk8s synth in this repository (cdk8s.yaml)', () => {
     const result = cdk8sSynth(dir);
     // THEN
     expect(result.status).toBe(0);
-    expect(read(dir, 'dist/dev/platform.k8s.yaml')).toContain('image: aishell/aishell:2.0.1\n');
+    expect(read(dir, 'dist/dev/platform.k8s.yaml')).toContain('image: registry.example.com/aishell/aishell:2.0.1\n');
     expect(read(dir, 'build/cdk8s.out/dev/platform.k8s.yaml')).toBe(read(dir, 'dist/dev/platform.k8s.yaml'));
     expect(result.stderr).toMatch(/^dev guardrails: \d+ objects, \d+ rules: 0 errors/m);
     expect(result.stderr).toMatch(/^prod guardrails: \d+ objects, \d+ rules: 0 errors/m);

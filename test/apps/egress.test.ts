@@ -54,8 +54,8 @@ describe.each([DEV, PROD])('the $name stage reaches hosts outside the cluster', 
   });
 
   test('the LLM keys say which hosts they are for', () => {
-    expect(one(manifests, 'ExternalSecret', 'aishell-llm-keys').metadata.annotations)
-      .toEqual({ 'cdk8s-golden-path/credentials-for': 'api.anthropic.com:443/TCP api.openai.com:443/TCP' });
+    expect(one(manifests, 'ExternalSecret', 'aishell-llm-keys').metadata.annotations['cdk8s-golden-path/credentials-for'])
+      .toBe('api.anthropic.com:443/TCP api.openai.com:443/TCP');
   });
 
   test('declares Cilium 1.18 with its CRD and the L7 proxy its DNS proxy needs', () => {

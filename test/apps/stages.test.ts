@@ -124,8 +124,8 @@ describe('stage apps', () => {
 
   test('each stage reads the credentials through ExternalSecrets from the store named in its config', () => {
     for (const [stage, names] of [
-      [DEV, ['aishell-app-secrets', 'aishell-ide-sign-in', 'aishell-llm-keys']],
-      [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys']],
+      [DEV, ['aishell-app-secrets', 'aishell-ide-sign-in', 'aishell-llm-keys', 'aishell-registry']],
+      [PROD, ['aishell-app-secrets', 'aishell-db-backup-credentials', 'aishell-llm-keys', 'aishell-registry']],
     ] as const) {
       // The Redis password is generated in the cluster (External Secrets' Password generator): no store key.
       const all = ofKind(synthStage(stage), 'ExternalSecret');
@@ -251,15 +251,20 @@ describe('stage apps', () => {
         expect(m.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
         return `${m.kind} ${m.metadata.name}`;
       });
+    // The registry credentials too: a kept Cluster or Redis pulls its images with them when it creates a pod again; and the
+    // generator and ExternalSecret of the Redis password, which a kept Redis restarts with.
     const redis = ['ExternalSecret aishell-redis-password', 'Password aishell-redis-password'];
-    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'Namespace aishell-dev', 'Redis aishell-redis', ...redis].sort());
-    expect(kept(PROD).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'Namespace aishell', 'ObjectStore aishell-db',
-      'RedisReplication aishell-redis', ...redis].sort());
+    expect(kept(DEV).sort()).toEqual(['Cluster aishell-db', 'ExternalSecret aishell-registry', 'Namespace aishell-dev', 'Redis aishell-redis', ...redis].sort());
+    expect(kept(PROD).sort()).toEqual([
+      'Cluster aishell-db', 'ExternalSecret aishell-db-backup-credentials', 'ExternalSecret aishell-registry', 'Namespace aishell', 'ObjectStore aishell-db',
+      'RedisReplication aishell-redis', ...redis,
+    ].sort());
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     expect(readme).toContain('In this repository\'s prod stage they are the Namespace `aishell`, the `Cluster` and the `ObjectStore`\n`aishell-db`, '
-      + 'the `ExternalSecret` `aishell-db-backup-credentials`, the `RedisReplication` `aishell-redis`, and the `Password` generator and\n'
-      + 'the `ExternalSecret` `aishell-redis-password` of its password; in the dev stage, the Namespace `aishell-dev`, the `Cluster`\n'
-      + '`aishell-db`, the `Redis` `aishell-redis` and its password\'s `Password` and `ExternalSecret`.');
+      + 'the `ExternalSecret`s `aishell-db-backup-credentials` and `aishell-registry`, the `RedisReplication` `aishell-redis`, and the\n'
+      + '`Password` generator and the `ExternalSecret` `aishell-redis-password` of its password; in the dev stage, the Namespace\n'
+      + '`aishell-dev`, the `Cluster` `aishell-db`, the `ExternalSecret` `aishell-registry`, the `Redis` `aishell-redis` and its\n'
+      + 'password\'s `Password` and `ExternalSecret`.');
   });
 
   test('the migrations run as a Job per release, connected to the database, written before the services they prepare', () => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DEV, PROD, selectStages, StageConfig, STAGES } from '../../apps/stages';
 import { escapeForHelm, synthStages } from '../../apps/synth';
+import jsYaml = require('js-yaml');
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
@@ -38,7 +39,7 @@ describe('synthStages', () => {
       // WHEN
       const synth = () => synthStages([{ ...DEV, appConfig: { ...DEV.appConfig, LOG_LEVEL: 'trace' } }, badProd], outdir);
       // THEN
-      expect(synth).toThrow(/\[platform\/Api\] 'image' \('aishell\/aishell:latest'\) must be pinned to a version tag or a sha256 digest/);
+      expect(synth).toThrow(/\[platform\/Api\] 'image' \('registry.example.com\/aishell\/aishell:latest'\) must be pinned to a version tag or a sha256 digest/);
       expect(fs.readFileSync(path.join(outdir, 'dev', 'platform.k8s.yaml'), 'utf8')).toBe(before);
       expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
     } finally {
@@ -141,5 +142,39 @@ describe('selectStages', () => {
 
   test('fails when the name is no stage', () => {
     expect(() => selectStages(STAGES, 'qa')).toThrow(/'STAGE' \('qa'\) must name a stage: dev, prod/);
+  });
+});
+
+describe('synthStages when writing fails partway', () => {
+  test('fails when js-yaml fails on a prod manifest after dev was written, and leaves every stage\'s previous output untouched', () => {
+    // GIVEN output from an earlier run, and a serializer that fails on the first prod object (dev is written by then)
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const base = tempDir();
+    const outdir = path.join(base, 'dist');
+    const dump = jsYaml.dump;
+    try {
+      synthStages([DEV, PROD], outdir);
+      const before = ['dev', 'prod'].map((stage) => fs.readdirSync(path.join(outdir, stage)).map((f) => fs.readFileSync(path.join(outdir, stage, f), 'utf8')));
+      const spy = jest.spyOn(jsYaml, 'dump').mockImplementation((object: any, options) => {
+        if (object?.metadata?.namespace === PROD.namespace) {
+          throw new Error('disk full');
+        }
+        return dump(object, options);
+      });
+      try {
+        // WHEN
+        expect(() => synthStages([DEV, PROD], outdir)).toThrow(/disk full/);
+      } finally {
+        spy.mockRestore();
+      }
+      // THEN
+      const after = ['dev', 'prod'].map((stage) => fs.readdirSync(path.join(outdir, stage)).map((f) => fs.readFileSync(path.join(outdir, stage, f), 'utf8')));
+      expect(after).toEqual(before);
+      expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
+      expect(fs.readdirSync(base)).toEqual(['dist']);
+    } finally {
+      log.mockRestore();
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

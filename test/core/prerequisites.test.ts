@@ -56,6 +56,16 @@ describe('Prerequisite', () => {
     expect(Prerequisite.secretStoreKey('SecretStore', 's', 'k', 'r').key).not.toBe(Prerequisite.secretStoreKey('SecretStore', 's', 'k', 'r', 'p').key);
   });
 
+  test('a DNS record made by a controller says so, in its title and fields, under the same key as one made by hand', () => {
+    const byHand = Prerequisite.dnsRecord('api.example.com', 'the load balancer', 'clients reach it');
+    const byExternalDns = Prerequisite.dnsRecord('api.example.com', 'the load balancer', 'clients reach it', 'ExternalDNS');
+    expect(byExternalDns.title).toBe('api.example.com -> the load balancer (ExternalDNS creates it)');
+    expect(byExternalDns.details).toEqual({ host: 'api.example.com', target: 'the load balancer', createdBy: 'ExternalDNS' });
+    expect(byHand.details).toEqual({ host: 'api.example.com', target: 'the load balancer' });
+    expect(byExternalDns.key).toBe(byHand.key);
+    expect(Operator.EXTERNAL_DNS.version).toBe('0.22');
+  });
+
   test('the Markdown file has a section per kind, in a fixed order, with the reason and who needs it', () => {
     // GIVEN
     const app = new App();

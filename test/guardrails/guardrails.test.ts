@@ -188,6 +188,7 @@ describe('Guardrails', () => {
     expect(report.suppressed.map((f) => [f.rule.id, f.object.path, f.suppression])).toEqual([
       ['postgres-wal-archive', 'analytics/Db/Resource', reason],
       ['postgres-scheduled-backup', 'analytics/Db/Resource', reason],
+      ['postgres-pre-upgrade-backup', 'analytics/Db/Resource', reason],
     ]);
     const cluster = Testing.synth(chart).find((o) => o.kind === 'Cluster');
     expect(cluster.metadata.annotations).toEqual({
@@ -196,11 +197,13 @@ describe('Guardrails', () => {
       'cdk8s-golden-path/backups-suppressed': reason,
       [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-wal-archive`]: reason,
       [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-scheduled-backup`]: reason,
+      [`${SUPPRESSION_ANNOTATION_PREFIX}postgres-pre-upgrade-backup`]: reason,
     });
     const sarif = JSON.parse(fs.readFileSync(path.join(outdir, 'guardrails.sarif'), 'utf8'));
     expect(sarif.runs[0].results.map((r: any) => [r.ruleId, r.suppressions])).toEqual([
       ['postgres-wal-archive', [{ kind: 'inSource', justification: reason }]],
       ['postgres-scheduled-backup', [{ kind: 'inSource', justification: reason }]],
+      ['postgres-pre-upgrade-backup', [{ kind: 'inSource', justification: reason }]],
     ]);
   });
 
@@ -259,7 +262,8 @@ describe('Guardrails', () => {
     expect(result.locations[0].logicalLocations[0]).toEqual({ name: 'Deployment aishell-dev/unsafe', fullyQualifiedName: 'platform/Unsafe', kind: 'resource' });
     const lines = fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8').split('\n');
     const start = result.locations[0].physicalLocation.region.startLine - 1;
-    expect(lines.slice(start, start + 4)).toEqual(['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: unsafe']);
+    expect(lines.slice(start, start + 3)).toEqual(['apiVersion: apps/v1', 'kind: Deployment', 'metadata:']);
+    expect(lines.slice(start, lines.indexOf('---', start))).toContain('  name: unsafe');
   });
 
   test('runs rules of your own with the same levels and suppressions', () => {

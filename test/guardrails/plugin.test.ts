@@ -113,7 +113,7 @@ describe('GuardrailsValidation (cdk8s.yaml validation plugin)', () => {
   });
 
   test('fails when the tier is unknown', () => {
-    expect(() => new GuardrailsValidation({ tier: 'staging' })).toThrow(/'tier' \("staging"\) must be 'production' or 'development'/);
+    expect(() => new GuardrailsValidation({ tier: 'staging' })).toThrow(/GuardrailsValidation: 'tier' \('staging'\) must be 'production' or 'development'/);
   });
 
   test('fails cdk8s synth of an app with an unsafe object, configured as docs/guardrails.md says, and reports where', () => {

@@ -5,8 +5,9 @@ import { Chart, Duration, Include, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AcmeServer, CertificateIssuer, Guardrails, HardenedIngress, HardenedIngressProps, HttpMethod, IIngressBackend, Image, IngressController, NamespaceBaseline,
-  NetworkPeer, PathMatch, Prerequisite, ProductionApp, TrafficFeature,
+  AcmeServer, CertificateIssuer, DnsProvider, DnsRecords, ExternalDnsPolicy, Guardrails, HardenedIngress, HardenedIngressProps, HttpMethod,
+  IIngressBackend, Image, IngressController, NamespaceBaseline, NetworkPeer, PathMatch, Prerequisite, ProductionApp, SecretsBinding, SecretSource,
+  SecretStoreRef, TrafficFeature,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
 
@@ -24,6 +25,15 @@ function ingress(chart: Chart, props: Partial<HardenedIngressProps> = {}): Harde
 
 function gatewayApi(chart: Chart, props: Partial<HardenedIngressProps> = {}): HardenedIngress {
   return ingress(chart, { controller: IngressController.gatewayApi({ name: 'public', gatewayClassName: 'eg', peer: ENVOY }), ...props });
+}
+
+/** A Cloudflare API token in cert-manager's namespace, where a ClusterIssuer reads the Secrets of its DNS-01 solver. */
+function cloudflareToken(chart: Chart, namespace = 'cert-manager', key = 'api-token'): SecretsBinding {
+  return new SecretsBinding(chart, `Cloudflare-${namespace}-${key}`, {
+    name: 'cloudflare-api-token',
+    namespace,
+    source: SecretSource.externalSecret({ store: SecretStoreRef.cluster('vault'), data: { [key]: { key: 'dns/cloudflare-api-token' } } }),
+  });
 }
 
 /** Includes `objects` in `chart`, as cdk8s includes a manifest file. */
@@ -568,8 +578,12 @@ describe('HardenedIngress', () => {
       // ingress-nginx enforces every prop except HSTS settings, which it sets controller-wide.
       const props: Required<Omit<HardenedIngressProps, 'hsts'>> = {
         controller: IngressController.ingressNginx({ className: 'nginx-public', peer: NetworkPeer.namespace('edge') }),
-        issuer: CertificateIssuer.acme({ name: 'letsencrypt-prod', server: AcmeServer.letsEncrypt(), email: 'ops@example.com' }),
+        issuer: CertificateIssuer.acme({
+          name: 'letsencrypt-prod', server: AcmeServer.letsEncrypt(), email: 'ops@example.com',
+          dns01: { provider: DnsProvider.cloudflare({ apiToken: { secret: cloudflareToken(chart) } }), zones: ['apps.example.com'], clusterResourceNamespace: 'cert-manager' },
+        }),
         tlsSecrets: { 'static.example.com': 'static-example-com' },
+        dnsRecords: DnsRecords.externalDns({ zones: ['example.com'], ownerId: 'edge', policy: ExternalDnsPolicy.SYNC, ttl: Duration.minutes(1), target: 'edge.cdn.example.net' }),
         name: 'edge',
         namespace: 'test',
         rateLimit: { requestsPerSecond: 100, connectionsPerClient: 50 },
@@ -587,6 +601,7 @@ describe('HardenedIngress', () => {
       edge.route(HOST, '/', api);
       edge.route('static.example.com', '/', api);
       edge.route(HOST, '/admin', api, { match: PathMatch.EXACT, allowedSourceRanges: ['10.0.0.0/8'] });
+      edge.route('*.apps.example.com', '/', api);
 
       // THEN
       expect(synth(chart).filter((m) => !['Deployment', 'Service', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(m.kind))).toMatchSnapshot();
@@ -620,7 +635,8 @@ describe('HardenedIngress', () => {
       ['CORS allows no method', (c) => ingress(c, { cors: { allowOrigins: ['*'], allowMethods: [] } }), /'cors.allowMethods' \(\[\]\) must list at least one method/],
       ['the CORS max age exceeds a day', (c) => ingress(c, { cors: { allowOrigins: ['*'], maxAge: Duration.days(2) } }),
         /'cors.maxAge' \(172800\) must be an integer between 0 and 86400/],
-      ['a host is a wildcard', (c) => ingress(c).route('*.example.com', '/', app(c)), /'host' \('\*.example.com'\) must be a fully qualified lowercase DNS name/],
+      ['a host is a wildcard its issuer cannot sign', (c) => ingress(c).route('*.example.com', '/', app(c)),
+        /'host' \('\*.example.com'\) cannot be issued by ClusterIssuer 'letsencrypt-prod' unless it signs wildcard names in the host's zone/],
       ['a host has capitals', (c) => ingress(c).route('API.example.com', '/', app(c)), /'host' \('API.example.com'\) must be a fully qualified/],
       ['a host is an IP address', (c) => ingress(c).route('10.0.0.1', '/', app(c)), /'host' \('10.0.0.1'\) must be a fully qualified/],
       ['a host is not qualified', (c) => ingress(c).route('localhost', '/', app(c)), /'host' \('localhost'\) must be a fully qualified/],

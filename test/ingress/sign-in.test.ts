@@ -2,10 +2,11 @@ import { isDeepStrictEqual } from 'util';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, IdentityProvider, Image, IngressController, NamespaceBaseline, NetworkPeer,
-  KeycloakProviderOptions, OidcProviderOptions, OidcSignInOptions, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp, Prometheus, SecretSource, SecretStoreRef, SecretsBinding, SignIn, SignInProxyOptions,
+  CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, IdentityProvider, Image, IngressController, KeycloakProviderOptions,
+  LogCollection, NamespaceBaseline, NetworkPeer, OidcProviderOptions, OidcSignInOptions, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp,
+  Prometheus, SecretsBinding, SecretSource, SecretStoreRef, SignIn, SignInProxyOptions,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, ofKind, one, registryIn, synth, testChart } from '../util';
 
 // oauth2-proxy v7.15.3 (git tag v7.15.3) is the source of every flag asserted here:
 // - docs/docs/configuration/overview.md: --client-secret-file ("must contain the secret only, with no trailing newline"),
@@ -317,6 +318,8 @@ describe('HardenedIngress route with a sign-in', () => {
         dns: ClusterDns.nodeLocalCache(),
         egressEngine: EgressEngine.cilium(),
         metrics: { prometheus: Prometheus.kubePrometheusStack(), interval: Duration.seconds(15), alerts: { runbookBaseUrl: 'https://runbooks.example.com' } },
+        imagePullSecrets: [registryIn(chart)],
+        logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
       };
       const options: Required<OidcSignInOptions> = {
         identityProvider: IdentityProvider.oidc(provider),

@@ -2,11 +2,12 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, ClusterDns, DataDurability, EgressEngine, Guardrails, HaPostgres, HaPostgresProps, ISecretProducer, Image, NetworkPeer,
-  NodePool, ObjectStoreCredentials, PgBouncerPoolMode, PostgresBackup, PostgresRecovery, PostgresReplication, Prerequisite, ProductionApp, Prometheus,
-  SecretSource, SecretStoreRef, SecretsBinding, SpreadPolicy, SynchronousMethod, TaintEffect, Tier, setTier,
+  BACKUPS_SUPPRESSED_ANNOTATION, BackupSchedule, ClusterDns, DataDurability, EgressEngine, Guardrails, HaPostgres, HaPostgresProps, Image,
+  ISecretProducer, LogCollection, NetworkPeer, NodePool, ObjectStoreCredentials, PgBouncerPoolMode, PostgresBackup, PostgresRecovery,
+  PostgresReplication, Prerequisite, ProductionApp, Prometheus, SecretsBinding, SecretSource, SecretStoreRef, setTier, SpreadPolicy,
+  SynchronousMethod, TaintEffect, Tier,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, ofKind, one, registryIn, synth, testChart } from '../util';
 
 /**
  * A Secret the manifests produce, as a SecretsBinding in namespace `test` would: a construct tree of its
@@ -740,6 +741,7 @@ describe('HaPostgres', () => {
 
   test('matches the snapshot with all props (production)', () => {
     const ORDERS_BACKUP = new ProducedSecret('orders-backup', ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], 'orders');
+    const chart = testChart('orders');
     const props: Required<HaPostgresProps> = {
       kubernetesApi: { peer: NetworkPeer.ipBlock('10.0.0.0/16'), port: 443 },
       storage: { size: Size.gibibytes(50), storageClassName: 'gp3-retain', walSize: Size.gibibytes(10) },
@@ -789,8 +791,9 @@ describe('HaPostgres', () => {
       zoneSpread: SpreadPolicy.REQUIRED,
       dns: ClusterDns.nodeLocalCache(),
       egressEngine: EgressEngine.portable(),
+      imagePullSecrets: [registryIn(chart)],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
     };
-    const chart = testChart('orders');
     const db = new HaPostgres(chart, 'Db', props);
     new ProductionApp(chart, 'Api', { name: 'orders-api', image: Image.pinned('acme/orders', '1.0.0') }).connectTo(db);
 

@@ -127,6 +127,9 @@ describe('ExternalRedis', () => {
       ['the CA key is missing', (c) => ({ caCertificate: { secret: secretIn(c, 'Ca', ['ca.pem']), key: 'ca.crt' } }),
         /'caCertificate.key' \('ca.crt'\) is not a key of Secret 'ca' \(ca.pem\)/],
       ['the CA key is no key', (c) => ({ caCertificate: { secret: secretIn(c, 'Ca', ['ca.pem']), key: '..' } }), /'caCertificate.key' \('..'\) must be a Secret key/],
+      ['the auth token is a Secret name', () => ({ authToken: 'redis-token' as any }), /'authToken' \('redis-token'\) must be a RedisSecretKey object \(secret and key\)/],
+      ['the endpoint is a host name, not a peer', () => ({ endpoint: 'redis.example.com' as any }), /'endpoint' \('redis.example.com'\) must be a NetworkPeer/],
+      ['the endpoint\'s block has host bits', () => ({ endpoint: NetworkPeer.ipBlock('10.0.48.5/20') }), /'endpoint' \('10.0.48.5\/20'\)/],
     ];
 
     test.each(cases)('fails when %s', (_, overrides, message) => {

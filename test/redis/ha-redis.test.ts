@@ -6,10 +6,10 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ClusterDns, Guardrails, HaRedis, HaRedisProps, ISecretProducer, Image, NamespaceBaseline, NetworkPeer, NodePool, Prerequisite, ProductionApp, Prometheus,
-  RedisPassword, RedisPersistence, SpreadPolicy, TaintEffect, Tier, setTier,
+  ClusterDns, Guardrails, HaRedis, HaRedisProps, ISecretProducer, Image, LogCollection, NamespaceBaseline, NetworkPeer, NodePool, Prerequisite, ProductionApp,
+  Prometheus, RedisPassword, RedisPersistence, SpreadPolicy, TaintEffect, Tier, setTier,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, ofKind, one, registryIn, synth, testChart } from '../util';
 
 // Sources, Redis Operator (OT-CONTAINER-KIT) v0.26.0 unless said otherwise:
 // - internal/k8sutils/statefulset.go: podSecurityContext to the pod, securityContext to the Redis or Sentinel container,
@@ -229,13 +229,24 @@ describe('HaRedis', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    test('pull their images with the registry credentials a SecretsBinding produces', () => {
-      const registry = new ProducedSecret('registry', ['.dockerconfigjson']);
-      const manifests = cache({ imagePullSecrets: [registry] }).manifests();
+    test('pull their images with the stage\'s registry credentials, kept with the data and applied before the Redis', () => {
+      const chart = testChart();
+      const registry = registryIn(chart);
+      const redis = new HaRedis(chart, 'Cache', { persistence: PERSISTENT, imagePullSecrets: [registry] });
+      const manifests = synth(chart);
       for (const kind of ['RedisReplication', 'RedisSentinel']) {
         expect(one(manifests, kind, 'cache').spec.kubernetesConfig.imagePullSecrets).toEqual([{ name: 'registry' }]);
       }
-      expect(registry.kept).toBe(true);
+      expect(one(manifests, 'ExternalSecret', 'registry').metadata.annotations).toMatchObject(KEEP);
+      expect(redis.node.dependencies).toContain(registry);
+    });
+
+    test('declare the stage\'s log collection for their plain text logs', () => {
+      const titles = Prerequisite.declaredIn(cache({ logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }) }).chart)
+        .map((d) => d.prerequisite.title);
+      expect(titles).toContain('Fluent Bit: collects the containers\' standard output on every node and ships it to Loki at https://loki.example.com');
+      // Plain text: no parser for JSON lines is asked of Fluent Bit.
+      expect(titles.filter((t) => t.includes('K8S-Logging.Parser'))).toEqual([]);
     });
   });
 
@@ -360,6 +371,7 @@ describe('HaRedis', () => {
     test.each<[string, object, RegExp]>([
       ['the broker database is not one of Redis\'s 16', { brokerDatabase: 16 }, /'celery.brokerDatabase' \(16\) must be an integer between 0 and 15/],
       ['the result database is negative', { resultDatabase: -1 }, /'celery.resultDatabase' \(-1\) must be an integer between 0 and 15/],
+      ['the broker database is a string', { brokerDatabase: '0' }, /'celery.brokerDatabase' \('0'\) must be a number/],
       ['results share the queue\'s database', { brokerDatabase: 4, resultDatabase: 4 },
         /'celery.resultDatabase' \(4\) must differ from the broker's database: Celery would read its results among the queued tasks/],
     ])('celery() fails when %s', (_, options, message) => {
@@ -477,7 +489,8 @@ describe('HaRedis', () => {
       operator: NetworkPeer.podsInNamespaces({ name: 'redis-operator' }, { 'kubernetes.io/metadata.name': 'redis-operator' }),
       nodePool: NodePool.of({ labels: { pool: 'data' } }),
       zoneSpread: SpreadPolicy.REQUIRED,
-      imagePullSecrets: [new ProducedSecret('registry', ['.dockerconfigjson'], 'orders')],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'orders' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
     };
     new HaRedis(chart, 'Queue', props);
     expect(synth(chart)).toMatchSnapshot();
@@ -533,10 +546,18 @@ describe('HaRedis', () => {
       ['the password key is missing', { password: RedisPassword.fromSecret(new ProducedSecret('auth', ['token'])) },
         /'password.key' \('password'\) is not a key of Secret 'auth' \(token\)/],
       ['the password key is no key', { password: RedisPassword.fromSecret(new ProducedSecret('auth', ['password']), 'a/b') }, /'password.key' \('a\/b'\) must be a Secret key/],
-      ['a registry credential has no docker config', { imagePullSecrets: [new ProducedSecret('registry', ['token'])] },
-        /'imagePullSecrets\[0\].key' \('.dockerconfigjson'\) is not a key of Secret 'registry'/],
-      ['a registry credential is in another namespace', { imagePullSecrets: [new ProducedSecret('registry', ['.dockerconfigjson'], 'other')] },
-        /'imagePullSecrets\[0\].secret' \('registry'\) must produce its Secret in namespace 'test'/],
+      ['the registry credentials are a plain object', { imagePullSecrets: [{ name: 'registry' } as any] },
+        /'imagePullSecrets\[0\]' \(\{"name":"registry"\}\) must be registry credentials \(IRegistryCredentials: a RegistryCredentials\)/],
+      ['the persistence is a plain object', { persistence: { volume: { size: Size.gibibytes(5) } } as any },
+        /'persistence' .* must be a RedisPersistence \(RedisPersistence.appendOnly or RedisPersistence.none\)/],
+      ['the volume size is a string', { persistence: RedisPersistence.appendOnly({ size: '5Gi' as any }) }, /'persistence.size' \('5Gi'\) must be a Size/],
+      ['the nodes are a string', { nodes: '3' as any }, /'nodes' \('3'\) must be a number/],
+      ['the operator is a string', { operator: 'ot-operators' as any }, /'operator' \('ot-operators'\) must be a NetworkPeer/],
+      ['the operator\'s namespace is no name', { operator: NetworkPeer.podsInNamespaces({ name: 'redis-operator' }, { 'kubernetes.io/metadata.name': 'OT_Operators' }) },
+        /'operator.namespace' \('OT_Operators'\) must be a DNS-1123 label/],
+      ['the node pool has no label', { nodePool: NodePool.of({ labels: {} }) }, /'nodePool.labels' \(\{\}\) must/],
+      ['the log collection names no destination', { logs: LogCollection.collector({ name: 'Vector', destination: ' ' }) }, /'logs.destination' \(' '\) must say where the logs go/],
+      ['the generated password length is a string', { password: RedisPassword.generated({ length: '32' as any }) }, /'password.length' \('32'\) must be a number/],
       ['the memory alert threshold is 100', { monitoring: { memoryUsagePercent: 100 } }, /'monitoring.memoryUsagePercent' \(100\) must be an integer between 1 and 99/],
       ['the runbook base URL is relative', { monitoring: { runbookBaseUrl: 'runbooks/redis' } }, /'monitoring.runbookBaseUrl' \('runbooks\/redis'\) must be an absolute http or https URL/],
       ['the Prometheus labels are invalid', { monitoring: { prometheus: Prometheus.of({ selectorLabels: { 'bad key!': 'x' }, scraper: NetworkPeer.namespace('monitoring'), selection: 'x' }) } },

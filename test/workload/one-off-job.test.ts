@@ -1,10 +1,10 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterDns, EgressEngine, EnvValue, Guardrails, HaPostgres, Image, JobCleanup, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, OneOffJob, OneOffJobProps,
-  PostgresBackup, PreStop, ProductionApp, TaintEffect,
+  ClusterDns, EgressEngine, EnvValue, Guardrails, HaPostgres, Image, JobCleanup, JobRestartPolicy, LogCollection, LogFormat, NamespaceBaseline,
+  NetworkPeer, NodePool, OneOffJob, OneOffJobProps, PostgresBackup, PreStop, ProductionApp, TaintEffect,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, ofKind, one, registryIn, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/api', '1.2.3');
 const QUOTA = { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) };
@@ -57,7 +57,9 @@ describe('OneOffJob', () => {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/migrate' },
       dns: ClusterDns.nodeLocalCache(),
       egressEngine: EgressEngine.cilium(),
-      imagePullSecrets: ['registry-credentials'],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'shop' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
+      logFormat: LogFormat.JSON,
       nodePool: NodePool.of({ labels: { 'node-pool': 'batch' }, taints: [{ key: 'dedicated', value: 'batch', effect: TaintEffect.NO_SCHEDULE }] }),
       priorityClassName: 'batch',
       volumes: [{ name: 'scripts', mountPath: '/scripts', source: { emptyDir: {} } }],
@@ -221,10 +223,22 @@ describe('OneOffJob', () => {
     expect(guardrailsOf(chart).errors.map((f) => `${f.rule.id}: ${f.message}`)).toEqual([]);
   });
 
+  test('names the Job after a name of up to 52 characters, and cuts a longer one with a hash so that the Job name and its pods\' job-name label fit 63', () => {
+    // GIVEN the longest name a Job keeps whole, and a longer one (a DNS label still: 63 characters at most)
+    const chart = testChart();
+    new OneOffJob(chart, 'Kept', { image: IMAGE, name: 'a'.repeat(52) });
+    new OneOffJob(chart, 'Cut', { image: IMAGE, name: `${'b'.repeat(40)}-${'c'.repeat(22)}` });
+    // THEN
+    const [kept, cut] = ofKind(synth(chart), 'Job').map((job) => job.metadata.name);
+    expect(kept).toMatch(/^a{52}-[0-9a-f]{10}$/);
+    expect(cut).toMatch(/^b{40}-[0-9a-f]{10}-[0-9a-f]{10}$/);
+    expect(cut.length).toBeLessThanOrEqual(63);
+    // the other objects keep the name as given
+    expect(one(synth(chart), 'ServiceAccount', `${'b'.repeat(40)}-${'c'.repeat(22)}`)).toBeDefined();
+  });
+
   describe('validation', () => {
     const cases: Array<[string, Partial<OneOffJobProps>, RegExp]> = [
-      ['the name leaves no room for the hash', { name: 'a'.repeat(53) },
-        /'name' \('a{53}'\) must be at most 52 characters: the Job is named '<name>-<10 characters of hash>'/],
       ['the backoff limit is negative', { backoffLimit: -1 }, /'backoffLimit' \(-1\) must be an integer of at least 0/],
       ['the deadline is zero', { activeDeadline: Duration.seconds(0) }, /'activeDeadline' \('0s'\) must be a whole number of seconds, at least 1/],
       ['the deadline is a fraction of a second', { activeDeadline: Duration.millis(1500) }, /'activeDeadline' \('1.5s'\) must be a whole number of seconds/],

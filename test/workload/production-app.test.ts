@@ -1,11 +1,10 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, ClusterDns, EgressEngine, EnvValue, Image, NetworkPeer, NodePool, Prerequisite, PreStop, Probe, ProductionApp, ProductionAppProps, Prometheus,
-  Protocol, SessionAffinity, SpreadPolicy,
-  TaintEffect,
+  AccessMode, ClusterDns, EgressEngine, EnvValue, Image, LogCollection, LogFormat, NetworkPeer, NodePool, Prerequisite, PreStop, Probe,
+  ProductionApp, ProductionAppProps, Prometheus, Protocol, SessionAffinity, SpreadPolicy, TaintEffect,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, ofKind, one, registryIn, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/api', '1.2.3');
 const SMALL = {
@@ -63,7 +62,9 @@ describe('ProductionApp', () => {
       runAsGroup: 20000,
       mountServiceAccountToken: true,
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/orders' },
-      imagePullSecrets: ['registry-credentials'],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'shop' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
+      logFormat: LogFormat.JSON,
       nodePool: NodePool.of({ labels: { 'node-pool': 'core' }, taints: [{ key: 'dedicated', value: 'core', effect: TaintEffect.NO_SCHEDULE }] }),
       priorityClassName: 'platform-critical',
       hostSpread: SpreadPolicy.REQUIRED,
@@ -277,12 +278,11 @@ describe('ProductionApp', () => {
       expect(spec.priorityClassName).toBe('platform');
     });
 
-    test('declares what the cluster must hold for its pods: the PriorityClass, the registry Secrets, the metrics API of the autoscaler', () => {
+    test('declares what the cluster must hold for its pods: the PriorityClass and the metrics API of the autoscaler, not the registry Secret it is given', () => {
       const chart = testChart();
-      appIn(chart, { priorityClassName: 'platform', imagePullSecrets: ['registry'] });
-      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual([
+      const app = appIn(chart, { priorityClassName: 'platform', imagePullSecrets: [registryIn(chart)] });
+      expect(Prerequisite.declaredIn(app).map((d) => d.prerequisite.title)).toEqual([
         'PriorityClass platform',
-        'Secret test/registry',
         'APIService v1beta1.metrics.k8s.io',
         expect.stringMatching(/^cluster DNS answers from pods labelled k8s-app=kube-dns/),
       ]);
@@ -537,7 +537,6 @@ describe('ProductionApp', () => {
       ['a config key is not an environment variable name', { config: { '1BAD': 'x' } }, /'config.1BAD' \('1BAD'\) must be an environment variable name/],
       ['an env name is invalid', { env: { 'MY VAR': 'x' } }, /'env.MY VAR' \('MY VAR'\) must be an environment variable name/],
       ['the priority class is invalid', { priorityClassName: 'High_Priority' }, /'priorityClassName' \('High_Priority'\) must be a DNS-1123 subdomain/],
-      ['an image pull secret is invalid', { imagePullSecrets: ['Registry'] }, /'imagePullSecrets' \('Registry'\) must be a DNS-1123 subdomain/],
       ['a volume uses hostPath', { volumes: [{ name: 'docker', mountPath: '/var/run/docker.sock', source: { hostPath: { path: '/var/run/docker.sock' } } }] },
         /'volumes.docker.source.hostPath' \('\/var\/run\/docker.sock'\) is not allowed/],
       ['a volume takes a reserved name', { volumes: [{ name: 'tmp', mountPath: '/scratch', source: { emptyDir: {} } }] },

@@ -1,10 +1,10 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterDns, EgressEngine, ConcurrencyPolicy, ExternalPostgres, Guardrails, Image, JobRestartPolicy, NamespaceBaseline, NetworkPeer, NodePool, PostgresSslMode, PreStop, Schedule,
-  ScheduledJob, ScheduledJobProps, SecretSource, SecretStoreRef, SecretsBinding,
+  ClusterDns, ConcurrencyPolicy, EgressEngine, ExternalPostgres, Guardrails, Image, JobRestartPolicy, LogCollection, LogFormat, NamespaceBaseline,
+  NetworkPeer, NodePool, PostgresSslMode, PreStop, Schedule, ScheduledJob, ScheduledJobProps, SecretsBinding, SecretSource, SecretStoreRef,
 } from '../../lib';
-import { one, synth, testChart } from '../util';
+import { one, registryIn, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/api', '1.2.3');
 const NIGHTLY = Schedule.cron('30 3 * * *');
@@ -52,7 +52,9 @@ describe('ScheduledJob', () => {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/report' },
       dns: ClusterDns.nodeLocalCache(),
       egressEngine: EgressEngine.cilium(),
-      imagePullSecrets: ['registry-credentials'],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'shop' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
+      logFormat: LogFormat.JSON,
       nodePool: NodePool.of({ labels: { 'node-pool': 'batch' } }),
       priorityClassName: 'batch',
       volumes: [{ name: 'scratch', mountPath: '/scratch', readOnly: false, source: { emptyDir: { sizeLimit: undefined } } }],

@@ -1,10 +1,11 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  AccessMode, ClusterDns, EgressEngine, CertificateIssuer, Guardrails, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer, NodePool, PodManagement, PreStop, Prerequisite, PrerequisiteKind, ProductionApp, Probe, RetentionAction,
-  SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps,
+  AccessMode, CertificateIssuer, ClusterDns, EgressEngine, Guardrails, HardenedIngress, Image, IngressController, LogCollection, LogFormat,
+  NamespaceBaseline, NetworkPeer, NodePool, PodManagement, Prerequisite, PrerequisiteKind, PreStop, Probe, ProductionApp, RetentionAction,
+  SessionAffinity, SpreadPolicy, StatefulApp, StatefulAppProps, Velero, VolumeBackupSchedule,
 } from '../../lib';
-import { ofKind, one, synth, testChart } from '../util';
+import { ofKind, one, registryIn, synth, testChart } from '../util';
 
 const IMAGE = Image.pinned('ghcr.io/acme/search', '4.1.0');
 const INDEX = { name: 'index', mountPath: '/var/lib/search', size: Size.gibibytes(20), storageClassName: 'gp3' };
@@ -52,7 +53,9 @@ describe('StatefulApp', () => {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/search' },
       dns: ClusterDns.nodeLocalCache(),
       egressEngine: EgressEngine.cilium(),
-      imagePullSecrets: ['registry-credentials'],
+      imagePullSecrets: [registryIn(chart, 'Registry', { namespace: 'shop' })],
+      logs: LogCollection.fluentBit({ destination: 'Loki at https://loki.example.com' }),
+      logFormat: LogFormat.JSON,
       nodePool: NodePool.of({ labels: { 'node-pool': 'data' } }),
       priorityClassName: 'data',
       volumes: [{ name: 'cache', mountPath: '/var/cache/search', readOnly: false, source: { emptyDir: {} } }],
@@ -226,12 +229,13 @@ describe('StatefulApp', () => {
     expect(clusterObjects.map((d) => d.prerequisite.title)).toEqual(['StorageClass gp3']);
   });
 
-  test('passes every production guardrail in a namespace baseline', () => {
+  test('passes every production guardrail in a namespace baseline, with its volumes backed up by Velero', () => {
     const chart = testChart();
     new NamespaceBaseline(chart, 'Namespace', {
       name: 'test', quota: { requestsCpu: Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: Cpu.units(8), limitsMemory: Size.gibibytes(16) },
     });
-    appIn(chart, { metrics: {} });
+    const app = appIn(chart, { metrics: {} });
+    new VolumeBackupSchedule(chart, 'Backups', { workload: app, velero: Velero.installed() });
     const report = Guardrails.apply(chart.node.root as App).evaluate();
     expect(report.errors.map((f) => `${f.rule.id}: ${f.message}`)).toEqual([]);
     expect(report.suppressed).toEqual([]);

@@ -1,8 +1,9 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CertificateIssuer, ExternalService, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer,
-  ObjectStoreCredentials, PostgresBackup, Probe, ProductionApp, SecretMount, SecretsBinding, SecretSource, StatefulApp, setTier,
+  ApplyOrder, CertificateIssuer, ExternalService, HaPostgres, HardenedIngress, Image, IngressController, NamespaceBaseline, NetworkPeer,
+  ObjectStoreCredentials, PostgresBackup, Probe, ProductionApp, SecretMount, SecretsBinding, SecretSource, StatefulApp, VolumeBackupSchedule,
+  setTier,
 } from 'cdk8s-golden-path';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from 'cdk8s-golden-path/imports/monitoring.coreos.com';
 import { BACKUP_RETENTION, PROMETHEUS, StageConfig } from './stages';
@@ -17,6 +18,8 @@ export class OrdersPlatform extends Chart {
   public constructor(scope: Construct, id: string, stage: StageConfig) {
     super(scope, id, { namespace: stage.namespace, disableResourceNameHashes: true });
     setTier(this, stage.tier);
+    // Sync waves on every object: namespace, secrets, data, the pre-upgrade backup, migrations, workloads, routes.
+    ApplyOrder.apply(this);
     const image = (name: string) => Image.pinned(`ghcr.io/acme/${name}`, stage.imageTag);
 
     const baseline = new NamespaceBaseline(this, 'Namespace', { name: stage.namespace, quota: stage.quota });
@@ -67,6 +70,10 @@ export class OrdersPlatform extends Chart {
       volumeClaims: [{ name: 'index', mountPath: '/var/lib/orders-search', size: stage.searchIndexSize, storageClassName: stage.storageClassName }],
     });
     this.api.connectTo(this.search);
+    // Where the cluster runs Velero, its index volumes are backed up every night and kept as long as the database's backups.
+    if (stage.velero !== undefined) {
+      new VolumeBackupSchedule(this, 'SearchBackups', { workload: this.search, velero: stage.velero, retention: BACKUP_RETENTION });
+    }
 
     this.database = new HaPostgres(this, 'Database', {
       name: 'orders-db',

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { EgressEngine, NamespaceQuota, Prometheus, SecretStoreRef, Tier } from 'cdk8s-golden-path';
+import { EgressEngine, NamespaceQuota, Prometheus, SecretStoreRef, Tier, Velero } from 'cdk8s-golden-path';
 
 /** Everything that differs between the stages, as data: the constructs never ask which stage they are in. */
 export interface StageConfig {
@@ -27,6 +27,8 @@ export interface StageConfig {
   readonly backupRegion?: string;
   /** What renders egress to hosts by name (the payment API, the backup bucket): the clusters run Cilium. */
   readonly egressEngine: EgressEngine;
+  /** The cluster's Velero, which backs up the search index volumes; none in development, whose index is rebuilt. */
+  readonly velero?: Velero;
 }
 
 const quota = (cpu: number, memoryGib: number): NamespaceQuota => ({
@@ -63,6 +65,7 @@ export const PROD: StageConfig = {
   searchIndexSize: Size.gibibytes(50),
   backupRegion: 'eu-west-1',
   egressEngine: EgressEngine.cilium(),
+  velero: Velero.installed({ namespace: 'velero' }),
 };
 
 export const STAGES: readonly StageConfig[] = [DEV, PROD];

@@ -2,6 +2,7 @@ import { GuardrailRule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { AVAILABILITY_RULES } from './availability';
 import { EGRESS_RULES } from './egress';
+import { BACKUP_RULES } from './backups';
 import { JOB_AND_STATEFULSET_RULES } from './jobs-and-statefulsets';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
@@ -30,4 +31,5 @@ export const BUILTIN_RULES: readonly GuardrailRule[] = [
   ...REDIS_RULES,
   ...QUOTA_RULES,
   ...PROTECTION_RULES,
+  ...BACKUP_RULES,
 ];

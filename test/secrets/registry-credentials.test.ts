@@ -1,0 +1,133 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import { Prerequisite, RegistryCredentials, RegistryCredentialsProps, SecretStoreRef } from '../../lib';
+import { one, registryIn, synth, testChart } from '../util';
+
+// What the manifests are held to:
+// - External Secrets v2.9.0, docs/guides/common-k8s-secret-types.md: a `kubernetes.io/dockerconfigjson` Secret from a
+//   username and a password with `target.template.type` and the key `.dockerconfigjson` built as
+//   `{"auths":{"<host>":{"username":..,"password":..,"auth":"{{ printf "%s:%s" .u .p | b64enc }}"}}}`.
+// - External Secrets v2.9.0, runtime/template/v2/template.go: templates run with sprig's functions (toJson, b64enc,
+//   runtime/template/v2/sprig/functions.go) over the fetched values as strings (`execute` converts them).
+// - Kubernetes: a Secret of type kubernetes.io/dockerconfigjson must hold the key `.dockerconfigjson` (core/v1 SecretType).
+
+/**
+ * Renders the template the way the operator's engine does for these three actions, which are all the template uses:
+ * `{{ .x | toJson }}` (a JSON string), and `{{ printf "%s:%s" .a .b | b64enc }}` (base64 of `a:b`).
+ */
+function renderTemplate(template: string, values: Record<string, string>): string {
+  return template
+    .replace(/\{\{ \.(\w+) \| toJson \}\}/g, (_, key: string) => JSON.stringify(values[key]))
+    .replace(/\{\{ printf "%s:%s" \.(\w+) \.(\w+) \| b64enc \}\}/g, (_, a: string, b: string) => Buffer.from(`${values[a]}:${values[b]}`).toString('base64'));
+}
+
+describe('RegistryCredentials', () => {
+  test('an ExternalSecret writes a kubernetes.io/dockerconfigjson Secret from the username and password in the store', () => {
+    // GIVEN
+    const chart = testChart();
+
+    // WHEN
+    const credentials = registryIn(chart);
+
+    // THEN
+    const es = one(synth(chart), 'ExternalSecret', 'registry');
+    expect(credentials.name).toBe('registry');
+    expect(credentials.namespace).toBe('test');
+    expect(credentials.registry).toBe('registry.example.com');
+    expect(es.spec.target).toMatchObject({ name: 'registry', creationPolicy: 'Owner', template: { type: 'kubernetes.io/dockerconfigjson', mergePolicy: 'Replace' } });
+    expect(Object.keys(es.spec.target.template.data)).toEqual(['.dockerconfigjson']);
+    expect(es.spec.data).toEqual([
+      { secretKey: 'username', remoteRef: { key: 'registry/username' } },
+      { secretKey: 'password', remoteRef: { key: 'registry/password' } },
+    ]);
+  });
+
+  test('the Docker config it renders is valid JSON with the credentials of the registry, whatever the password holds', () => {
+    // GIVEN
+    const chart = testChart();
+    registryIn(chart, 'Registry', { registry: 'registry.example.com:5000' });
+    const template = one(synth(chart), 'ExternalSecret').spec.target.template.data['.dockerconfigjson'];
+
+    // WHEN
+    const config = JSON.parse(renderTemplate(template, { username: 'robot$ci', password: 'p"a\\ss:word' }));
+
+    // THEN
+    expect(config).toEqual({
+      auths: {
+        'registry.example.com:5000': { username: 'robot$ci', password: 'p"a\\ss:word', auth: Buffer.from('robot$ci:p"a\\ss:word').toString('base64') },
+      },
+    });
+  });
+
+  test('declares the operator, the store and both keys of its backend', () => {
+    // GIVEN
+    const chart = testChart();
+
+    // WHEN
+    registryIn(chart);
+
+    // THEN
+    expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).toEqual([
+      'External Secrets Operator 2.9',
+      'ClusterSecretStore vault',
+      'ClusterSecretStore vault: registry/username',
+      'ClusterSecretStore vault: registry/password',
+    ]);
+  });
+
+  test('is kept on prune when something kept pulls with it', () => {
+    // GIVEN
+    const chart = testChart();
+    const credentials = registryIn(chart);
+
+    // WHEN
+    credentials.keepOnPrune();
+
+    // THEN
+    expect(one(synth(chart), 'ExternalSecret').metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+  });
+
+  test('minimal props match the snapshot', () => {
+    const chart = testChart();
+    registryIn(chart);
+    expect(synth(chart)).toMatchSnapshot();
+  });
+
+  test('all props match the snapshot', () => {
+    const chart = testChart();
+    const props: Required<RegistryCredentialsProps> = {
+      registry: 'registry.example.com',
+      store: SecretStoreRef.namespaced('registry-store'),
+      username: { key: 'ci/registry', property: 'username' },
+      password: { key: 'ci/registry', property: 'token', version: '3' },
+      refreshInterval: Duration.minutes(10),
+      name: 'pull-credentials',
+      namespace: 'test',
+      partOf: 'shop',
+    };
+    new RegistryCredentials(chart, 'Registry', props);
+    expect(synth(chart)).toMatchSnapshot();
+  });
+
+  describe('bad input', () => {
+    const cases: Array<[string, (chart: Chart) => void, RegExp]> = [
+      ['the registry has a scheme', (c) => registryIn(c, 'R', { registry: 'https://registry.example.com' }),
+        /'registry' \('https:\/\/registry.example.com'\) must be a registry host as image references name it/],
+      ['the registry has a path', (c) => registryIn(c, 'R', { registry: 'registry.example.com/aishell' }), /'registry' \('registry.example.com\/aishell'\) must be a registry host/],
+      ['the registry has capitals', (c) => registryIn(c, 'R', { registry: 'Registry.example.com' }), /'registry' \('Registry.example.com'\) must be a registry host/],
+      ['the registry is not a qualified host', (c) => registryIn(c, 'R', { registry: 'registry' }), /'registry' \('registry'\) must be a registry host/],
+      ['the name is not a DNS label', (c) => registryIn(c, 'R', { name: 'Registry' }), /'name' \('Registry'\) must be a DNS label/],
+      ['no namespace is set', () => registryIn(new Chart(Testing.app(), 'nons'), 'R'), /'namespace' \(unset\) must be set on the RegistryCredentials or its Chart/],
+      ['the store name is invalid', (c) => registryIn(c, 'R', { store: SecretStoreRef.cluster('Vault') }), /'source.store.name' \('Vault'\) must be a DNS-1123 subdomain/],
+      ['a remote key is empty', (c) => registryIn(c, 'R', { password: { key: ' ' } }), /'source.data.password.key' \(' '\) must name a secret of the store's backend/],
+      ['the refresh interval is under a minute', (c) => registryIn(c, 'R', { refreshInterval: Duration.seconds(30) }),
+        /'source.refreshInterval' \('30s'\) must be a whole number of seconds, at least one minute/],
+    ];
+
+    test.each(cases)('fails when %s', (_, build, message) => {
+      expect(() => build(testChart())).toThrow(message);
+    });
+  });
+});
