@@ -63,7 +63,7 @@ describe('docs/validation.md', () => {
         lib.Guardrails.apply(app);
       }
       const chart = Testing.chart();
-      new lib.StatefulApp(chart, 'Search', {
+      const search = new lib.StatefulApp(chart, 'Search', {
         image: lib.Image.pinned('ghcr.io/acme/search', '1.0.0'),
         namespace: 'shop',
         volumeClaims: [{ name: 'index', mountPath: '/index', size: Size.gibibytes(1), storageClassName: 'gp3' }],
@@ -76,6 +76,7 @@ describe('docs/validation.md', () => {
         host: 'orders.example.com', databaseName: 'orders', credentials: { secret }, endpoint: lib.NetworkPeer.ipBlock('10.0.32.0/20'),
         sslMode: lib.PostgresSslMode.REQUIRE,
       });
+      new lib.VolumeBackupSchedule(chart, 'SearchBackups', { workload: search, velero: lib.Velero.installed() });
       new lib.SecretStore(chart, 'Store', { namespace: 'shop', provider: lib.SecretStoreProvider.gcpSecretManager({ projectId: 'acme-shop' }) });
       lib.synthWithGuardrails(new App({ outdir }), { log: () => undefined });
     } finally {
@@ -86,9 +87,10 @@ describe('docs/validation.md', () => {
     // THEN
     // every construct of the package, each checking the kinds of its props (GuardrailsProps and GuardrailSynthOptions: the guardrails')
     expect([...checked.keys()].sort()).toEqual([
-      'AppMonitoringProps', 'ExternalPostgresProps', 'GrafanaDashboardProps', 'GuardrailSynthOptions', 'GuardrailsProps', 'HaPostgresProps',
-      'HardenedIngressProps', 'NamespaceBaselineProps', 'NetworkPolicyRulesProps', 'OneOffJobProps', 'PlatformAlertsProps', 'ProductionAppProps',
-      'RouteOptions', 'ScheduledJobProps', 'SecretStoreProps', 'SecretsBindingProps', 'StatefulAppProps',
+      'AppMonitoringProps', 'ApplyOrderProps', 'ExternalPostgresProps', 'ExternalServiceProps', 'GrafanaDashboardProps', 'GuardrailSynthOptions',
+      'GuardrailsProps', 'HaPostgresProps', 'HardenedIngressProps', 'NamespaceBaselineProps', 'NetworkPolicyRulesProps', 'OneOffJobProps',
+      'PlatformAlertsProps', 'ProductionAppProps', 'RegistryCredentialsProps', 'RouteOptions', 'ScheduledJobProps', 'SecretStoreProps',
+      'SecretsBindingProps', 'StatefulAppProps', 'TeamAccessProps', 'VolumeBackupScheduleProps',
     ]);
     const unlisted: string[] = [];
     for (const [description, props] of checked) {
