@@ -32,6 +32,14 @@ describe('plain JavaScript callers', () => {
     'a binding to a workload name': /^\[shop\/Secrets\] 'bindTo.app' \('api'\) must be a workload/,
     'an app that is no App': /^synthWithGuardrails: 'app' \(\{"outdir":"dist"\}\) must be a cdk8s App$/,
     'a Duration in a cron': /^\[shop\/Prune\] 'schedule' \(.*\) must be a cron expression \(a string\)$/,
+    'one host where the list of hosts belongs': /^\[shop\/Anthropic\] 'hosts' \('api.anthropic.com'\) must be an array \(each item a string\)$/,
+    'registry credentials without a registry': /^\[shop\/Registry\] 'registry' \(unset\) must be a string$/,
+    'null options of a grant': /^\[shop\/Access\] 'grants\[0\]' \(null\) must be a TeamGrantOptions object/,
+    'a Velero installation written as an object': /^\[shop\/Backups\] 'velero' \(\{"namespace":"velero"\}\) must be a Velero installation/,
+    'null options of a DNS provider': /^\[shop\/Ingress\] 'issuer.dns01.provider' \(null\) must be a Route53Options object/,
+    'an issuer URL where the identity provider belongs': /^\[shop\/Ingress\] 'signIn.identityProvider' \('https:\/\/sso.example.com'\) must be an IdentityProvider/,
+    'null options of a log collection': /^\[shop\/Api\] 'logs' \(null\) must be a FluentBitOptions object/,
+    'an apply order for a name': /^ApplyOrder.apply: 'scope' \('platform'\) must be a construct/,
   }))('fails with a message naming the prop when a caller passes %s', (mistake, message) => {
     const result = results[mistake];
     expect(result.thrown).toBe(true);
@@ -40,9 +48,9 @@ describe('plain JavaScript callers', () => {
   });
 
   test('every mistake of the script is judged here, and a ValidationError carries its path and prop', () => {
-    expect(Object.keys(results).length).toBe(18);
+    expect(Object.keys(results).length).toBe(26);
     const validation = Object.values(results).filter((r) => r.name === 'ValidationError');
-    expect(validation.length).toBe(17);
+    expect(validation.length).toBe(24);
     expect(validation.every((r) => r.path?.startsWith('shop/') && r.prop !== undefined)).toBe(true);
     expect(fs.existsSync(path.join(__dirname, 'plain-javascript', 'never-written'))).toBe(false);
   });

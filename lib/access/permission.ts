@@ -1,3 +1,5 @@
+import { describeValue } from '../core/errors';
+
 /** Verbs that read: `list` and `watch` return whole objects, as `get` does. */
 const READ = ['get', 'list', 'watch'];
 
@@ -98,7 +100,10 @@ export class Permission {
    * of an operator the bundle adds. Secrets and the subresources that run code or open connections are refused.
    */
   public static read(apiGroup: string, resources: string[]): Permission {
-    return new Permission(`read:${apiGroup}/${resources.join(',')}`, false, [{ apiGroup, resources: [...resources], verbs: READ }], true);
+    // A caller without a type checker may pass one resource for the list: it is kept as given, for `problem` to refuse.
+    const listed = Array.isArray(resources) ? [...resources] : resources;
+    const name = `read:${String(apiGroup)}/${Array.isArray(resources) ? resources.map(String).join(',') : String(resources)}`;
+    return new Permission(name, false, [{ apiGroup, resources: listed, verbs: READ }], true);
   }
 
   private constructor(
@@ -122,15 +127,18 @@ export class Permission {
       return undefined;
     }
     for (const rule of this.rules) {
-      if (!API_GROUP.test(rule.apiGroup)) {
-        return `names the API group '${rule.apiGroup}', which is not a DNS subdomain (no wildcards)`;
+      if (typeof rule.apiGroup !== 'string' || !API_GROUP.test(rule.apiGroup)) {
+        return `names the API group ${describeValue(rule.apiGroup)}, which is not a DNS subdomain (no wildcards), or '' for the core group`;
+      }
+      if (!Array.isArray(rule.resources)) {
+        return `names the resources ${describeValue(rule.resources)}, which are not an array of strings`;
       }
       if (rule.resources.length === 0) {
         return 'names no resource';
       }
       for (const resource of rule.resources) {
-        if (!RESOURCE.test(resource)) {
-          return `names the resource '${resource}', which is not a lowercase resource or resource/subresource (no wildcards)`;
+        if (typeof resource !== 'string' || !RESOURCE.test(resource)) {
+          return `names the resource ${describeValue(resource)}, which is not a lowercase resource or resource/subresource (no wildcards)`;
         }
         if ((NEVER_READ[rule.apiGroup] ?? []).includes(resource)) {
           return `reads '${resource}': its values, or a shell, would come with it`;

@@ -1,11 +1,12 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
 import { recordException } from '../core/exceptions';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { Prerequisite } from '../core/prerequisites';
-import { checkDnsLabel } from '../core/validate';
+import { checkDnsLabel, checkLabels } from '../core/validate';
 import { Permission } from './permission';
 
 /** The guardrail that reports a Role granting exec or attach, which a grant with a reason accepts. */
@@ -45,7 +46,7 @@ export interface BreakGlassOptions {
 export class Access {
   /** Day-to-day access of a team: a Role and RoleBinding named `<access name>-<name>`. */
   public static team(name: string, options: TeamGrantOptions): Access {
-    return new Access(name, [...options.groups], [...options.permissions], false, options.reason);
+    return new Access(name, options, false);
   }
 
   /**
@@ -53,21 +54,49 @@ export class Access {
    * `<access name>-break-glass-<name>`, annotated with the reason, whose exec grant the guardrails accept for that reason.
    */
   public static breakGlass(name: string, options: BreakGlassOptions): Access {
-    return new Access(name, [...options.groups], [...options.permissions], true, options.reason);
+    return new Access(name, options, true);
   }
+
+  /** Groups that get the permissions. */
+  public readonly groups: readonly string[];
+  /** What they may do. */
+  public readonly permissions: readonly Permission[];
+  /** Why the grant is safe, or exists. */
+  public readonly reason?: string;
 
   private constructor(
     /** Name of the grant, in the names of its Role and RoleBinding. */
     public readonly name: string,
-    /** Groups that get the permissions. */
-    public readonly groups: readonly string[],
-    /** What they may do. */
-    public readonly permissions: readonly Permission[],
+    /** The options as given: a factory never throws, and the TeamAccess that receives the grant checks them. */
+    private readonly options: TeamGrantOptions | BreakGlassOptions,
     /** Whether this is break-glass access. */
     public readonly breakGlass: boolean,
-    /** Why the grant is safe, or exists. */
-    public readonly reason?: string,
-  ) {}
+  ) {
+    this.groups = copyOf(options?.groups);
+    this.permissions = copyOf(options?.permissions);
+    this.reason = options?.reason;
+  }
+
+  /**
+   * Checks the kinds of the grant's options, given to `scope` as `prop`.
+   * @internal
+   */
+  public checkKinds(scope: IConstruct, prop: string): void {
+    const kinds = {
+      groups: Kind.array(Kind.STRING),
+      permissions: Kind.array(Kind.instance(Permission, 'a Permission (Permission.READ_WORKLOADS, ..., Permission.read(...))')),
+    };
+    Kind.STRING.check(scope, `${prop}.name`, this.name);
+    const kind = this.breakGlass
+      ? Kind.object<BreakGlassOptions>('a BreakGlassOptions object (groups, permissions, reason)', { ...kinds, reason: Kind.STRING })
+      : Kind.object<TeamGrantOptions>('a TeamGrantOptions object (groups, permissions, and optionally reason)', { ...kinds, reason: Kind.STRING.optional() });
+    kind.check(scope, prop, this.options);
+  }
+}
+
+/** A copy of `list`; what is no array (from a caller without a type checker) is kept as given, for the check of the grant to refuse. */
+function copyOf<T>(list: readonly T[]): readonly T[] {
+  return Array.isArray(list) ? [...list] : list;
 }
 
 /** Props of a {@link TeamAccess}. */
@@ -101,9 +130,18 @@ export class TeamAccess extends Construct {
 
   public constructor(scope: Construct, id: string, props: TeamAccessProps) {
     super(scope, id);
+    checkProps(this, props, {
+      grants: Kind.array(Kind.instance(Access, 'an Access (Access.team or Access.breakGlass)')),
+      name: Kind.STRING.optional(),
+      namespace: Kind.STRING.optional(),
+      partOf: Kind.STRING.optional(),
+    }, 'TeamAccessProps');
     this.name = props.name ?? nameFromId(id);
     this.namespace = resolveNamespace(this, 'TeamAccess', props.namespace, 'Roles and RoleBindings grant access to one namespace');
     checkDnsLabel(this, 'name', this.name);
+    if (props.partOf !== undefined) {
+      checkLabels(this, 'partOf', { 'app.kubernetes.io/part-of': props.partOf });
+    }
     this.checkGrants(props.grants);
     const labels = recommendedLabels({ name: this.name, instance: this.name, component: 'access', partOf: props.partOf });
 
@@ -140,6 +178,7 @@ export class TeamAccess extends Construct {
 
   private checkGrants(grants: readonly Access[]): void {
     check(grants.length > 0, this, 'grants', grants, 'must hold at least one grant');
+    grants.forEach((grant, i) => grant.checkKinds(this, `grants[${i}]`));
     const names = new Set<string>();
     for (const grant of grants) {
       const prop = `grants.${grant.name}`;

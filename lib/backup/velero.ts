@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkDnsSubdomain, checkNamespaceName } from '../core/validate';
 
@@ -65,7 +65,7 @@ export interface VeleroOptions {
 export class Velero {
   /** Velero 1.18, installed in `options.namespace`. */
   public static installed(options: VeleroOptions = {}): Velero {
-    return new Velero(options.namespace ?? 'velero', options.method ?? VolumeBackupMethod.csiSnapshotDataMovement(), options.storageLocation);
+    return new Velero(options?.namespace ?? 'velero', options?.method ?? VolumeBackupMethod.csiSnapshotDataMovement(), options?.storageLocation, options);
   }
 
   private constructor(
@@ -75,8 +75,32 @@ export class Velero {
     public readonly method: VolumeBackupMethod,
     /** The BackupStorageLocation, or the default one when unset. */
     public readonly storageLocation: string | undefined,
+    /** The options as given: a factory never throws, and the construct that receives the installation checks them. */
+    private readonly options: VeleroOptions,
   ) {}
+
+  /**
+   * Checks the installation, given to `scope` as `prop`: the kinds of its options, a namespace name, a storage location name.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    Kind.object<VeleroOptions>('a VeleroOptions object (namespace, method, storageLocation)', {
+      namespace: Kind.STRING.optional(),
+      method: Kind.instance(VolumeBackupMethod, 'a VolumeBackupMethod (csiSnapshotDataMovement, csiSnapshots or fileSystemBackup)').optional(),
+      storageLocation: Kind.STRING.optional(),
+    }).check(scope, prop, this.options);
+    checkNamespaceName(scope, `${prop}.namespace`, this.namespace);
+    if (this.storageLocation !== undefined) {
+      checkDnsSubdomain(scope, `${prop}.storageLocation`, this.storageLocation);
+    }
+  }
 }
+
+/**
+ * A {@link Velero}, as a prop's kind.
+ * @internal
+ */
+export const VELERO_KIND = Kind.instance(Velero, 'a Velero installation (Velero.installed({ ... }))');
 
 /** Velero 1.18 in `namespace`: `Schedule`, and the `Backup`s and `Restore`s made from it. */
 function veleroOperator(namespace: string): Operator {
@@ -88,18 +112,6 @@ function veleroOperator(namespace: string): Operator {
     namespace,
     docs: 'https://velero.io/docs/v1.18/basic-install/',
   });
-}
-
-/**
- * Checks a Velero installation given as `prop`.
- * @internal
- */
-export function checkVelero(scope: IConstruct, prop: string, velero: Velero): void {
-  check(velero instanceof Velero, scope, prop, String(velero), 'must be a Velero value: Velero.installed({ ... })');
-  checkNamespaceName(scope, `${prop}.namespace`, velero.namespace);
-  if (velero.storageLocation !== undefined) {
-    checkDnsSubdomain(scope, `${prop}.storageLocation`, velero.storageLocation);
-  }
 }
 
 /**

@@ -174,6 +174,26 @@ export function checkHostname(scope: IConstruct, prop: string, value: string, op
     : 'must be a fully qualified lowercase DNS name such as \'api.example.com\': no wildcard, IP address, port or trailing dot');
 }
 
+/**
+ * An https URL without credentials, query or fragment: the address of a server that tokens, keys or certificates
+ * cross networks the cluster does not control to reach (an OpenID Connect issuer, an ACME directory). `why` ends the message.
+ */
+export function checkHttpsUrl(scope: IConstruct, prop: string, value: string, why: string): void {
+  check(isHttpsUrl(value), scope, prop, value, `must be an https URL without credentials, query or fragment: ${why}`);
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || !value.startsWith('https://')) {
+    return false;
+  }
+  try {
+    const url = new URL(value);
+    return url.search === '' && url.hash === '' && url.username === '' && url.password === '' && !value.includes('?') && !value.includes('#');
+  } catch {
+    return false;
+  }
+}
+
 const URL_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 
 /**

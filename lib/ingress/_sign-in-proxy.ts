@@ -2,15 +2,24 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { boundedName } from '../core/names';
 import { Prerequisite } from '../core/prerequisites';
 import { checkSecretKey } from '../core/validate';
-import { Image } from '../workload/image';
+import { APP_ALERT_OPTIONS_KIND } from '../monitoring/app-metrics';
+import { LOG_COLLECTION_KIND } from '../monitoring/log-collection';
+import { PROMETHEUS_KIND } from '../monitoring/prometheus';
+import { CLUSTER_DNS_KIND } from '../network/cluster-dns';
+import { EGRESS_ENGINE_KIND } from '../network/egress-engine';
+import { AUTOSCALING_KIND } from '../workload/availability';
+import { IMAGE_KIND, Image } from '../workload/image';
 import { Probe } from '../workload/probe';
 import { ProductionApp } from '../workload/production-app';
-import { ContainerResources } from '../workload/resources';
-import { checkSecretProducer } from '../workload/secret-producer';
+import { REGISTRY_CREDENTIALS_KIND } from '../workload/registry-credentials';
+import { ContainerResources, RESOURCES_KIND } from '../workload/resources';
+import { SECRET_PRODUCER_KIND, checkSecretProducer } from '../workload/secret-producer';
 import { IIngressBackend } from './route';
-import { SignIn } from './sign-in';
+import { IdentityProvider, OidcSignInOptions, SignIn, SignInMetricsOptions, SignInProxyOptions } from './sign-in';
 
 // Internal: the oauth2-proxy a route with a sign-in puts in front of its backend. Not exported from the package.
 
@@ -36,7 +45,32 @@ const MAX_NAME = 63;
 const GROUP = /^[^\s,]+$/;
 const EMAIL_DOMAIN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
 const CLIENT_ID = /^[\x21-\x7e]+$/;
-const REALM = /^[^/?#\s]+$/;
+
+/** {@link OidcSignInOptions}, kind by kind: the values of `proxy` are checked by the proxy, a ProductionApp. */
+const SIGN_IN_OPTIONS_KIND = Kind.object<OidcSignInOptions>('an OidcSignInOptions object (identityProvider, clientId, secret, ...)', {
+  identityProvider: Kind.instance(IdentityProvider, 'an IdentityProvider (IdentityProvider.oidc or IdentityProvider.keycloak)'),
+  clientId: Kind.STRING,
+  secret: SECRET_PRODUCER_KIND,
+  clientSecretKey: Kind.STRING.optional(),
+  cookieSecretKey: Kind.STRING.optional(),
+  allowedGroups: Kind.array(Kind.STRING).optional(),
+  allowedEmailDomains: Kind.array(Kind.STRING).optional(),
+  proxy: Kind.object<SignInProxyOptions>('a SignInProxyOptions object', {
+    image: IMAGE_KIND.optional(),
+    replicas: Kind.NUMBER.optional(),
+    autoscaling: AUTOSCALING_KIND.optional(),
+    resources: RESOURCES_KIND.optional(),
+    dns: CLUSTER_DNS_KIND.optional(),
+    egressEngine: EGRESS_ENGINE_KIND.optional(),
+    metrics: Kind.object<SignInMetricsOptions>('a SignInMetricsOptions object (interval, prometheus, alerts)', {
+      interval: Kind.DURATION.optional(),
+      prometheus: PROMETHEUS_KIND.optional(),
+      alerts: APP_ALERT_OPTIONS_KIND.optional(),
+    }).optional(),
+    imagePullSecrets: Kind.array(REGISTRY_CREDENTIALS_KIND).optional(),
+    logs: LOG_COLLECTION_KIND.optional(),
+  }).optional(),
+});
 
 /** Where a route with a sign-in sends traffic. */
 export interface SignInRoute {
@@ -60,15 +94,8 @@ export interface SignInRoute {
  */
 export function checkSignIn(scope: Construct, signIn: SignIn, backend: IIngressBackend): void {
   const options = signIn.options;
-  const provider = options.identityProvider;
-  check(proxyName(backend).length <= MAX_NAME, scope, 'backend', backend.name,
-    `must be a name of at most ${MAX_NAME - PROXY_SUFFIX.length} characters behind a sign-in: its proxy is named <backend>${PROXY_SUFFIX}`);
-  check(isHttpsUrl(provider.issuerUrl), scope, 'signIn.identityProvider.issuerUrl', provider.issuerUrl,
-    'must be an https URL without query or fragment: the issuer\'s tokens and keys cross networks the cluster does not control');
-  if (provider.realm !== undefined) {
-    check(REALM.test(provider.realm), scope, 'signIn.identityProvider.realm', provider.realm, 'must be a Keycloak realm name, without \'/\', \'?\', \'#\' or spaces');
-  }
-  check(/^[A-Za-z0-9_.-]+$/.test(provider.groupsClaim), scope, 'signIn.identityProvider.groupsClaim', provider.groupsClaim, 'must be a claim name');
+  SIGN_IN_OPTIONS_KIND.check(scope, 'signIn', options);
+  options.identityProvider.check(scope, 'signIn.identityProvider');
   check(CLIENT_ID.test(options.clientId), scope, 'signIn.clientId', options.clientId, 'must be a client id of printable characters without spaces');
   const keys = secretKeys(signIn);
   checkSecretKey(scope, 'signIn.clientSecretKey', keys.clientSecret);
@@ -190,21 +217,13 @@ export function addSignInProxy(scope: Construct, signIn: SignIn, route: SignInRo
   return proxy;
 }
 
+/** `<backend>-sign-in`, cut with a hash where a long backend name would make it longer than a Service name. */
 function proxyName(backend: IIngressBackend): string {
-  return `${backend.name}${PROXY_SUFFIX}`;
+  return boundedName(backend.name, MAX_NAME, PROXY_SUFFIX);
 }
 
 function secretKeys(signIn: SignIn): { clientSecret: string; cookieSecret: string } {
   return { clientSecret: signIn.options.clientSecretKey ?? 'client-secret', cookieSecret: signIn.options.cookieSecretKey ?? 'cookie-secret' };
-}
-
-function isHttpsUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.search === '' && url.hash === '' && url.username === '' && url.password === '' && value.startsWith('https://');
-  } catch {
-    return false;
-  }
 }
 
 function issuerPortOf(issuerUrl: string): number {

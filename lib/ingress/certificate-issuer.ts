@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { Kind } from '../core/kinds';
-import { checkDnsSubdomain, checkHostname, checkNamespaceName } from '../core/validate';
+import { checkDnsSubdomain, checkHostname, checkHttpsUrl, checkNamespaceName } from '../core/validate';
 import { DnsProvider } from './dns-provider';
 
 /**
@@ -86,12 +86,12 @@ export enum IssuerKind {
 export class CertificateIssuer {
   /** An existing `ClusterIssuer`. */
   public static clusterIssuer(name: string, options: ExistingIssuerOptions = {}): CertificateIssuer {
-    return new CertificateIssuer(name, IssuerKind.CLUSTER_ISSUER, options.wildcardZones ?? []);
+    return new CertificateIssuer(name, IssuerKind.CLUSTER_ISSUER, options?.wildcardZones, { options, kind: EXISTING_ISSUER_KIND });
   }
 
   /** An existing `Issuer` in the namespace of the routes. */
   public static issuer(name: string, options: ExistingIssuerOptions = {}): CertificateIssuer {
-    return new CertificateIssuer(name, IssuerKind.ISSUER, options.wildcardZones ?? []);
+    return new CertificateIssuer(name, IssuerKind.ISSUER, options?.wildcardZones, { options, kind: EXISTING_ISSUER_KIND });
   }
 
   /**
@@ -101,19 +101,26 @@ export class CertificateIssuer {
    * @see https://cert-manager.io/docs/configuration/acme/http01/
    */
   public static acme(options: AcmeIssuerOptions): CertificateIssuer {
-    return new CertificateIssuer(options?.name, IssuerKind.CLUSTER_ISSUER, options?.dns01?.zones ?? [], options);
+    return new CertificateIssuer(options?.name, IssuerKind.CLUSTER_ISSUER, options?.dns01?.zones, { options, kind: ACME_ISSUER_KIND }, options);
   }
+
+  /** The zones under which it signs wildcard names. */
+  public readonly wildcardZones: readonly string[];
 
   private constructor(
     /** Name of the issuer. */
     public readonly name: string,
     /** Kind of the issuer. */
     public readonly kind: IssuerKind,
-    /** The zones under which it signs wildcard names. */
-    public readonly wildcardZones: readonly string[],
+    /** The zones as given: a caller without a type checker may pass anything, which `check` refuses. */
+    givenZones: readonly string[] | undefined,
+    /** The options as given, and their kind: a factory never throws, and the construct that receives the issuer checks them. */
+    private readonly given: { readonly options: unknown; readonly kind: Kind },
     /** The ACME ClusterIssuer to declare, when it is declared here. */
     public readonly acme?: AcmeIssuerOptions,
-  ) {}
+  ) {
+    this.wildcardZones = Array.isArray(givenZones) ? [...givenZones] : [];
+  }
 
   /** cert-manager's cluster resource namespace, where the DNS-01 solver of a declared ClusterIssuer reads its Secrets. */
   public get clusterResourceNamespace(): string {
@@ -126,29 +133,26 @@ export class CertificateIssuer {
    * @internal
    */
   public check(scope: IConstruct, prop: string): void {
+    this.given.kind.check(scope, prop, this.given.options);
     checkDnsSubdomain(scope, `${prop}.name`, this.name);
-    this.wildcardZones.forEach((zone) => checkHostname(scope, this.acme ? `${prop}.dns01.zones` : `${prop}.wildcardZones`, zone));
     if (this.acme === undefined) {
+      this.checkZones(scope, `${prop}.wildcardZones`);
       return;
     }
-    Kind.object('an AcmeIssuerOptions object (name, server, email, dns01)', {
-      name: Kind.STRING,
-      server: Kind.instance(AcmeServer, 'an AcmeServer (AcmeServer.letsEncrypt, letsEncryptStaging or url)'),
-      email: Kind.STRING,
-      dns01: Kind.object('an AcmeDns01Options object (provider, zones, clusterResourceNamespace)', {
-        provider: Kind.instance(DnsProvider, 'a DnsProvider (DnsProvider.route53, cloudDns, cloudflare or azureDns)'),
-        zones: Kind.array(Kind.STRING),
-        clusterResourceNamespace: Kind.STRING.optional(),
-      }).optional(),
-    }).check(scope, prop, this.acme);
     const { server, email, dns01 } = this.acme;
-    check(isHttpsUrl(server.url), scope, `${prop}.server`, server.url, 'must be an https URL');
+    this.checkZones(scope, `${prop}.dns01.zones`);
+    checkHttpsUrl(scope, `${prop}.server`, server.url, 'the ACME account key signs its requests, and the certificates come back over it');
     check(EMAIL.test(email), scope, `${prop}.email`, email, 'must be an email address');
     if (dns01 !== undefined) {
       check(dns01.zones.length > 0, scope, `${prop}.dns01.zones`, dns01.zones, 'must name at least one zone: the solver answers for the names in its zones only');
       checkNamespaceName(scope, `${prop}.dns01.clusterResourceNamespace`, this.clusterResourceNamespace);
       dns01.provider.check(scope, `${prop}.dns01.provider`, this.clusterResourceNamespace);
     }
+  }
+
+  private checkZones(scope: IConstruct, prop: string): void {
+    this.wildcardZones.forEach((zone) => checkHostname(scope, prop, zone));
+    check(new Set(this.wildcardZones).size === this.wildcardZones.length, scope, prop, this.wildcardZones, 'must name each zone once');
   }
 
   /**
@@ -178,10 +182,16 @@ export class CertificateIssuer {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-function isHttpsUrl(value: unknown): boolean {
-  try {
-    return typeof value === 'string' && new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+const EXISTING_ISSUER_KIND = Kind.object<ExistingIssuerOptions>('an ExistingIssuerOptions object (wildcardZones)', {
+  wildcardZones: Kind.array(Kind.STRING).optional(),
+});
+const ACME_ISSUER_KIND = Kind.object<AcmeIssuerOptions>('an AcmeIssuerOptions object (name, server, email, dns01)', {
+  name: Kind.STRING,
+  server: Kind.instance(AcmeServer, 'an AcmeServer (AcmeServer.letsEncrypt, letsEncryptStaging or url)'),
+  email: Kind.STRING,
+  dns01: Kind.object<AcmeDns01Options>('an AcmeDns01Options object (provider, zones, clusterResourceNamespace)', {
+    provider: Kind.instance(DnsProvider, 'a DnsProvider (DnsProvider.route53, cloudDns, cloudflare or azureDns)'),
+    zones: Kind.array(Kind.STRING),
+    clusterResourceNamespace: Kind.STRING.optional(),
+  }).optional(),
+});

@@ -1,10 +1,10 @@
-import { isIP } from 'net';
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { Kind } from '../core/kinds';
 import { Operator, Prerequisite } from '../core/prerequisites';
-import { checkHostname, checkInteger } from '../core/validate';
+import { checkWholeSeconds, durationSeconds } from '../core/quantities';
+import { INT32_MAX, checkHostname, checkIpAddress } from '../core/validate';
 
 /**
  * How ExternalDNS keeps the records of a zone (`--policy`, which ExternalDNS 0.22 requires: it has no default).
@@ -51,7 +51,7 @@ export interface ExternalDnsOptions {
 /** The annotations ExternalDNS 0.22 reads (source/annotations/annotations.go: the default prefix is no longer `alpha`). */
 const PREFIX = 'external-dns.kubernetes.io';
 /** TTL bounds ExternalDNS accepts (source/annotations/processors.go: 1 to MaxInt32 seconds; others are ignored with a warning). */
-const MAX_TTL = 2147483647;
+const MAX_TTL = INT32_MAX;
 const OWNER_ID = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /**
@@ -82,14 +82,18 @@ export class DnsRecords {
     return new DnsRecords(options);
   }
 
-  /** Time to live of the records, in seconds. */
-  public readonly ttlSeconds: number;
-
   private constructor(
     /** The options of ExternalDNS. */
     public readonly options: ExternalDnsOptions,
-  ) {
-    this.ttlSeconds = (options.ttl ?? Duration.minutes(5)).toSeconds({ integral: false });
+  ) {}
+
+  /** Time to live of the records, in seconds. */
+  public get ttlSeconds(): number {
+    return durationSeconds(this.ttl);
+  }
+
+  private get ttl(): Duration {
+    return this.options.ttl ?? Duration.minutes(5);
   }
 
   /**
@@ -98,14 +102,25 @@ export class DnsRecords {
    * @internal
    */
   public check(scope: IConstruct, prop: string, gatewayDeclared: boolean): void {
+    Kind.object<ExternalDnsOptions>('an ExternalDnsOptions object (zones, ownerId, policy, and optionally ttl and target)', {
+      zones: Kind.array(Kind.STRING),
+      ownerId: Kind.STRING,
+      policy: Kind.oneOf(ExternalDnsPolicy, 'an ExternalDnsPolicy'),
+      ttl: Kind.DURATION.optional(),
+      target: Kind.STRING.optional(),
+    }).check(scope, prop, this.options);
     const { zones, ownerId, target } = this.options;
     check(zones.length > 0, scope, `${prop}.zones`, zones, 'must name at least one zone: ExternalDNS writes only the zones of its --domain-filter');
     zones.forEach((zone) => checkHostname(scope, `${prop}.zones`, zone));
+    check(new Set(zones).size === zones.length, scope, `${prop}.zones`, zones, 'must name each zone once: each is one --domain-filter');
     check(OWNER_ID.test(ownerId), scope, `${prop}.ownerId`, ownerId,
       'must be at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit: ExternalDNS writes it into its TXT ownership records');
-    checkInteger(scope, `${prop}.ttl`, this.ttlSeconds, 1, MAX_TTL);
+    checkWholeSeconds(scope, `${prop}.ttl`, this.ttl, 1, MAX_TTL);
     if (target !== undefined) {
-      if (isIP(target) === 0) {
+      // Written as an address (digits and dots, or a colon without a URL's slashes): checked as one, as ExternalDNS parses it.
+      if (/^[0-9.]+$/.test(target) || (target.includes(':') && !target.includes('/'))) {
+        checkIpAddress(scope, `${prop}.target`, target);
+      } else {
         checkHostname(scope, `${prop}.target`, target);
       }
       check(gatewayDeclared, scope, `${prop}.target`, target,

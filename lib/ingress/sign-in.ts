@@ -1,7 +1,12 @@
+import { IConstruct } from 'constructs';
+import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
+import { checkHttpsUrl } from '../core/validate';
 import { MetricsOptions } from '../monitoring/app-metrics';
 import { LogCollection } from '../monitoring/log-collection';
 import { ClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
+import { NETWORK_PEER_KIND, checkNetworkPeer } from '../network/_checks';
 import { NetworkPeer } from '../network/network-peer';
 import { AutoscalingOptions } from '../workload/availability';
 import { Image } from '../workload/image';
@@ -46,7 +51,8 @@ export interface KeycloakProviderOptions {
 export class IdentityProvider {
   /** Any OpenID Connect issuer (Keycloak, Dex, Okta, Entra ID, Google, ...), by its issuer URL. */
   public static oidc(options: OidcProviderOptions): IdentityProvider {
-    return new IdentityProvider(options.issuerUrl, options.endpoint, options.groupsClaim ?? 'groups', `the OpenID Connect issuer ${options.issuerUrl}`);
+    return new IdentityProvider(options?.issuerUrl, options?.endpoint, options?.groupsClaim ?? 'groups', `the OpenID Connect issuer ${options?.issuerUrl}`,
+      { options, option: 'issuerUrl', url: options?.issuerUrl });
   }
 
   /**
@@ -55,8 +61,10 @@ export class IdentityProvider {
    * @see https://www.keycloak.org/securing-apps/oidc-layers
    */
   public static keycloak(options: KeycloakProviderOptions): IdentityProvider {
-    const issuerUrl = `${options.url.replace(/\/+$/, '')}/realms/${options.realm}`;
-    return new IdentityProvider(issuerUrl, options.endpoint, options.groupsClaim ?? 'groups', `Keycloak realm ${options.realm} at ${options.url}`, options.realm);
+    const url = options?.url;
+    const issuerUrl = `${typeof url === 'string' ? url.replace(/\/+$/, '') : url}/realms/${options?.realm}`;
+    return new IdentityProvider(issuerUrl, options?.endpoint, options?.groupsClaim ?? 'groups', `Keycloak realm ${options?.realm} at ${url}`,
+      { options, option: 'url', url }, options?.realm);
   }
 
   private constructor(
@@ -68,10 +76,35 @@ export class IdentityProvider {
     public readonly groupsClaim: string,
     /** The provider in words, for messages and the prerequisites file. */
     public readonly description: string,
+    /** The options as given (a factory never throws: the route that receives the provider checks them), and the option that holds its URL. */
+    private readonly given: { readonly options: unknown; readonly option: 'issuerUrl' | 'url'; readonly url: string },
     /** The Keycloak realm, for a Keycloak provider. */
     public readonly realm?: string,
   ) {}
+
+  /**
+   * Checks the provider, given to `scope` as `prop`: its options, an https URL, the realm, the claim and where it answers.
+   * @internal
+   */
+  public check(scope: IConstruct, prop: string): void {
+    const common = { endpoint: NETWORK_PEER_KIND, groupsClaim: Kind.STRING.optional() };
+    const kind = this.given.option === 'url'
+      ? Kind.object<KeycloakProviderOptions>('a KeycloakProviderOptions object (url, realm, endpoint, and optionally groupsClaim)',
+        { url: Kind.STRING, realm: Kind.STRING, ...common })
+      : Kind.object<OidcProviderOptions>('an OidcProviderOptions object (issuerUrl, endpoint, and optionally groupsClaim)',
+        { issuerUrl: Kind.STRING, ...common });
+    kind.check(scope, prop, this.given.options);
+    checkHttpsUrl(scope, `${prop}.${this.given.option}`, this.given.url, 'the issuer\'s tokens and keys cross networks the cluster does not control');
+    if (this.realm !== undefined) {
+      check(REALM.test(this.realm), scope, `${prop}.realm`, this.realm, 'must be a Keycloak realm name, without \'/\', \'?\', \'#\' or spaces');
+    }
+    check(CLAIM.test(this.groupsClaim), scope, `${prop}.groupsClaim`, this.groupsClaim, 'must be a claim name: letters, digits, \'_\', \'.\' and \'-\'');
+    checkNetworkPeer(scope, `${prop}.endpoint`, this.endpoint);
+  }
 }
+
+const REALM = /^[^/?#\s]+$/;
+const CLAIM = /^[A-Za-z0-9_.-]+$/;
 
 /** The metrics of a sign-in proxy: oauth2-proxy's request counter and latency histogram, scraped from its metrics port. */
 export type SignInMetricsOptions = Omit<MetricsOptions, 'port' | 'path' | 'requestsMetric' | 'statusCodeLabel' | 'requestDurationMetric'>;

@@ -117,6 +117,17 @@ export class AppMetrics {
 }
 
 /**
+ * {@link AppAlertOptions}, as a prop's kind.
+ * @internal
+ */
+export const APP_ALERT_OPTIONS_KIND = Kind.object<AppAlertOptions>('an AppAlertOptions object', {
+  maxErrorRatio: Kind.NUMBER.optional(),
+  latencyQuantile: Kind.NUMBER.optional(),
+  maxLatency: Kind.DURATION.optional(),
+  runbookBaseUrl: Kind.STRING.optional(),
+});
+
+/**
  * {@link MetricsOptions}, as a prop's kind.
  * @internal
  */
@@ -128,10 +139,5 @@ export const METRICS_OPTIONS_KIND = Kind.object('a MetricsOptions object', {
   requestsMetric: Kind.STRING.optional(),
   statusCodeLabel: Kind.STRING.optional(),
   requestDurationMetric: Kind.STRING.optional(),
-  alerts: Kind.object('an AppAlertOptions object', {
-    maxErrorRatio: Kind.NUMBER.optional(),
-    latencyQuantile: Kind.NUMBER.optional(),
-    maxLatency: Kind.DURATION.optional(),
-    runbookBaseUrl: Kind.STRING.optional(),
-  }).optional(),
+  alerts: APP_ALERT_OPTIONS_KIND.optional(),
 });

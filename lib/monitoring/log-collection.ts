@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { Kind } from '../core/kinds';
 import { Prerequisite } from '../core/prerequisites';
+import { checkNotBlank } from '../core/validate';
 
 /** What a container writes to its standard output. */
 export enum LogFormat {
@@ -45,13 +46,27 @@ export class LogCollection {
    * @see https://docs.fluentbit.io/manual/pipeline/filters/kubernetes
    */
   public static fluentBit(options: FluentBitOptions): LogCollection {
-    const parser = options.jsonParser ?? 'json';
-    return new LogCollection('Fluent Bit', options.destination, parser, (container) => ({ [`${FLUENT_BIT_PARSER}-${container}`]: parser }));
+    const parser = options?.jsonParser ?? 'json';
+    return new LogCollection('Fluent Bit', options?.destination, (scope, prop) => {
+      Kind.object<FluentBitOptions>('a FluentBitOptions object (destination, and optionally jsonParser)', {
+        destination: Kind.STRING,
+        jsonParser: Kind.STRING.optional(),
+      }).check(scope, prop, options);
+      checkNotBlank(scope, `${prop}.destination`, options.destination, 'where the logs go');
+      check(PARSER_NAME.test(parser), scope, `${prop}.jsonParser`, parser, 'must be a parser name: letters, digits, \'-\', \'_\' and \'.\'');
+    }, parser, (container) => ({ [`${FLUENT_BIT_PARSER}-${container}`]: parser }));
   }
 
   /** Any other collector: declared as a prerequisite, with nothing on the pods. */
   public static collector(options: LogCollectorOptions): LogCollection {
-    return new LogCollection(options.name, options.destination);
+    return new LogCollection(options?.name, options?.destination, (scope, prop) => {
+      Kind.object<LogCollectorOptions>('a LogCollectorOptions object (name, destination)', {
+        name: Kind.STRING,
+        destination: Kind.STRING,
+      }).check(scope, prop, options);
+      checkNotBlank(scope, `${prop}.name`, options.name, 'the name of the collector');
+      checkNotBlank(scope, `${prop}.destination`, options.destination, 'where the logs go');
+    });
   }
 
   private constructor(
@@ -59,22 +74,20 @@ export class LogCollection {
     public readonly collector: string,
     /** Where the logs go. */
     public readonly destination: string,
+    /** Checks the options as given (a caller without a type checker may pass anything), for the construct that receives the collection. */
+    private readonly checkOptions: (scope: IConstruct, prop: string) => void,
     /** The parser of JSON lines, for a collector that reads one from the pods. */
     private readonly jsonParser?: string,
     private readonly jsonAnnotations?: (container: string) => Record<string, string>,
   ) {}
 
   /**
-   * Checks the collection and the format of `containers`, given to `scope` as `prop`: a parser annotation key must
-   * be a valid annotation name (at most 63 characters after the prefix).
+   * Checks the collection and the format of `containers`, given to `scope` as `prop`: its options, and a parser
+   * annotation key must be a valid annotation name (at most 63 characters after the prefix).
    * @internal
    */
   public check(scope: IConstruct, prop: string, containers: readonly string[], format: LogFormat): void {
-    check(this.collector.trim().length > 0, scope, `${prop}.collector`, this.collector, 'must name the collector');
-    check(this.destination.trim().length > 0, scope, `${prop}.destination`, this.destination, 'must say where the logs go');
-    if (this.jsonParser !== undefined) {
-      check(PARSER_NAME.test(this.jsonParser), scope, `${prop}.jsonParser`, this.jsonParser, 'must be a parser name: letters, digits, \'-\', \'_\' and \'.\'');
-    }
+    this.checkOptions(scope, prop);
     for (const key of format === LogFormat.JSON ? Object.keys(this.podAnnotations(containers, format)) : []) {
       check(key.split('/')[1].length <= 63, scope, 'logFormat', key,
         'needs an annotation key of at most 63 characters after the prefix: shorten the container name');

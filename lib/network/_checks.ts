@@ -3,6 +3,7 @@ import { check } from '../core/errors';
 import { Kind } from '../core/kinds';
 import { NAMESPACE_NAME_LABEL } from '../core/labels';
 import { checkCidr, checkCidrWithin, checkLabels, checkNamespaceName, checkPort } from '../core/validate';
+import { checkDomainNames } from './domain-name';
 import { NetworkPeer, NetworkPort, Protocol } from './network-peer';
 
 // Internal: the checks of the network values every construct receives. Not exported from the package.
@@ -21,12 +22,13 @@ export const NETWORK_PORT_KIND = Kind.object('a NetworkPort (port, and optionall
  * Checks `peer`, given to `scope` as `prop`, as the API server will check the NetworkPolicy that
  * carries it: an address block and its exceptions (each inside the block, with a longer prefix), and
  * the labels of pod and namespace selectors. A policy the API server refuses is not applied while the
- * rest of the manifests are, and the pods stay under default-deny.
+ * rest of the manifests are, and the pods stay under default-deny. Hosts by name are checked as an
+ * egress engine renders them (`checkDomainNames`).
  */
 export function checkNetworkPeer(scope: IConstruct, prop: string, peer: NetworkPeer): void {
   NETWORK_PEER_KIND.check(scope, prop, peer);
   if (peer.domains !== undefined) {
-    // Hosts by name: their rule is rendered by an EgressEngine, which checks the names (checkDomainNames).
+    checkDomainNames(scope, prop, peer.domains);
     return;
   }
   const rendered = peer.toPolicyPeer(undefined);

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
+import { Kind } from '../core/kinds';
 import { checkPort } from '../core/validate';
 import { NetworkPort } from './network-peer';
 
@@ -50,6 +51,7 @@ export function domainNameProblem(name: string): string | undefined {
 
 /** Checks `names`, given to `scope` as `prop`, as hosts outside the cluster ({@link domainNameProblem}). */
 export function checkDomainNames(scope: IConstruct, prop: string, names: readonly string[]): void {
+  Kind.array(Kind.STRING).check(scope, prop, names);
   check(names.length > 0, scope, prop, names, 'must name at least one host');
   for (const name of names) {
     const problem = domainNameProblem(name);

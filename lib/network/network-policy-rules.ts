@@ -6,7 +6,7 @@ import { Kind, checkProps } from '../core/kinds';
 import { checkDnsSubdomain, checkLabels, checkNamespaceName, isQualifiedName } from '../core/validate';
 import { checkNetworkPeer, checkNetworkPorts } from './_checks';
 import { CLUSTER_DNS_KIND, ClusterDns } from './cluster-dns';
-import { checkDomainNames, checkDomainPorts } from './domain-name';
+import { checkDomainPorts } from './domain-name';
 import { EGRESS_ENGINE_KIND, EgressEngine, NamedEgress } from './egress-engine';
 import { IEgressRules, NetworkPeer, NetworkPort, Protocol } from './network-peer';
 
@@ -108,7 +108,6 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
       addRule(this.egress, peer, ports);
       return;
     }
-    checkDomainNames(this, 'egress', peer.domains);
     checkDomainPorts(this, 'egress.ports', ports);
     const engine = this.props.egressEngine;
     check(engine !== undefined, this, 'egressEngine', undefined,

@@ -2,8 +2,9 @@ import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { Kind, Kinds } from '../core/kinds';
 import { checkWholeSeconds } from '../core/quantities';
-import { INT32_MAX } from '../core/validate';
-import { PROMETHEUS_KIND } from '../monitoring/prometheus';
+import { INT32_MAX, checkInteger } from '../core/validate';
+import { checkRunbookBaseUrl } from '../monitoring/alerting';
+import { PROMETHEUS_KIND, checkPrometheus } from '../monitoring/prometheus';
 import { NETWORK_PEER_KIND } from '../network/_checks';
 import { CLUSTER_DNS_KIND } from '../network/cluster-dns';
 import { LOG_COLLECTION_KIND } from '../monitoring/log-collection';
@@ -103,12 +104,24 @@ export function checkIdentifier(scope: IConstruct, prop: string, value: string):
     'must be a PostgreSQL identifier of at most 63 characters: lowercase letters, digits and \'_\', not starting with a digit');
 }
 
-/** The scrape interval and replication lag a cluster's monitoring writes as whole seconds. */
-export function checkMonitoringTimes(scope: IConstruct, monitoring: PostgresMonitoringOptions): void {
+/**
+ * The monitoring of a cluster: the scrape interval and replication lag it writes as whole seconds, the share of a
+ * volume its alert fires at, the runbook links and the Prometheus that loads them.
+ */
+export function checkMonitoring(scope: IConstruct, monitoring: PostgresMonitoringOptions): void {
   if (monitoring.interval !== undefined) {
     checkWholeSeconds(scope, 'monitoring.interval', monitoring.interval, 1, INT32_MAX);
   }
   if (monitoring.maxReplicationLag !== undefined) {
     checkWholeSeconds(scope, 'monitoring.maxReplicationLag', monitoring.maxReplicationLag, 1, INT32_MAX);
+  }
+  if (monitoring.storageUsagePercent !== undefined) {
+    checkInteger(scope, 'monitoring.storageUsagePercent', monitoring.storageUsagePercent, 1, 99);
+  }
+  if (monitoring.runbookBaseUrl !== undefined) {
+    checkRunbookBaseUrl(scope, 'monitoring.runbookBaseUrl', monitoring.runbookBaseUrl);
+  }
+  if (monitoring.prometheus !== undefined) {
+    checkPrometheus(scope, 'monitoring.prometheus', monitoring.prometheus);
   }
 }

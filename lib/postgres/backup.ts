@@ -11,9 +11,8 @@ import { Kind } from '../core/kinds';
 import { checkWholeSeconds, durationSeconds } from '../core/quantities';
 import { UpgradeStep, markUpgradeStep, upgradeStepOf } from '../core/upgrade-steps';
 import { INT32_MAX } from '../core/validate';
-import { NETWORK_PEER_KIND } from '../network/_checks';
 import { BARMAN_CLOUD_PLUGIN, BARMAN_SERVER_NAME } from './_cnpg';
-import { OBJECT_STORE_CREDENTIALS_KIND, ObjectStoreLocation, checkObjectStore } from './object-store';
+import { OBJECT_STORE_LOCATION_KINDS, ObjectStoreLocation, checkObjectStore } from './object-store';
 
 /**
  * The annotation that records, on the Cluster, why it runs without backups.
@@ -164,16 +163,13 @@ export function checkBackup(scope: IConstruct, backup: PostgresBackup, namespace
  * {@link ObjectStoreBackupOptions}, as a prop's kind.
  * @internal
  */
-export const OBJECT_STORE_BACKUP_KIND = Kind.object('an ObjectStoreBackupOptions object (destinationPath, credentials, ...)', {
-  destinationPath: Kind.STRING,
-  credentials: OBJECT_STORE_CREDENTIALS_KIND,
-  endpointUrl: Kind.STRING.optional(),
-  endpoint: NETWORK_PEER_KIND.optional(),
-  endpointPort: Kind.NUMBER.optional(),
+export const OBJECT_STORE_BACKUP_KIND = Kind.object<ObjectStoreBackupOptions>('an ObjectStoreBackupOptions object (destinationPath, credentials, ...)', {
+  ...OBJECT_STORE_LOCATION_KINDS,
   retention: Kind.DURATION.optional(),
   schedule: Kind.instance(BackupSchedule, 'a BackupSchedule (BackupSchedule.daily or BackupSchedule.cron)').optional(),
   maxAge: Kind.DURATION.optional(),
   serverName: Kind.STRING.optional(),
+  beforeUpgrade: Kind.BOOLEAN.optional(),
 });
 
 /**

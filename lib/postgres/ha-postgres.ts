@@ -11,9 +11,8 @@ import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
 import { Kinds, checkProps } from '../core/kinds';
 import { INT32_MAX, checkDnsLabel, checkInteger, checkLabels, checkPort } from '../core/validate';
-import { checkRunbookBaseUrl } from '../monitoring/alerting';
 import { LogCollection, LogFormat } from '../monitoring/log-collection';
-import { Prometheus, checkPrometheus } from '../monitoring/prometheus';
+import { Prometheus } from '../monitoring/prometheus';
 import { checkNetworkPeer } from '../network/_checks';
 import { ClusterDns, checkClusterDns } from '../network/cluster-dns';
 import { EgressEngine } from '../network/egress-engine';
@@ -25,7 +24,7 @@ import { IRegistryCredentials, checkRegistryCredentials } from '../workload/regi
 import { ContainerResources, checkResources } from '../workload/resources';
 import { IWorkload, WORKLOAD_KIND } from '../workload/workload';
 import { OPERATOR_PODS, addClusterNetworkPolicy, clusterSpec } from './_cluster';
-import { HA_POSTGRES_KINDS, checkDatabaseSettings, checkMonitoringTimes } from './_ha-postgres-checks';
+import { HA_POSTGRES_KINDS, checkDatabaseSettings, checkMonitoring } from './_ha-postgres-checks';
 import { declareClusterPrerequisites } from './_prerequisites';
 import { CLUSTER_LABEL, POD_ROLE_LABEL, POSTGRES_PORT } from './_cnpg';
 import { bindConnection } from './_connection';
@@ -378,16 +377,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
     if (props.pooler) {
       checkPooler(this, props.pooler);
     }
-    checkMonitoringTimes(this, monitoring);
-    if (monitoring.storageUsagePercent !== undefined) {
-      checkInteger(this, 'monitoring.storageUsagePercent', monitoring.storageUsagePercent, 1, 99);
-    }
-    if (monitoring.runbookBaseUrl !== undefined) {
-      checkRunbookBaseUrl(this, 'monitoring.runbookBaseUrl', monitoring.runbookBaseUrl);
-    }
-    if (monitoring.prometheus !== undefined) {
-      checkPrometheus(this, 'monitoring.prometheus', monitoring.prometheus);
-    }
+    checkMonitoring(this, monitoring);
     if (props.dns !== undefined) {
       checkClusterDns(this, 'dns', props.dns);
     }

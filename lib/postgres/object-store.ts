@@ -5,12 +5,11 @@ import {
   ObjectStore, ObjectStoreSpecConfiguration, ObjectStoreSpecConfigurationDataCompression, ObjectStoreSpecConfigurationWalCompression,
   ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits, ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests,
 } from '../../imports/barmancloud.cnpg.io';
-import { checkAzureClientId, checkGoogleServiceAccount, checkIamRoleArn } from '../core/cloud-ids';
+import { checkAwsRegion, checkAzureClientId, checkGoogleServiceAccount, checkIamRoleArn } from '../core/cloud-ids';
 import { check } from '../core/errors';
-import { Kind } from '../core/kinds';
+import { Kind, Kinds } from '../core/kinds';
 import { checkPort } from '../core/validate';
-import { checkNetworkPeer } from '../network/_checks';
-import { checkDomainNames } from '../network/domain-name';
+import { NETWORK_PEER_KIND, checkNetworkPeer } from '../network/_checks';
 import { NetworkPeer } from '../network/network-peer';
 import { ContainerResources, renderResources } from '../workload/resources';
 import { ISecretProducer, checkSecretProducer } from '../workload/secret-producer';
@@ -222,7 +221,6 @@ export interface ObjectStoreLocation {
   readonly endpointPort?: number;
 }
 
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 /** A bucket name botocore addresses virtual-hosted over HTTPS: one DNS label of 3 to 63 characters, not an address (`aws.isVirtualHostableS3Bucket`). */
 const VIRTUAL_HOSTABLE_BUCKET = /^[a-z0-9]([-a-z0-9]{1,61}[a-z0-9])$/;
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -251,7 +249,7 @@ export function checkObjectStore(scope: IConstruct, prop: string, location: Obje
   credentials.check(scope, `${prop}.credentials`, namespace);
   if (location.region !== undefined) {
     check(credentials.destinationScheme === 's3://', scope, `${prop}.region`, location.region, `is an AWS region: ${credentials.provider} credentials take none`);
-    check(AWS_REGION.test(location.region), scope, `${prop}.region`, location.region, 'must be an AWS region such as \'eu-west-1\'');
+    checkAwsRegion(scope, `${prop}.region`, location.region);
     check(credentials.secret?.keys.regionKey === undefined, scope, `${prop}.region`, location.region,
       'must not be given with \'credentials.regionKey\': the backup sidecar reads one region, and the Secret\'s would win');
   }
@@ -261,9 +259,6 @@ export function checkObjectStore(scope: IConstruct, prop: string, location: Obje
   if (location.endpoint !== undefined) {
     checkNetworkPeer(scope, `${prop}.endpoint`, location.endpoint);
   }
-  if (location.endpoint?.domains !== undefined) {
-    checkDomainNames(scope, `${prop}.endpoint`, location.endpoint.domains);
-  }
 }
 
 /**
@@ -272,6 +267,20 @@ export function checkObjectStore(scope: IConstruct, prop: string, location: Obje
  */
 export const OBJECT_STORE_CREDENTIALS_KIND = Kind.instance(ObjectStoreCredentials,
   'an ObjectStoreCredentials (ObjectStoreCredentials.s3, awsIamRole, googleCloud, gkeWorkloadIdentity, azure or azureWorkloadIdentity)');
+
+/**
+ * The kinds of the props of an {@link ObjectStoreLocation}, which backups and recovery share.
+ * @internal
+ */
+export const OBJECT_STORE_LOCATION_KINDS: Kinds<ObjectStoreLocation> = {
+  destinationPath: Kind.STRING,
+  credentials: OBJECT_STORE_CREDENTIALS_KIND,
+  endpointUrl: Kind.STRING.optional(),
+  region: Kind.STRING.optional(),
+  endpoint: NETWORK_PEER_KIND.optional(),
+  endpointPort: Kind.NUMBER.optional(),
+};
+
 
 /**
  * The Barman Cloud plugin's ObjectStore for `location`, keeping backups for `retention` (e.g. `30d`) when given.

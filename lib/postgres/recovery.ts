@@ -1,10 +1,9 @@
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { Kind } from '../core/kinds';
-import { NETWORK_PEER_KIND } from '../network/_checks';
 import { BARMAN_SERVER_NAME } from './_cnpg';
 import { ObjectStoreBackupOptions } from './backup';
-import { OBJECT_STORE_CREDENTIALS_KIND, ObjectStoreLocation, checkObjectStore } from './object-store';
+import { OBJECT_STORE_LOCATION_KINDS, ObjectStoreLocation, checkObjectStore } from './object-store';
 
 /** Options of {@link PostgresRecovery.fromObjectStore}. */
 export interface ObjectStoreRecoveryOptions extends ObjectStoreLocation {
@@ -37,12 +36,8 @@ export class PostgresRecovery {
  */
 export function checkRecovery(scope: IConstruct, recovery: ObjectStoreRecoveryOptions, archive: ObjectStoreBackupOptions | undefined,
   cluster: string, namespace: string): void {
-  Kind.object('an ObjectStoreRecoveryOptions object (destinationPath, credentials, serverName, ...)', {
-    destinationPath: Kind.STRING,
-    credentials: OBJECT_STORE_CREDENTIALS_KIND,
-    endpointUrl: Kind.STRING.optional(),
-    endpoint: NETWORK_PEER_KIND.optional(),
-    endpointPort: Kind.NUMBER.optional(),
+  Kind.object<ObjectStoreRecoveryOptions>('an ObjectStoreRecoveryOptions object (destinationPath, credentials, serverName, ...)', {
+    ...OBJECT_STORE_LOCATION_KINDS,
     serverName: Kind.STRING,
     targetTime: Kind.DATE.optional(),
   }).check(scope, 'recovery', recovery);

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import {
   ExternalSecret, ExternalSecretSpec, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateMergePolicy, SecretStore as SecretStoreResource,
@@ -91,15 +92,10 @@ export interface ExternalSecretOptions {
  * @internal
  */
 export function bindExternalSecret(binding: SecretBindingScope, options: ExternalSecretOptions): BoundSecretSource {
-  const remoteRef = Kind.object('a RemoteSecretRef (key, and optionally property and version)', {
-    key: Kind.STRING,
-    property: Kind.STRING.optional(),
-    version: Kind.STRING.optional(),
-  });
   Kind.object('an ExternalSecretOptions object (store, and data or dataFrom)', {
     store: Kind.instance(SecretStoreRef, 'a SecretStoreRef (SecretStoreRef.namespaced, SecretStoreRef.cluster, or a SecretStore\'s ref)'),
-    data: Kind.record(remoteRef).optional(),
-    dataFrom: Kind.array(Kind.object('a SecretExtraction (from, keys)', { from: remoteRef, keys: Kind.array(Kind.STRING) })).optional(),
+    data: Kind.record(REMOTE_SECRET_REF_KIND).optional(),
+    dataFrom: Kind.array(Kind.object('a SecretExtraction (from, keys)', { from: REMOTE_SECRET_REF_KIND, keys: Kind.array(Kind.STRING) })).optional(),
     refreshInterval: Kind.DURATION.optional(),
     template: Kind.object('a SecretTemplate object', {
       type: Kind.STRING.optional(),
@@ -133,8 +129,7 @@ export function bindExternalSecret(binding: SecretBindingScope, options: Externa
       fetched.push(key);
     }
   });
-  check(Number.isInteger(durationSeconds(refresh)) && durationSeconds(refresh) >= 60, binding, 'source.refreshInterval', `${durationSeconds(refresh)}s`,
-    'must be a whole number of seconds, at least one minute: shorter intervals spend the backend\'s API quota');
+  checkRefreshInterval(binding, 'source.refreshInterval', refresh);
   if (template?.type !== undefined) {
     checkNotBlank(binding, 'source.template.type', template.type, 'the type of the Secret (Opaque, kubernetes.io/dockerconfigjson, ...)');
   }
@@ -224,8 +219,31 @@ export function bindPlaceholders(binding: SecretBindingScope, values: Record<str
   return { keys: entries.map(([key]) => key), resource, spec: { spec, values: Object.fromEntries(entries) } };
 }
 
-function checkRemoteRef(binding: SecretBindingScope, prop: string, ref: RemoteSecretRef): void {
-  check(ref.key.trim().length > 0, binding, prop, ref.key, 'must name a secret of the store\'s backend');
+/**
+ * A {@link RemoteSecretRef}, as a prop's kind.
+ * @internal
+ */
+export const REMOTE_SECRET_REF_KIND = Kind.object<RemoteSecretRef>('a RemoteSecretRef (key, and optionally property and version)', {
+  key: Kind.STRING,
+  property: Kind.STRING.optional(),
+  version: Kind.STRING.optional(),
+});
+
+/**
+ * Checks the key of a secret in the store's backend, given to `scope` as `prop`.
+ * @internal
+ */
+export function checkRemoteRef(scope: IConstruct, prop: string, ref: RemoteSecretRef): void {
+  check(ref.key.trim().length > 0, scope, prop, ref.key, 'must name a secret of the store\'s backend');
+}
+
+/**
+ * Checks how often the operator re-reads the store, given to `scope` as `prop`.
+ * @internal
+ */
+export function checkRefreshInterval(scope: IConstruct, prop: string, refresh: Duration): void {
+  check(Number.isInteger(durationSeconds(refresh)) && durationSeconds(refresh) >= 60, scope, prop, `${durationSeconds(refresh)}s`,
+    'must be a whole number of seconds, at least one minute: shorter intervals spend the backend\'s API quota');
 }
 
 function creationPolicyOf(policy: CreationPolicy): ExternalSecretSpecTargetCreationPolicy {

@@ -2,12 +2,13 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExternalSecret } from '../../imports/external-secrets.io';
 import { check } from '../core/errors';
+import { Kind, Kinds, checkProps } from '../core/kinds';
 import { recommendedLabels } from '../core/labels';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { keepOnPrune } from '../core/protection';
-import { checkDnsLabel } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort } from '../core/validate';
 import { IRegistryCredentials } from '../workload/registry-credentials';
-import { RemoteSecretRef } from './external-secret';
+import { REMOTE_SECRET_REF_KIND, RemoteSecretRef, checkRefreshInterval, checkRemoteRef } from './external-secret';
 import { SecretSource } from './secret-source';
 import { SecretStoreRef } from './secret-store';
 
@@ -35,6 +36,17 @@ export interface RegistryCredentialsProps {
 const DOCKER_CONFIG_KEY = '.dockerconfigjson';
 const REGISTRY_HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
 
+const REGISTRY_CREDENTIALS_KINDS: Kinds<RegistryCredentialsProps> = {
+  registry: Kind.STRING,
+  store: Kind.instance(SecretStoreRef, 'a SecretStoreRef (SecretStoreRef.namespaced, SecretStoreRef.cluster, or a SecretStore\'s ref)'),
+  username: REMOTE_SECRET_REF_KIND,
+  password: REMOTE_SECRET_REF_KIND,
+  refreshInterval: Kind.DURATION.optional(),
+  name: Kind.STRING.optional(),
+  namespace: Kind.STRING.optional(),
+  partOf: Kind.STRING.optional(),
+};
+
 /**
  * Credentials of a private container registry for every pod of a namespace: an `ExternalSecret` that writes a
  * `kubernetes.io/dockerconfigjson` Secret (key `.dockerconfigjson`) from a username and a password in the store, with
@@ -56,12 +68,27 @@ export class RegistryCredentials extends Construct implements IRegistryCredentia
 
   public constructor(scope: Construct, id: string, props: RegistryCredentialsProps) {
     super(scope, id);
+    checkProps(this, props, REGISTRY_CREDENTIALS_KINDS, 'RegistryCredentialsProps');
     this.name = props.name ?? nameFromId(id);
     checkDnsLabel(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'RegistryCredentials', props.namespace, 'the kubelet reads image pull secrets of the pod\'s namespace');
     this.registry = props.registry;
-    check(REGISTRY_HOST.test(this.registry) && this.registry.split(':')[0].includes('.'), this, 'registry', this.registry,
+    const [host, port] = this.registry.split(':');
+    check(REGISTRY_HOST.test(this.registry) && host.includes('.'), this, 'registry', this.registry,
       'must be a registry host as image references name it, such as \'registry.example.com\' or \'registry.example.com:5000\': lowercase, without scheme or path');
+    if (port !== undefined) {
+      checkPort(this, 'registry', Number(port));
+    }
+    if (props.partOf !== undefined) {
+      checkLabels(this, 'partOf', { 'app.kubernetes.io/part-of': props.partOf });
+    }
+    // Checked here, under the props' own names, before the ExternalSecret checks them as its source.
+    checkDnsSubdomain(this, 'store.name', props.store.name);
+    checkRemoteRef(this, 'username.key', props.username);
+    checkRemoteRef(this, 'password.key', props.password);
+    if (props.refreshInterval !== undefined) {
+      checkRefreshInterval(this, 'refreshInterval', props.refreshInterval);
+    }
     this.labels = recommendedLabels({ name: this.name, instance: this.name, component: 'registry-credentials', partOf: props.partOf });
 
     // The template of External Secrets' guide, with the values quoted by toJson (a password may hold '"' or '\'):

@@ -2,14 +2,12 @@ import { Construct, IConstruct } from 'constructs';
 import {
   SecretStore as SecretStoreResource, SecretStoreSpecProvider, SecretStoreSpecProviderAwsService, SecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
+import { checkAwsRegion, checkGoogleCloudProject } from '../core/cloud-ids';
 import { check } from '../core/errors';
 import { Kind, checkProps } from '../core/kinds';
 import { nameFromId, resolveNamespace } from '../core/names';
 import { Operator, Prerequisite } from '../core/prerequisites';
 import { checkDnsSubdomain } from '../core/validate';
-
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const GCP_PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
 /** Kind of an External Secrets Operator store. */
 export enum SecretStoreKind {
@@ -89,7 +87,7 @@ export class SecretStoreProvider {
         role: Kind.STRING.optional(),
         serviceAccountName: Kind.STRING.optional(),
       }).check(store, 'provider', options);
-      check(AWS_REGION.test(options.region), store, 'provider.region', options.region, 'must be an AWS region such as eu-west-1');
+      checkAwsRegion(store, 'provider.region', options.region);
       if (options.serviceAccountName !== undefined) {
         useServiceAccount(store, options.serviceAccountName);
       }
@@ -161,8 +159,7 @@ export class SecretStoreProvider {
         projectId: Kind.STRING,
         serviceAccountName: Kind.STRING.optional(),
       }).check(store, 'provider', options);
-      check(GCP_PROJECT.test(options.projectId), store, 'provider.projectId', options.projectId,
-        'must be a Google Cloud project id: 6 to 30 lowercase letters, digits and \'-\', starting with a letter');
+      checkGoogleCloudProject(store, 'provider.projectId', options.projectId);
       if (options.serviceAccountName !== undefined) {
         useServiceAccount(store, options.serviceAccountName);
       }

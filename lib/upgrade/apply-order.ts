@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { check } from '../core/errors';
+import { check, checkArgument } from '../core/errors';
+import { Kind, checkProps } from '../core/kinds';
 import { Prerequisite } from '../core/prerequisites';
 import { upgradeStepOf } from '../core/upgrade-steps';
 import { APPLY_LAYERS, ApplyLayer, KIND_LAYERS, STEP_PLACEMENTS, waveOf } from './apply-layer';
@@ -48,6 +49,10 @@ export interface ApplyOrderProps {
 export class ApplyOrder {
   /** Orders every object at or below `scope` (usually the App, or a stage's Chart). Call once per scope. */
   public static apply(scope: IConstruct, props: ApplyOrderProps = {}): ApplyOrder {
+    checkArgument(Kind.CONSTRUCT.accepts(scope), 'ApplyOrder.apply', 'scope', scope, 'must be a construct: the App or the Chart whose objects are ordered');
+    checkProps(scope, props, {
+      kinds: Kind.record(Kind.oneOf(APPLY_LAYERS, 'an ApplyLayer')).optional(),
+    }, 'ApplyOrderProps');
     check(!APPLIED.has(scope), scope, 'applyOrder', scope.node.path, 'is already applied to this construct: apply it once');
     const order = new ApplyOrder(scope, props);
     APPLIED.set(scope, order);
@@ -56,11 +61,13 @@ export class ApplyOrder {
 
   /** The apply order applied to `scope` itself, if any. */
   public static of(scope: IConstruct): ApplyOrder | undefined {
+    checkArgument(Kind.CONSTRUCT.accepts(scope), 'ApplyOrder.of', 'scope', scope, 'must be a construct');
     return APPLIED.get(scope);
   }
 
   /** The sync wave of `layer`. */
   public static waveOf(layer: ApplyLayer): number {
+    checkArgument(APPLY_LAYERS.includes(layer), 'ApplyOrder.waveOf', 'layer', layer, `must be an ApplyLayer: ${APPLY_LAYERS.map((l) => `'${l}'`).join(', ')}`);
     return waveOf(layer);
   }
 
@@ -70,9 +77,8 @@ export class ApplyOrder {
   private readonly declared = new WeakSet<ApiObject>();
 
   private constructor(private readonly scope: IConstruct, props: ApplyOrderProps) {
-    for (const [key, layer] of Object.entries(props.kinds ?? {})) {
+    for (const key of Object.keys(props.kinds ?? {})) {
       check(KIND_KEY.test(key), scope, `kinds.${key}`, key, 'must be a kind and its API group, \'Kind.group\' (a core kind by its name alone)');
-      check(APPLY_LAYERS.includes(layer), scope, `kinds.${key}`, layer, `must be an ApplyLayer: ${APPLY_LAYERS.join(', ')}`);
     }
     this.kinds = { ...KIND_LAYERS, ...props.kinds };
     scope.node.addValidation({ validate: () => this.annotate() });
@@ -80,6 +86,7 @@ export class ApplyOrder {
 
   /** The layer `object` is applied in, or `undefined` when no layer holds its kind. */
   public layerOf(object: ApiObject): ApplyLayer | undefined {
+    checkArgument(ApiObject.isApiObject(object), 'ApplyOrder.layerOf', 'object', object, 'must be an ApiObject of cdk8s');
     const step = upgradeStepOf(object);
     return step !== undefined ? STEP_PLACEMENTS[step].layer : this.kinds[kindKey(object)];
   }

@@ -33,6 +33,8 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
    */
   public allowFrom(peer: NetworkPeer, ports: readonly NetworkPort[] = this.ports.map((p) => ({ port: p.port, protocol: p.protocol }))): void {
     checkNetworkPeer(this, 'allowFrom', peer);
+    check(peer.domains === undefined, this, 'allowFrom', peer.description,
+      'must be pods, namespaces or addresses: a host by name (NetworkPeer.domain) is a destination of egress only, with allowTo');
     check(!Array.isArray(ports) || ports.length > 0, this, 'allowFrom', peer.key,
       'needs ports: this workload serves none, and a NetworkPolicy rule without ports would admit every port');
     checkNetworkPorts(this, 'allowFrom.ports', ports);

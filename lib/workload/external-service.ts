@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import { Kind, Kinds, checkProps } from '../core/kinds';
+import { NETWORK_PORT_KIND } from '../network/_checks';
 import { checkDomainNames, checkDomainPorts } from '../network/domain-name';
 import { NetworkPeer, NetworkPort, Protocol } from '../network/network-peer';
-import { IConnectable, IWorkload } from './workload';
+import { IConnectable, IWorkload, WORKLOAD_KIND } from './workload';
 
 /**
  * The annotation on a Secret's producer (an ExternalSecret or SealedSecret) that names the hosts its
@@ -22,6 +24,11 @@ export interface ExternalServiceProps {
   readonly ports?: NetworkPort[];
 }
 
+const EXTERNAL_SERVICE_KINDS: Kinds<ExternalServiceProps> = {
+  hosts: Kind.array(Kind.STRING),
+  ports: Kind.array(NETWORK_PORT_KIND).optional(),
+};
+
 /**
  * A service outside the cluster that workloads reach by host name: an API such as `api.anthropic.com`,
  * a package registry, a managed database or cache. `app.connectTo(service)` opens egress from the app's
@@ -40,6 +47,7 @@ export class ExternalService extends Construct implements IConnectable {
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
+    checkProps(this, props, EXTERNAL_SERVICE_KINDS, 'ExternalServiceProps');
     checkDomainNames(this, 'hosts', props.hosts);
     this.ports = props.ports ?? [{ port: 443, protocol: Protocol.TCP }];
     checkDomainPorts(this, 'ports', this.ports);
@@ -54,6 +62,7 @@ export class ExternalService extends Construct implements IConnectable {
 
   /** Lets `workload` reach the service's hosts on its ports, and nothing else. */
   public grantConnection(workload: IWorkload): void {
+    WORKLOAD_KIND.check(this, 'grantConnection', workload);
     workload.allowTo(this.peer, this.ports);
   }
 }

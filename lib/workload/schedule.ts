@@ -1,4 +1,5 @@
 import { CRON_MACROS, STANDARD_FIELDS, cronProblem } from '../core/cron';
+import { Kind } from '../core/kinds';
 
 /**
  * When a {@link ScheduledJob} runs: a five-field cron expression (minute, hour, day of month, month,
@@ -63,3 +64,9 @@ export class Schedule {
     return cronProblem(expression, STANDARD_FIELDS);
   }
 }
+
+/**
+ * A {@link Schedule}, as a prop's kind.
+ * @internal
+ */
+export const SCHEDULE_KIND = Kind.instance(Schedule, 'a Schedule (Schedule.cron, Schedule.hourly, Schedule.daily, ...)');

@@ -11,7 +11,7 @@ import { HardenedPodTemplate } from './_pod-template';
 import { WorkloadBase } from './_workload-base';
 import { addNetworkPolicy } from './_workload-parts';
 import { JOB_RUN_KINDS, JobRunProps, newJobParts } from './job-run';
-import { Schedule } from './schedule';
+import { SCHEDULE_KIND, Schedule } from './schedule';
 import { WorkloadPort } from './workload';
 
 /** The CronJob controller names each Job `<name>-<minutes since the epoch>`, 11 characters more, within 63 (kubernetes `ValidateCronJobCreate`). */
@@ -90,7 +90,7 @@ export class ScheduledJob extends WorkloadBase {
     super(scope, id);
     checkProps(this, props, {
       ...JOB_RUN_KINDS,
-      schedule: Kind.instance(Schedule, 'a Schedule (Schedule.cron, Schedule.hourly, Schedule.daily, ...)'),
+      schedule: SCHEDULE_KIND,
       timeZone: Kind.STRING.optional(),
       concurrencyPolicy: Kind.oneOf(ConcurrencyPolicy, 'a ConcurrencyPolicy').optional(),
       startingDeadline: Kind.DURATION.optional(),

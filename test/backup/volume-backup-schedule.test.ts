@@ -108,27 +108,65 @@ describe('VolumeBackupSchedule', () => {
       .toBeLessThan(Number(one(manifests, 'StatefulSet').metadata.annotations[SYNC_WAVE_ANNOTATION]));
   });
 
-  describe('validation', () => {
-    test('fails when the default name, <namespace>-<workload>, is longer than a DNS label', () => {
+  describe('derived names', () => {
+    test('a default name, <namespace>-<workload>, longer than 63 characters is cut with a hash of the whole', () => {
+      // GIVEN a namespace and a workload whose names together pass the 63 characters of the label Velero writes on each
+      // backup (velero.io/schedule-name, velero v1.18.1 pkg/builder/backup_builder.go FromSchedule)
       const chart = testChart('a'.repeat(20));
       const search = new StatefulApp(chart, 'Search', { name: 's'.repeat(52), image: IMAGE, port: 7700, volumeClaims: [INDEX] });
-      expect(() => new VolumeBackupSchedule(chart, 'Backups', { workload: search, velero: Velero.installed() }))
-        .toThrow(/\[test\/Backups\] 'name' \('a{20}-s{52}'\) must be a DNS label/);
+      const other = new StatefulApp(chart, 'Other', { name: `${'s'.repeat(51)}t`, image: IMAGE, port: 7700, volumeClaims: [INDEX] });
+
+      // WHEN
+      const first = new VolumeBackupSchedule(chart, 'Backups', { workload: search, velero: Velero.installed() });
+      const second = new VolumeBackupSchedule(chart, 'OtherBackups', { workload: other, velero: Velero.installed() });
+
+      // THEN
+      expect(first.name).toHaveLength(63);
+      expect(first.name).toMatch(/^a{20}-s{31}-[0-9a-f]{10}$/);
+      expect(second.name).not.toBe(first.name);
+      expect(one(synth(chart).filter((m) => m.metadata.name === first.name), 'Schedule').metadata.name).toBe(first.name);
     });
 
+    test('a default name within 63 characters is the namespace and the workload name, unchanged; a namespace may start with a digit', () => {
+      const chart = testChart('1shop');
+      const schedule = new VolumeBackupSchedule(chart, 'Backups', { workload: searchIn(chart), velero: Velero.installed() });
+      expect(schedule.name).toBe('1shop-search');
+    });
+  });
+
+  describe('validation', () => {
     const cases: Array<[string, Partial<VolumeBackupScheduleProps>, RegExp]> = [
-      ['the name is not a DNS label', { name: 'Search_Index' }, /\[test\/Backups\] 'name' \('Search_Index'\) must be a DNS label/],
-      ['the schedule has six fields', { schedule: Schedule.cron('0 0 3 * * *') }, /'schedule' \('0 0 3 \* \* \*'\) must have 5 fields/],
-      ['the retention is not whole hours', { retention: Duration.minutes(90) }, /'retention' \('5400s'\) must be a whole number of hours, at least 1/],
-      ['the retention is zero', { retention: Duration.hours(0) }, /'retention' \('0s'\) must be a whole number of hours, at least 1/],
-      ['Velero\'s namespace is not a namespace name', { velero: Velero.installed({ namespace: 'Velero' }) }, /'velero.namespace' \('Velero'\)/],
-      ['the storage location is not a name', { velero: Velero.installed({ storageLocation: 'Off Site' }) }, /'velero.storageLocation' \('Off Site'\)/],
+      ['the name is not a DNS subdomain', { name: 'Search_Index' }, /^\[test\/Backups\] 'name' \('Search_Index'\) must be a DNS-1123 subdomain/],
+      ['the name is longer than a label value', { name: `search.${'x'.repeat(57)}` },
+        /^\[test\/Backups\] 'name' \('search\.x{57}'\) must be at most 63 characters: Velero labels each of its backups velero.io\/schedule-name with it/],
+      ['the schedule has six fields', { schedule: Schedule.cron('0 0 3 * * *') }, /^\[test\/Backups\] 'schedule' \('0 0 3 \* \* \*'\) must have 5 fields/],
+      ['the retention is not whole hours', { retention: Duration.minutes(90) }, /^\[test\/Backups\] 'retention' \('5400s'\) must be a whole number of hours, at least 1/],
+      ['the retention is zero', { retention: Duration.hours(0) }, /^\[test\/Backups\] 'retention' \('0s'\) must be a whole number of hours, at least 1/],
+      ['the retention is longer than a Go duration holds', { retention: Duration.hours(2562048) },
+        /^\[test\/Backups\] 'retention' \('9223372800s'\) must be at most 2562047 hours: Velero reads it as a Go duration/],
+      ['Velero\'s namespace is not a namespace name', { velero: Velero.installed({ namespace: 'Velero' }) }, /^\[test\/Backups\] 'velero.namespace' \('Velero'\) must be a DNS-1123 label/],
+      ['the storage location is not a name', { velero: Velero.installed({ storageLocation: 'Off Site' }) },
+        /^\[test\/Backups\] 'velero.storageLocation' \('Off Site'\) must be a DNS-1123 subdomain/],
+      // A caller without a type checker:
       ['velero is not a Velero value', { velero: { namespace: 'velero' } as unknown as Velero },
-        /'velero' \('\[object Object\]'\) must be a Velero value: Velero.installed\(\{ \.\.\. \}\)/],
+        /^\[test\/Backups\] 'velero' \(\{"namespace":"velero"\}\) must be a Velero installation \(Velero.installed\(\{ \.\.\. \}\)\)$/],
+      ['the Velero options are null', { velero: Velero.installed(null as any) }, /^\[test\/Backups\] 'velero' \(null\) must be a VeleroOptions object/],
+      ['the method is a name', { velero: Velero.installed({ method: 'csi' as any }) },
+        /^\[test\/Backups\] 'velero.method' \('csi'\) must be a VolumeBackupMethod \(csiSnapshotDataMovement, csiSnapshots or fileSystemBackup\), or left unset$/],
+      ['the namespace is a number', { velero: Velero.installed({ namespace: 5 as any }) }, /^\[test\/Backups\] 'velero.namespace' \(5\) must be a string, or left unset$/],
+      ['the workload is a name', { workload: 'search' as any }, /^\[test\/Backups\] 'workload' \('search'\) must be a workload \(IWorkload/],
+      ['the schedule is a cron string', { schedule: '0 3 * * *' as any }, /^\[test\/Backups\] 'schedule' \('0 3 \* \* \*'\) must be a Schedule \(Schedule.cron/],
+      ['the retention is a number of days', { retention: 30 as any }, /^\[test\/Backups\] 'retention' \(30\) must be a Duration/],
+      ['the name is null', { name: null as any }, /^\[test\/Backups\] 'name' \(null\) must be a string, or left unset$/],
     ];
     test.each(cases)('fails when %s', (_name, props, message) => {
       const chart = testChart();
       expect(() => new VolumeBackupSchedule(chart, 'Backups', { workload: searchIn(chart), velero: Velero.installed(), ...props })).toThrow(message);
+    });
+
+    test('fails when the props are missing', () => {
+      expect(() => new VolumeBackupSchedule(testChart(), 'Backups', undefined as any))
+        .toThrow(/^\[test\/Backups\] 'props' \(unset\) must be an object of VolumeBackupScheduleProps$/);
     });
   });
 });

@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
 import {
-  checkAbsolutePath, checkAnnotations, checkCidr, checkCidrWithin, checkConfigMapSize, checkDnsLabel, checkHttpPath, checkInteger, checkIpAddress,
-  checkLabels, checkPort,
+  checkAbsolutePath, checkAnnotations, checkCidr, checkCidrWithin, checkConfigMapSize, checkDnsLabel, checkHttpPath, checkHttpsUrl, checkInteger,
+  checkIpAddress, checkLabels, checkPort,
 } from '../../lib/core/validate';
+import { checkAwsRegion, checkAzureSubscriptionId, checkGoogleCloudProject } from '../../lib/core/cloud-ids';
 
 const scope = () => Testing.chart();
 
@@ -89,6 +90,51 @@ describe('paths', () => {
   test('an HTTP path may be / and carry a query', () => {
     expect(() => checkHttpPath(scope(), 'path', '/')).not.toThrow();
     expect(() => checkHttpPath(scope(), 'path', '/health?full=1')).not.toThrow();
+  });
+});
+
+describe('checkHttpsUrl', () => {
+  test.each(['https://sso.example.com', 'https://sso.example.com:8443/realms/platform', 'https://acme-v02.api.letsencrypt.org/directory'])('accepts %s', (url) => {
+    expect(() => checkHttpsUrl(scope(), 'url', url, 'why')).not.toThrow();
+  });
+
+  test.each([
+    ['the scheme is http', 'http://sso.example.com'],
+    ['it holds credentials', 'https://admin:secret@sso.example.com'],
+    ['it has a query', 'https://sso.example.com/?tenant=a'],
+    ['it has a fragment', 'https://sso.example.com/#top'],
+    ['it has an empty query', 'https://sso.example.com/?'],
+    ['it has no host', 'https://'],
+    ['it has no scheme', 'sso.example.com'],
+    ['it is no string', 443],
+  ])('fails when %s', (_, url) => {
+    expect(() => checkHttpsUrl(scope(), 'url', url as string, 'the reason'))
+      .toThrow(/^\[test\] 'url' \(.*\) must be an https URL without credentials, query or fragment: the reason$/);
+  });
+});
+
+describe('cloud names', () => {
+  test.each([
+    ['an AWS region', () => checkAwsRegion(scope(), 'region', 'eu-west-1')],
+    ['an AWS GovCloud region', () => checkAwsRegion(scope(), 'region', 'us-gov-west-1')],
+    ['a Google Cloud project id', () => checkGoogleCloudProject(scope(), 'project', 'acme-dns-1')],
+    ['an Azure subscription id', () => checkAzureSubscriptionId(scope(), 'subscriptionId', '11111111-2222-3333-4444-555555555555')],
+  ])('accepts %s', (_, run) => {
+    expect(run).not.toThrow();
+  });
+
+  test.each([
+    ['an AWS region is a name', () => checkAwsRegion(scope(), 'region', 'Ireland'), /^\[test\] 'region' \('Ireland'\) must be an AWS region such as 'eu-west-1'$/],
+    ['an AWS region has no number', () => checkAwsRegion(scope(), 'region', 'eu-west'), /'region' \('eu-west'\) must be an AWS region/],
+    ['an AWS region is no string', () => checkAwsRegion(scope(), 'region', 1 as any), /'region' \(1\) must be an AWS region/],
+    ['a project id is too short', () => checkGoogleCloudProject(scope(), 'project', 'acme'),
+      /^\[test\] 'project' \('acme'\) must be a Google Cloud project id: 6 to 30 lowercase letters, digits and '-', starting with a letter$/],
+    ['a project id starts with a digit', () => checkGoogleCloudProject(scope(), 'project', '1acme-dns'), /'project' \('1acme-dns'\) must be a Google Cloud project id/],
+    ['a project id ends with a dash', () => checkGoogleCloudProject(scope(), 'project', 'acme-dns-'), /'project' \('acme-dns-'\) must be a Google Cloud project id/],
+    ['a subscription id is a name', () => checkAzureSubscriptionId(scope(), 'subscriptionId', 'production'),
+      /^\[test\] 'subscriptionId' \('production'\) must be the id of an Azure subscription: a UUID$/],
+  ])('fails when %s', (_, run, message) => {
+    expect(run).toThrow(message);
   });
 });
 

@@ -63,7 +63,7 @@ describe('docs/validation.md', () => {
         lib.Guardrails.apply(app);
       }
       const chart = Testing.chart();
-      new lib.StatefulApp(chart, 'Search', {
+      const search = new lib.StatefulApp(chart, 'Search', {
         image: lib.Image.pinned('ghcr.io/acme/search', '1.0.0'),
         namespace: 'shop',
         volumeClaims: [{ name: 'index', mountPath: '/index', size: Size.gibibytes(1), storageClassName: 'gp3' }],
@@ -79,6 +79,7 @@ describe('docs/validation.md', () => {
       new lib.ExternalRedis(chart, 'Queue', {
         host: 'queue.example.com', authToken: { secret, key: 'password' }, endpoint: lib.NetworkPeer.ipBlock('10.0.48.0/20'),
       });
+      new lib.VolumeBackupSchedule(chart, 'SearchBackups', { workload: search, velero: lib.Velero.installed() });
       new lib.SecretStore(chart, 'Store', { namespace: 'shop', provider: lib.SecretStoreProvider.gcpSecretManager({ projectId: 'acme-shop' }) });
       lib.synthWithGuardrails(new App({ outdir }), { log: () => undefined });
     } finally {
@@ -89,9 +90,10 @@ describe('docs/validation.md', () => {
     // THEN
     // every construct of the package, each checking the kinds of its props (GuardrailsProps and GuardrailSynthOptions: the guardrails')
     expect([...checked.keys()].sort()).toEqual([
-      'AppMonitoringProps', 'ExternalPostgresProps', 'ExternalRedisProps', 'GrafanaDashboardProps', 'GuardrailSynthOptions', 'GuardrailsProps', 'HaPostgresProps',
-      'HaRedisProps', 'HardenedIngressProps', 'NamespaceBaselineProps', 'NetworkPolicyRulesProps', 'OneOffJobProps', 'PlatformAlertsProps', 'ProductionAppProps',
-      'RouteOptions', 'ScheduledJobProps', 'SecretStoreProps', 'SecretsBindingProps', 'StatefulAppProps',
+      'AppMonitoringProps', 'ApplyOrderProps', 'ExternalPostgresProps', 'ExternalRedisProps', 'ExternalServiceProps', 'GrafanaDashboardProps',
+      'GuardrailSynthOptions', 'GuardrailsProps', 'HaPostgresProps', 'HaRedisProps', 'HardenedIngressProps', 'NamespaceBaselineProps',
+      'NetworkPolicyRulesProps', 'OneOffJobProps', 'PlatformAlertsProps', 'ProductionAppProps', 'RegistryCredentialsProps', 'RouteOptions',
+      'ScheduledJobProps', 'SecretStoreProps', 'SecretsBindingProps', 'StatefulAppProps', 'TeamAccessProps', 'VolumeBackupScheduleProps',
     ]);
     const unlisted: string[] = [];
     for (const [description, props] of checked) {

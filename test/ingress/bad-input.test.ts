@@ -35,7 +35,7 @@ describe('HardenedIngress with bad input', () => {
       /'issuer.server' \('https:\/\/'\) must be an https URL/],
     ['the ACME URL is a number', { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.url(5 as any), email: 'ops@example.com' }) },
       /'issuer.server' \(5\) must be an https URL/],
-    ['the ACME options are missing', { issuer: CertificateIssuer.acme(undefined as any) }, /'issuer.name' \(unset\) must be a DNS-1123 subdomain/],
+    ['the ACME options are missing', { issuer: CertificateIssuer.acme(undefined as any) }, /'issuer' \(unset\) must be an AcmeIssuerOptions object/],
     ['a TLS Secret name is a number', { tlsSecrets: { 'api.example.com': 5 } }, /'tlsSecrets.api.example.com' \(5\) must be a string/],
     ['the rate limit is a string', { rateLimit: { requestsPerSecond: '100' } }, /'rateLimit.requestsPerSecond' \('100'\) must be a number/],
     ['the body size is a string', { controller: IngressController.ingressNginx(), maxBodySize: '10m' }, /'maxBodySize' \('10m'\) must be a Size/],

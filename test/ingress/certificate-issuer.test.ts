@@ -367,19 +367,19 @@ describe('wildcard hosts and DNS-01', () => {
       ['the Route 53 secret access key is missing from the Secret', (c) => ingress(c, {
         issuer: acme({ provider: DnsProvider.route53({ accessKey: { secret: dnsSecret(c, ['ACCESS_KEY_ID']) } }), zones: ['example.com'] }),
       }), /'issuer.dns01.provider.accessKey.secretAccessKeyKey' \('SECRET_ACCESS_KEY'\) is not a key of Secret 'dns-credentials'/],
-      ['Cloud DNS has no credentials', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.cloudDns({ project: 'p' }), zones: ['example.com'] }) }),
+      ['Cloud DNS has no credentials', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.cloudDns({ project: 'acme-dns' }), zones: ['example.com'] }) }),
         /'issuer.dns01.provider' \('Cloud DNS'\) needs exactly one of serviceAccountKey or googleServiceAccount/],
       ['Cloud DNS names no project', (c) => ingress(c, {
         issuer: acme({ provider: DnsProvider.cloudDns({ project: ' ', googleServiceAccount: 'dns01-solver@acme-dns.iam.gserviceaccount.com' }), zones: ['example.com'] }),
-      }), /'issuer.dns01.provider.project' \(' '\) must name the Google Cloud project of the zones/],
+      }), /'issuer.dns01.provider.project' \(' '\) must be a Google Cloud project id: 6 to 30 lowercase letters, digits and '-', starting with a letter/],
       ['the Google service account is malformed', (c) => ingress(c, {
-        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'p', googleServiceAccount: 'dns01-solver' }), zones: ['example.com'] }),
+        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'acme-dns', googleServiceAccount: 'dns01-solver' }), zones: ['example.com'] }),
       }), /'issuer.dns01.provider.googleServiceAccount' \('dns01-solver'\) must be a Google service account/],
       ['the Cloud DNS key is in the app\'s namespace', (c) => ingress(c, {
-        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'p', serviceAccountKey: { secret: dnsSecret(c, ['key.json'], 'test') } }), zones: ['example.com'] }),
+        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'acme-dns', serviceAccountKey: { secret: dnsSecret(c, ['key.json'], 'test') } }), zones: ['example.com'] }),
       }), /'issuer.dns01.provider.serviceAccountKey.secret' \('test\/DnsCredentials'\) must produce its Secret in cert-manager's cluster resource namespace/],
       ['the Cloud DNS key is missing from the Secret', (c) => ingress(c, {
-        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'p', serviceAccountKey: { secret: dnsSecret(c, ['credentials.json']) } }), zones: ['example.com'] }),
+        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'acme-dns', serviceAccountKey: { secret: dnsSecret(c, ['credentials.json']) } }), zones: ['example.com'] }),
       }), /'issuer.dns01.provider.serviceAccountKey.key' \('key.json'\) is not a key of Secret 'dns-credentials'/],
       ['the Cloudflare token is in the app\'s namespace', (c) => ingress(c, {
         issuer: acme({ provider: DnsProvider.cloudflare({ apiToken: { secret: dnsSecret(c, ['api-token'], 'test') } }), zones: ['example.com'] }),
@@ -391,21 +391,21 @@ describe('wildcard hosts and DNS-01', () => {
         issuer: acme({ provider: DnsProvider.cloudflare({ apiToken: { secret: dnsSecret(c, ['api-token']) } }), zones: ['example.com'], clusterResourceNamespace: 'security' }),
       }), /'issuer.dns01.provider.apiToken.secret' .* must produce its Secret in cert-manager's cluster resource namespace 'security', not 'cert-manager'/],
       ['Azure DNS has no credentials', (c) => ingress(c, {
-        issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: 's', resourceGroupName: 'dns' }), zones: ['example.com'] }),
+        issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns' }), zones: ['example.com'] }),
       }), /'issuer.dns01.provider' \('Azure DNS'\) needs exactly one of servicePrincipal or managedIdentityClientId/],
       ['Azure DNS names no subscription', (c) => ingress(c, {
         issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: '', resourceGroupName: 'dns', managedIdentityClientId: '99999999-8888-7777-6666-555555555555' }), zones: ['example.com'] }),
-      }), /'issuer.dns01.provider.subscriptionId' \(''\) must name the Azure subscription of the zones/],
+      }), /'issuer.dns01.provider.subscriptionId' \(''\) must be the id of an Azure subscription: a UUID/],
       ['Azure DNS names no resource group', (c) => ingress(c, {
-        issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: 's', resourceGroupName: '', managedIdentityClientId: '99999999-8888-7777-6666-555555555555' }), zones: ['example.com'] }),
-      }), /'issuer.dns01.provider.resourceGroupName' \(''\) must name the resource group of the zones/],
+        issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: '', managedIdentityClientId: '99999999-8888-7777-6666-555555555555' }), zones: ['example.com'] }),
+      }), /'issuer.dns01.provider.resourceGroupName' \(''\) must be the name of the resource group of the zones: 1 to 90 letters/],
       ['the managed identity is not a client id', (c) => ingress(c, {
-        issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: 's', resourceGroupName: 'dns', managedIdentityClientId: 'cert-manager' }), zones: ['example.com'] }),
+        issuer: acme({ provider: DnsProvider.azureDns({ subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns', managedIdentityClientId: 'cert-manager' }), zones: ['example.com'] }),
       }), /'issuer.dns01.provider.managedIdentityClientId' \('cert-manager'\) must be the client id of the identity: a UUID/],
       ['the service principal\'s client id is not a UUID', (c) => ingress(c, {
         issuer: acme({
           provider: DnsProvider.azureDns({
-            subscriptionId: 's', resourceGroupName: 'dns',
+            subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns',
             servicePrincipal: { clientId: 'app', tenantId: 'ffffffff-0000-1111-2222-333333333333', clientSecret: { secret: dnsSecret(c, ['client-secret']) } },
           }),
           zones: ['example.com'],
@@ -414,7 +414,7 @@ describe('wildcard hosts and DNS-01', () => {
       ['the service principal\'s tenant id is not a UUID', (c) => ingress(c, {
         issuer: acme({
           provider: DnsProvider.azureDns({
-            subscriptionId: 's', resourceGroupName: 'dns',
+            subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns',
             servicePrincipal: { clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', tenantId: 'contoso', clientSecret: { secret: dnsSecret(c, ['client-secret']) } },
           }),
           zones: ['example.com'],
@@ -423,7 +423,7 @@ describe('wildcard hosts and DNS-01', () => {
       ['the service principal\'s secret is in the app\'s namespace', (c) => ingress(c, {
         issuer: acme({
           provider: DnsProvider.azureDns({
-            subscriptionId: 's', resourceGroupName: 'dns',
+            subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns',
             servicePrincipal: { clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', tenantId: 'ffffffff-0000-1111-2222-333333333333', clientSecret: { secret: dnsSecret(c, ['client-secret'], 'test') } },
           }),
           zones: ['example.com'],
@@ -432,12 +432,75 @@ describe('wildcard hosts and DNS-01', () => {
       ['the service principal\'s secret lacks the key', (c) => ingress(c, {
         issuer: acme({
           provider: DnsProvider.azureDns({
-            subscriptionId: 's', resourceGroupName: 'dns',
+            subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns',
             servicePrincipal: { clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', tenantId: 'ffffffff-0000-1111-2222-333333333333', clientSecret: { secret: dnsSecret(c, ['password']) } },
           }),
           zones: ['example.com'],
         }),
       }), /'issuer.dns01.provider.servicePrincipal.clientSecret.key' \('client-secret'\) is not a key of Secret 'dns-credentials'/],
+      ['a wildcard zone of an existing issuer is named twice', (c) => ingress(c, { issuer: CertificateIssuer.clusterIssuer('ca', { wildcardZones: ['example.com', 'example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.wildcardZones' \(\["example.com","example.com"\]\) must name each zone once$/],
+      ['a DNS-01 zone is named twice', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.route53({ iamRoleArn: 'arn:aws:iam::111122223333:role/x' }), zones: ['example.com', 'example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.zones' \(\["example.com","example.com"\]\) must name each zone once$/],
+      ['the Route 53 region is no AWS region', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.route53({ iamRoleArn: 'arn:aws:iam::111122223333:role/x', region: 'Ireland' }), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider.region' \('Ireland'\) must be an AWS region such as 'eu-west-1'$/],
+      ['the Route 53 hosted zone id is blank', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.route53({ iamRoleArn: 'arn:aws:iam::111122223333:role/x', hostedZoneId: ' ' }), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider.hostedZoneId' \(' '\) must not be empty: it is the id of the hosted zone$/],
+      ['the Cloud DNS project is no project id', (c) => ingress(c, {
+        issuer: acme({ provider: DnsProvider.cloudDns({ project: 'Acme DNS', googleServiceAccount: 'dns01-solver@acme-dns.iam.gserviceaccount.com' }), zones: ['example.com'] }),
+      }), /^\[test\/Ingress\] 'issuer.dns01.provider.project' \('Acme DNS'\) must be a Google Cloud project id/],
+      ['the Cloud DNS zone is named by its DNS name', (c) => ingress(c, {
+        issuer: acme({
+          provider: DnsProvider.cloudDns({ project: 'acme-dns', hostedZoneName: 'example.com', googleServiceAccount: 'dns01-solver@acme-dns.iam.gserviceaccount.com' }),
+          zones: ['example.com'],
+        }),
+      }), /^\[test\/Ingress\] 'issuer.dns01.provider.hostedZoneName' \('example.com'\) must be a DNS label of at most 63 characters/],
+      ['the Azure resource group ends with a period', (c) => ingress(c, {
+        issuer: acme({
+          provider: DnsProvider.azureDns({ subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns.', managedIdentityClientId: '99999999-8888-7777-6666-555555555555' }),
+          zones: ['example.com'],
+        }),
+      }), /^\[test\/Ingress\] 'issuer.dns01.provider.resourceGroupName' \('dns.'\) must be the name of the resource group of the zones: 1 to 90 letters/],
+      ['the Azure DNS zone is no DNS name', (c) => ingress(c, {
+        issuer: acme({
+          provider: DnsProvider.azureDns({
+            subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns', hostedZoneName: 'Example.com', managedIdentityClientId: '99999999-8888-7777-6666-555555555555',
+          }),
+          zones: ['example.com'],
+        }),
+      }), /^\[test\/Ingress\] 'issuer.dns01.provider.hostedZoneName' \('Example.com'\) must be a fully qualified lowercase DNS name/],
+      // A caller without a type checker:
+      ['the options of an existing issuer are null', (c) => ingress(c, { issuer: CertificateIssuer.clusterIssuer('ca', null as any) }),
+        /^\[test\/Ingress\] 'issuer' \(null\) must be an ExistingIssuerOptions object \(wildcardZones\)$/],
+      ['the wildcard zones are one zone', (c) => ingress(c, { issuer: CertificateIssuer.issuer('ca', { wildcardZones: 'example.com' as any }) }),
+        /^\[test\/Ingress\] 'issuer.wildcardZones' \('example.com'\) must be an array \(each item a string\), or left unset$/],
+      ['the DNS-01 zones are one zone', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.route53({ iamRoleArn: 'arn:aws:iam::111122223333:role/x' }), zones: 'example.com' as any }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.zones' \('example.com'\) must be an array \(each item a string\)$/],
+      ['the DNS provider is its name', (c) => ingress(c, { issuer: acme({ provider: 'route53' as any, zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider' \('route53'\) must be a DnsProvider/],
+      ['the Route 53 options are null', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.route53(null as any), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider' \(null\) must be a Route53Options object/],
+      ['the Route 53 key\'s Secret is its name', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.route53({ accessKey: { secret: 'dns-credentials' as any } }), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider.accessKey.secret' \('dns-credentials'\) must be a SecretsBinding/],
+      ['the Cloud DNS options are null', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.cloudDns(null as any), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider' \(null\) must be a CloudDnsOptions object/],
+      ['the Azure DNS options are missing', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.azureDns(undefined as any), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider' \(unset\) must be an AzureDnsOptions object/],
+      ['the Cloudflare options are null', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.cloudflare(null as any), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider' \(null\) must be a CloudflareOptions object \(apiToken\)$/],
+      ['the Cloudflare token is missing', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.cloudflare({} as any), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider.apiToken' \(unset\) must be a DnsProviderSecret object \(secret, and optionally key\)$/],
+      ['the Cloud DNS project is a number', (c) => ingress(c, { issuer: acme({ provider: DnsProvider.cloudDns({ project: 5 as any, googleServiceAccount: 'x' }), zones: ['example.com'] }) }),
+        /^\[test\/Ingress\] 'issuer.dns01.provider.project' \(5\) must be a string$/],
+      ['the Azure client secret is a string', (c) => ingress(c, {
+        issuer: acme({
+          provider: DnsProvider.azureDns({
+            subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroupName: 'dns',
+            servicePrincipal: { clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', tenantId: 'ffffffff-0000-1111-2222-333333333333', clientSecret: 's3cr3t' as any },
+          }),
+          zones: ['example.com'],
+        }),
+      }), /^\[test\/Ingress\] 'issuer.dns01.provider.servicePrincipal.clientSecret' \('s3cr3t'\) must be a DnsProviderSecret object/],
     ];
 
     test.each(cases)('fails when %s', (_, build, message) => {

@@ -347,7 +347,7 @@ describe('HardenedIngress route with a sign-in', () => {
       ['the issuer is not https', (c) => route(c, { identityProvider: provider('http://sso.example.com/realms/a') }),
         /\[test\/Ingress\] 'signIn.identityProvider.issuerUrl' \('http:\/\/sso.example.com\/realms\/a'\) must be an https URL/],
       ['the issuer has a query', (c) => route(c, { identityProvider: provider('https://sso.example.com/?tenant=a') }),
-        /'signIn.identityProvider.issuerUrl' \('https:\/\/sso.example.com\/\?tenant=a'\) must be an https URL without query or fragment/],
+        /'signIn.identityProvider.issuerUrl' \('https:\/\/sso.example.com\/\?tenant=a'\) must be an https URL without credentials, query or fragment: the issuer's tokens and keys cross networks/],
       ['the issuer is not a URL', (c) => route(c, { identityProvider: provider('sso.example.com') }),
         /'signIn.identityProvider.issuerUrl' \('sso.example.com'\) must be an https URL/],
       ['the Keycloak realm holds a slash', (c) => route(c, { identityProvider: IdentityProvider.keycloak({ url: 'https://sso.example.com', realm: 'a/b', endpoint: ISSUER_PEER }) }),
@@ -391,14 +391,67 @@ describe('HardenedIngress route with a sign-in', () => {
         e.route(HOST, '/', backend, { signIn: signIn(c) });
         e.route('api.example.com', '/', backend, { signIn: signIn(c, { secret: signInSecret(c, ['client-secret', 'cookie-secret', 'x']) }) });
       }, /'signIn' \('test\/Ide'\) is already set on another route to this backend/],
-      ['the backend\'s name leaves no room for the proxy\'s', (c) => ingress(c).route(HOST, '/', new ProductionApp(c, 'Long', {
-        image: Image.pinned('acme/ide', '1.0.0'), name: `ide-${'x'.repeat(52)}`,
-      }), { signIn: signIn(c) }), /'backend' \('ide-x+'\) must be a name of at most 55 characters behind a sign-in: its proxy is named <backend>-sign-in/],
       ['the proxy is given no replica', (c) => route(c, { proxy: { replicas: 0 } }), /\[test\/Ingress\/SignIn-ide\] 'replicas' \(0\) must be an integer of at least 1/],
+      ['the Keycloak URL is not https', (c) => route(c, { identityProvider: IdentityProvider.keycloak({ url: 'http://sso.example.com', realm: 'a', endpoint: ISSUER_PEER }) }),
+        /^\[test\/Ingress\] 'signIn.identityProvider.url' \('http:\/\/sso.example.com'\) must be an https URL without credentials, query or fragment/],
+      ['the issuer URL holds credentials', (c) => route(c, { identityProvider: provider('https://admin:secret@sso.example.com') }),
+        /^\[test\/Ingress\] 'signIn.identityProvider.issuerUrl' \(.*\) must be an https URL without credentials, query or fragment/],
+      ['the provider answers at an address block the API server refuses', (c) => route(c, {
+        identityProvider: IdentityProvider.oidc({ issuerUrl: 'https://sso.example.com', endpoint: NetworkPeer.ipBlock('203.0.113.10/33') }),
+      }), /^\[test\/Ingress\] 'signIn.identityProvider.endpoint' \('203.0.113.10\/33'\) must be an IPv4 or IPv6 CIDR block/],
+      ['the provider answers at a host name that is none', (c) => route(c, {
+        identityProvider: IdentityProvider.oidc({ issuerUrl: 'https://sso.example.com', endpoint: NetworkPeer.domain('https://sso.example.com') }),
+      }), /^\[test\/Ingress\] 'signIn.identityProvider.endpoint' \('https:\/\/sso.example.com'\) must be a host name without a scheme/],
+      // A caller without a type checker:
+      ['the sign-in is its options', (c) => ingress(c).route(HOST, '/', ide(c), { signIn: { clientId: 'ide' } as any }),
+        /^\[test\/Ingress\] 'signIn' \(\{"clientId":"ide"\}\) must be a SignIn \(SignIn.oidc\(...\)\), or left unset$/],
+      ['the sign-in options are missing', (c) => ingress(c).route(HOST, '/', ide(c), { signIn: SignIn.oidc(undefined as any) }),
+        /^\[test\/Ingress\] 'signIn' \(unset\) must be an OidcSignInOptions object/],
+      ['the identity provider is its issuer URL', (c) => route(c, { identityProvider: 'https://sso.example.com' as any }),
+        /^\[test\/Ingress\] 'signIn.identityProvider' \('https:\/\/sso.example.com'\) must be an IdentityProvider \(IdentityProvider.oidc or IdentityProvider.keycloak\)$/],
+      ['the provider options are null', (c) => route(c, { identityProvider: IdentityProvider.oidc(null as any) }),
+        /^\[test\/Ingress\] 'signIn.identityProvider' \(null\) must be an OidcProviderOptions object/],
+      ['the Keycloak options are missing', (c) => route(c, { identityProvider: IdentityProvider.keycloak(undefined as any) }),
+        /^\[test\/Ingress\] 'signIn.identityProvider' \(unset\) must be a KeycloakProviderOptions object \(url, realm, endpoint, and optionally groupsClaim\)$/],
+      ['the Keycloak realm is missing', (c) => route(c, { identityProvider: IdentityProvider.keycloak({ url: 'https://sso.example.com', endpoint: ISSUER_PEER } as any) }),
+        /^\[test\/Ingress\] 'signIn.identityProvider.realm' \(unset\) must be a string$/],
+      ['the provider\'s endpoint is its host name', (c) => route(c, { identityProvider: IdentityProvider.oidc({ issuerUrl: 'https://sso.example.com', endpoint: 'sso.example.com' as any }) }),
+        /^\[test\/Ingress\] 'signIn.identityProvider.endpoint' \('sso.example.com'\) must be a NetworkPeer/],
+      ['the client id is a number', (c) => route(c, { clientId: 5 as any }), /^\[test\/Ingress\] 'signIn.clientId' \(5\) must be a string$/],
+      ['the Secret is its name', (c) => route(c, { secret: 'ide-sign-in' as any }), /^\[test\/Ingress\] 'signIn.secret' \('ide-sign-in'\) must be a SecretsBinding/],
+      ['the groups are one group', (c) => route(c, { allowedGroups: 'admins' as any }),
+        /^\[test\/Ingress\] 'signIn.allowedGroups' \('admins'\) must be an array \(each item a string\), or left unset$/],
+      ['the proxy\'s replicas are a string', (c) => route(c, { proxy: { replicas: '2' as any } }),
+        /^\[test\/Ingress\] 'signIn.proxy.replicas' \('2'\) must be a number, or left unset$/],
+      ['the proxy\'s image is a reference string', (c) => route(c, { proxy: { image: 'quay.io/oauth2-proxy/oauth2-proxy:v7.15.3' as any } }),
+        /^\[test\/Ingress\] 'signIn.proxy.image' \('quay.io\/oauth2-proxy\/oauth2-proxy:v7.15.3'\) must be an Image/],
+      ['the proxy\'s metrics interval is a number', (c) => route(c, { proxy: { metrics: { interval: 30 as any } } }),
+        /^\[test\/Ingress\] 'signIn.proxy.metrics.interval' \(30\) must be a Duration/],
     ];
 
     test.each(cases)('fails when %s', (_, build, message) => {
       expect(() => build(testChart())).toThrow(message);
+    });
+
+    test('a backend whose name leaves no room for the proxy\'s gets a proxy named with a hash, within a Service name', () => {
+      // GIVEN a backend of 56 characters: '<backend>-sign-in' would be 64, one more than a Service name holds
+      const chart = testChart();
+      const long = new ProductionApp(chart, 'Long', { image: Image.pinned('acme/ide', '1.0.0'), name: `ide-${'x'.repeat(52)}` });
+      const other = new ProductionApp(chart, 'Other', { image: Image.pinned('acme/ide', '1.0.0'), name: `ide-${'x'.repeat(51)}y` });
+      const e = ingress(chart);
+      const secret = signInSecret(chart);
+
+      // WHEN
+      e.route(HOST, '/', long, { signIn: signIn(chart, { secret }) });
+      e.route('other.example.com', '/', other, { signIn: signIn(chart, { secret }) });
+
+      // THEN
+      const names = [e.signInProxy(long)!.name, e.signInProxy(other)!.name];
+      expect(names.map((n) => n.length)).toEqual([63, 63]);
+      expect(names[0]).toMatch(/^ide-x{40}-[0-9a-f]{10}-sign-in$/);
+      expect(names[1]).not.toBe(names[0]);
+      expect(one(synth(chart), 'Deployment', names[0]).metadata.name).toBe(names[0]);
+      expect(e.signInProxy(ide(chart, 'Short')) ?? 'none').toBe('none');
     });
 
     test('writes no proxy and opens no path when the sign-in is refused', () => {

@@ -105,14 +105,27 @@ describe('LogCollection', () => {
   describe('bad input', () => {
     const cases: Array<[string, (chart: Chart) => void, RegExp]> = [
       ['the destination is empty', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.fluentBit({ destination: ' ' }) }),
-        /'logs.destination' \(' '\) must say where the logs go/],
+        /\[test\/Api\] 'logs.destination' \(' '\) must not be empty: it is where the logs go/],
       ['the collector has no name', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.collector({ name: '', destination: 'Loki' }) }),
-        /'logs.collector' \(''\) must name the collector/],
+        /\[test\/Api\] 'logs.name' \(''\) must not be empty: it is the name of the collector/],
       ['the parser name has a space', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.fluentBit({ destination: 'Loki', jsonParser: 'my json' }) }),
         /'logs.jsonParser' \('my json'\) must be a parser name/],
       ['the container name makes the annotation key too long', (c) => new ProductionApp(c, 'Api', {
         image: IMAGE, name: 'a'.repeat(60), logs: FLUENT_BIT, logFormat: LogFormat.JSON,
       }), /'logFormat' \('fluentbit.io\/parser-a{60}'\) needs an annotation key of at most 63 characters after the prefix: shorten the container name/],
+      ['another collector says nowhere the logs go', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.collector({ name: 'Vector', destination: '' }) }),
+        /^\[test\/Api\] 'logs.destination' \(''\) must not be empty: it is where the logs go$/],
+      // A caller without a type checker:
+      ['the Fluent Bit options are missing', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.fluentBit(undefined as any) }),
+        /^\[test\/Api\] 'logs' \(unset\) must be a FluentBitOptions object \(destination, and optionally jsonParser\)$/],
+      ['the parser name is a number', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.fluentBit({ destination: 'Loki', jsonParser: 5 as any }) }),
+        /^\[test\/Api\] 'logs.jsonParser' \(5\) must be a string, or left unset$/],
+      ['the collector is named by a string alone', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.collector('Vector' as any) }),
+        /^\[test\/Api\] 'logs' \('Vector'\) must be a LogCollectorOptions object \(name, destination\)$/],
+      ['the collector has no name at all', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: LogCollection.collector({ destination: 'Loki' } as any) }),
+        /^\[test\/Api\] 'logs.name' \(unset\) must be a string$/],
+      ['the log format is a word', (c) => new ProductionApp(c, 'Api', { image: IMAGE, logs: FLUENT_BIT, logFormat: 'JSON' as LogFormat }),
+        /^\[test\/Api\] 'logFormat' \('JSON'\) must be a LogFormat: 'text', 'json', or left unset$/],
     ];
 
     test.each(cases)('fails when %s', (_, build, message) => {

@@ -19,6 +19,9 @@ describe('NetworkPolicyRules with bad input', () => {
     ['an Exists expression has values', { podSelectorExpressions: [{ key: 'role', operator: 'Exists', values: ['x'] }] },
       /'podSelectorExpressions.role.values' \(\["x"\]\) must be empty for operator Exists/],
     ['a policy type is listed twice', { policyTypes: [PolicyType.INGRESS, PolicyType.INGRESS] }, /'policyTypes' \(\["Ingress","Ingress"\]\) must name each direction once/],
+    ['the egress engine is its name', { egressEngine: 'cilium' },
+      /^\[test\/Policy\] 'egressEngine' \('cilium'\) must be an EgressEngine \(EgressEngine.cilium\(\) or EgressEngine.portable\(\)\), or left unset$/],
+    ['the DNS is null', { dns: null }, /^\[test\/Policy\] 'dns' \(null\) must be a ClusterDns .*, or left unset$/],
   ])('fails when %s', (_, props, message) => {
     expect(() => policy(props)).toThrow(message);
   });

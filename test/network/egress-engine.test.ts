@@ -221,7 +221,7 @@ describe('NetworkPolicyRules with hosts by name', () => {
     const chart = testChart();
     const policy = rules(chart, { engine: EgressEngine.cilium(), dns: ClusterDns.kubeDns() });
 
-    expect(() => policy.allowEgress(NetworkPeer.domain('api.anthropic.com:443'), HTTPS)).toThrow(/'egress' \('api.anthropic.com:443'\) must be a host name without a port/);
+    expect(() => policy.allowEgress(NetworkPeer.domain('api.anthropic.com:443'), HTTPS)).toThrow(/\[test\/Policy\] 'allowEgress.peer' \('api.anthropic.com:443'\) must be a host name without a port/);
     expect(ofKind(synth(chart), 'CiliumNetworkPolicy')).toEqual([]);
   });
 

@@ -38,6 +38,27 @@ const mistakes = {
   }).bindTo('api', lib.SecretMount.files('/var/run/secrets/shop')),
   'an app that is no App': () => lib.synthWithGuardrails({ outdir: 'dist' }),
   'a Duration in a cron': (c) => new lib.ScheduledJob(c, 'Prune', { image, schedule: lib.Schedule.cron(Duration.hours(1)) }),
+  'one host where the list of hosts belongs': (c) => new lib.ExternalService(c, 'Anthropic', { hosts: 'api.anthropic.com' }),
+  'registry credentials without a registry': (c) => new lib.RegistryCredentials(c, 'Registry', {
+    store: lib.SecretStoreRef.cluster('vault'), username: { key: 'registry/username' }, password: { key: 'registry/password' },
+  }),
+  'null options of a grant': (c) => new lib.TeamAccess(c, 'Access', { grants: [lib.Access.team('developers', null)] }),
+  'a Velero installation written as an object': (c) => new lib.VolumeBackupSchedule(c, 'Backups', {
+    workload: new lib.ProductionApp(c, 'Api', { image }), velero: { namespace: 'velero' },
+  }),
+  'null options of a DNS provider': (c) => new lib.HardenedIngress(c, 'Ingress', {
+    controller: lib.IngressController.haproxy(),
+    issuer: lib.CertificateIssuer.acme({
+      name: 'letsencrypt', server: lib.AcmeServer.letsEncrypt(), email: 'ops@example.com', dns01: { provider: lib.DnsProvider.route53(null), zones: ['example.com'] },
+    }),
+  }),
+  'an issuer URL where the identity provider belongs': (c) => new lib.HardenedIngress(c, 'Ingress', {
+    controller: lib.IngressController.haproxy(), issuer: lib.CertificateIssuer.clusterIssuer('letsencrypt'),
+  }).route('ide.example.com', '/', new lib.ProductionApp(c, 'Ide', { image }), {
+    signIn: lib.SignIn.oidc({ identityProvider: 'https://sso.example.com', clientId: 'ide', secret: null }),
+  }),
+  'null options of a log collection': (c) => new lib.ProductionApp(c, 'Api', { image, logs: lib.LogCollection.fluentBit(null) }),
+  'an apply order for a name': () => lib.ApplyOrder.apply('platform'),
 };
 
 const results = {};

@@ -106,7 +106,13 @@ describe('HaPostgres pods', () => {
         const registry = registryIn(c);
         database(c, { imagePullSecrets: [registry, registry] });
       }, /\[test\/Db\] 'imagePullSecrets' \('registry'\) names the same Secret twice/],
-      ['the log destination is empty', (c) => database(c, { logs: LogCollection.fluentBit({ destination: '' }) }), /\[test\/Db\] 'logs.destination' \(''\) must say where the logs go/],
+      ['the log destination is empty', (c) => database(c, { logs: LogCollection.fluentBit({ destination: '' }) }), /\[test\/Db\] 'logs.destination' \(''\) must not be empty: it is where the logs go/],
+      // A caller without a type checker:
+      ['a Secret is given by name', (c) => database(c, { imagePullSecrets: ['registry' as any] }),
+        /^\[test\/Db\] 'imagePullSecrets\[0\]' \('registry'\) must be registry credentials/],
+      ['the egress engine is its name', (c) => database(c, { egressEngine: 'portable' as any }), /^\[test\/Db\] 'egressEngine' \('portable'\) must be an EgressEngine/],
+      ['the log options are given for the collection', (c) => database(c, { logs: { destination: 'Loki' } as any }),
+        /^\[test\/Db\] 'logs' \(\{"destination":"Loki"\}\) must be a LogCollection/],
     ];
 
     test.each(cases)('fails when %s', (_, build, message) => {

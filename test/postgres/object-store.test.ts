@@ -121,6 +121,11 @@ describe('object store endpoint by region', () => {
       ['the recovery bucket is in another region than the backups', { region: 'eu-west-1' }, {
         recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://old-backups/db', credentials: S3, serverName: 'db-old', region: 'us-east-1' }),
       }, /'recovery.region' \('us-east-1'\) must be the backups' region \('eu-west-1'\)/],
+      // A caller without a type checker:
+      ['the region is a number', { region: 1 as any }, {}, /^\[test\/Db\] 'backup.region' \(1\) must be a string, or left unset$/],
+      ['the recovery region is a list', { region: 'eu-west-1' }, {
+        recovery: PostgresRecovery.fromObjectStore({ destinationPath: 's3://old-backups/db', credentials: S3, serverName: 'db-old', region: ['eu-west-1'] as any }),
+      }, /^\[test\/Db\] 'recovery.region' \(\["eu-west-1"\]\) must be a string, or left unset$/],
     ])('fails when %s', (_what, location, props, message) => {
       expect(() => database(location, props)).toThrow(message);
     });

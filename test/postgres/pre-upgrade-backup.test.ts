@@ -79,4 +79,10 @@ describe('the pre-upgrade backup of HaPostgres', () => {
     expect(db.preUpgradeBackup).toBeUndefined();
     expect(ofKind(synth(chart), 'Backup')).toEqual([]);
   });
+
+  test('fails when beforeUpgrade is no boolean, instead of reading a string as true', () => {
+    // A caller without a type checker, or a value read from YAML: 'false' is a string, which JavaScript reads as true.
+    expect(() => platform({ beforeUpgrade: 'false' as any }))
+      .toThrow(/^\[test\/Db\] 'backup.beforeUpgrade' \('false'\) must be true or false, or left unset$/);
+  });
 });

@@ -556,7 +556,7 @@ describe('HaRedis', () => {
       ['the operator\'s namespace is no name', { operator: NetworkPeer.podsInNamespaces({ name: 'redis-operator' }, { 'kubernetes.io/metadata.name': 'OT_Operators' }) },
         /'operator.namespace' \('OT_Operators'\) must be a DNS-1123 label/],
       ['the node pool has no label', { nodePool: NodePool.of({ labels: {} }) }, /'nodePool.labels' \(\{\}\) must/],
-      ['the log collection names no destination', { logs: LogCollection.collector({ name: 'Vector', destination: ' ' }) }, /'logs.destination' \(' '\) must say where the logs go/],
+      ['the log collection names no destination', { logs: LogCollection.collector({ name: 'Vector', destination: ' ' }) }, /'logs.destination' \(' '\) must not be empty: it is where the logs go/],
       ['the generated password length is a string', { password: RedisPassword.generated({ length: '32' as any }) }, /'password.length' \('32'\) must be a number/],
       ['the memory alert threshold is 100', { monitoring: { memoryUsagePercent: 100 } }, /'monitoring.memoryUsagePercent' \(100\) must be an integer between 1 and 99/],
       ['the runbook base URL is relative', { monitoring: { runbookBaseUrl: 'runbooks/redis' } }, /'monitoring.runbookBaseUrl' \('runbooks\/redis'\) must be an absolute http or https URL/],

@@ -120,10 +120,25 @@ describe('RegistryCredentials', () => {
       ['the registry is not a qualified host', (c) => registryIn(c, 'R', { registry: 'registry' }), /'registry' \('registry'\) must be a registry host/],
       ['the name is not a DNS label', (c) => registryIn(c, 'R', { name: 'Registry' }), /'name' \('Registry'\) must be a DNS label/],
       ['no namespace is set', () => registryIn(new Chart(Testing.app(), 'nons'), 'R'), /'namespace' \(unset\) must be set on the RegistryCredentials or its Chart/],
-      ['the store name is invalid', (c) => registryIn(c, 'R', { store: SecretStoreRef.cluster('Vault') }), /'source.store.name' \('Vault'\) must be a DNS-1123 subdomain/],
-      ['a remote key is empty', (c) => registryIn(c, 'R', { password: { key: ' ' } }), /'source.data.password.key' \(' '\) must name a secret of the store's backend/],
+      ['the store name is invalid', (c) => registryIn(c, 'R', { store: SecretStoreRef.cluster('Vault') }), /\[test\/R\] 'store.name' \('Vault'\) must be a DNS-1123 subdomain/],
+      ['a remote key is empty', (c) => registryIn(c, 'R', { password: { key: ' ' } }), /\[test\/R\] 'password.key' \(' '\) must name a secret of the store's backend/],
       ['the refresh interval is under a minute', (c) => registryIn(c, 'R', { refreshInterval: Duration.seconds(30) }),
-        /'source.refreshInterval' \('30s'\) must be a whole number of seconds, at least one minute/],
+        /\[test\/R\] 'refreshInterval' \('30s'\) must be a whole number of seconds, at least one minute/],
+      ['the registry port is out of range', (c) => registryIn(c, 'R', { registry: 'registry.example.com:70000' }),
+        /^\[test\/R\] 'registry' \(70000\) must be an integer port between 1 and 65535$/],
+      ['the registry port is zero', (c) => registryIn(c, 'R', { registry: 'registry.example.com:0' }), /^\[test\/R\] 'registry' \(0\) must be an integer port/],
+      ['the part-of is no label value', (c) => registryIn(c, 'R', { partOf: 'the shop' }),
+        /^\[test\/R\] 'partOf.app.kubernetes.io\/part-of' \('the shop'\) is not a valid label value/],
+      ['the username key is empty', (c) => registryIn(c, 'R', { username: { key: '' } }), /^\[test\/R\] 'username.key' \(''\) must name a secret of the store's backend$/],
+      // A caller without a type checker:
+      ['the props are null', (c) => new RegistryCredentials(c, 'R', null as any), /^\[test\/R\] 'props' \(null\) must be an object of RegistryCredentialsProps$/],
+      ['the registry is missing', (c) => registryIn(c, 'R', { registry: undefined }), /^\[test\/R\] 'registry' \(unset\) must be a string$/],
+      ['the store is its name', (c) => registryIn(c, 'R', { store: 'vault' as any }), /^\[test\/R\] 'store' \('vault'\) must be a SecretStoreRef/],
+      ['the username is its key', (c) => registryIn(c, 'R', { username: 'registry/username' as any }),
+        /^\[test\/R\] 'username' \('registry\/username'\) must be a RemoteSecretRef \(key, and optionally property and version\)$/],
+      ['the password key is a number', (c) => registryIn(c, 'R', { password: { key: 5 as any } }), /^\[test\/R\] 'password.key' \(5\) must be a string$/],
+      ['the refresh interval is a number of seconds', (c) => registryIn(c, 'R', { refreshInterval: 3600 as any }),
+        /^\[test\/R\] 'refreshInterval' \(3600\) must be a Duration/],
     ];
 
     test.each(cases)('fails when %s', (_, build, message) => {

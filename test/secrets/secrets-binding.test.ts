@@ -402,6 +402,11 @@ describe('SecretsBinding', () => {
       const warnings = Guardrails.of(app)!.evaluate().warnings.filter((f) => f.rule.id === 'credentials-egress').map((f) => f.message);
       expect(warnings).toEqual(['mounts Secret \'llm-keys\', credentials for api.anthropic.com:443/TCP, but its pods have no egress to it']);
     });
+
+    test('fails when a service is named by its host, not given as an ExternalService', () => {
+      expect(() => new SecretsBinding(testChart(), 'LlmKeys', { source: external(), credentialsFor: ['api.anthropic.com' as any] }))
+        .toThrow(/^\[test\/LlmKeys\] 'credentialsFor\[0\]' \('api.anthropic.com'\) must be an ExternalService$/);
+    });
   });
 
   test('fails when the name is not a DNS label', () => {

@@ -121,7 +121,28 @@ describe('ApplyOrder', () => {
 
     test('fails when a layer of the props is not an ApplyLayer', () => {
       expect(() => orderedChart({ kinds: { 'Widget.example.com': 'later' as ApplyLayer } }))
-        .toThrow(/\[test\] 'kinds.Widget.example.com' \('later'\) must be an ApplyLayer: namespace, secrets, data, backup, migrations, workloads, routes/);
+        .toThrow(/\[test\] 'kinds.Widget.example.com' \('later'\) must be an ApplyLayer: 'namespace', 'secrets', 'data', 'backup', 'migrations', 'workloads', 'routes'$/);
+    });
+
+    test('fails when the kinds of the props are a list, or the props are null', () => {
+      expect(() => orderedChart({ kinds: [['Widget.example.com', ApplyLayer.DATA]] } as any))
+        .toThrow(/^\[test\] 'kinds' \(\[\["Widget.example.com","data"\]\]\) must be an object \(each value an ApplyLayer: .*\), or left unset$/);
+      expect(() => orderedChart(null as any)).toThrow(/^\[test\] 'props' \(null\) must be an object of ApplyOrderProps$/);
+    });
+
+    test('fails when the scope is no construct, without a JavaScript error', () => {
+      expect(() => ApplyOrder.apply('platform' as any)).toThrow(/^ApplyOrder.apply: 'scope' \('platform'\) must be a construct: the App or the Chart whose objects are ordered$/);
+      expect(() => ApplyOrder.of(undefined as any)).toThrow(/^ApplyOrder.of: 'scope' \(unset\) must be a construct$/);
+    });
+
+    test('fails when a wave is asked of a layer that is none, instead of answering -1', () => {
+      expect(() => ApplyOrder.waveOf('later' as ApplyLayer))
+        .toThrow(/^ApplyOrder.waveOf: 'layer' \('later'\) must be an ApplyLayer: 'namespace', 'secrets', 'data', 'backup', 'migrations', 'workloads', 'routes'$/);
+    });
+
+    test('fails when the layer is asked of something that is no API object', () => {
+      const order = ApplyOrder.apply(testChart());
+      expect(() => order.layerOf({ kind: 'ConfigMap' } as any)).toThrow(/^ApplyOrder.layerOf: 'object' \(\{"kind":"ConfigMap"\}\) must be an ApiObject of cdk8s$/);
     });
 
     test('fails when applied twice to one construct', () => {

@@ -83,8 +83,40 @@ describe('ExternalService', () => {
       ['a port is out of range', { hosts: ['api.anthropic.com'], ports: [{ port: 0 }] }, /'ports' \(0\) must be an integer port between 1 and 65535/],
       ['more than 40 ports are named', { hosts: ['api.anthropic.com'], ports: Array.from({ length: 41 }, (_, i) => ({ port: 1000 + i })) },
         /'ports' \(41\) must name at most 40 ports/],
+      // A caller without a type checker:
+      ['the props are missing', undefined as any, /^\[test\/Service\] 'props' \(unset\) must be an object of ExternalServiceProps$/],
+      ['the hosts are one host', { hosts: 'api.anthropic.com' as any }, /^\[test\/Service\] 'hosts' \('api.anthropic.com'\) must be an array \(each item a string\)$/],
+      ['a host is a number', { hosts: [5 as any] }, /^\[test\/Service\] 'hosts\[0\]' \(5\) must be a string$/],
+      ['a port is a number alone', { hosts: ['api.anthropic.com'], ports: [443 as any] },
+        /^\[test\/Service\] 'ports\[0\]' \(443\) must be a NetworkPort \(port, and optionally protocol\)$/],
+      ['a protocol is none', { hosts: ['api.anthropic.com'], ports: [{ port: 443, protocol: 'HTTPS' as Protocol }] },
+        /^\[test\/Service\] 'ports\[0\].protocol' \('HTTPS'\) must be a Protocol: 'TCP', 'UDP', or left unset$/],
     ])('fails when %s', (_what, props, message) => {
       expect(() => new ExternalService(testChart(), 'Service', props)).toThrow(message);
+    });
+
+    test('fails when a connection is granted to something that is no workload', () => {
+      const service = new ExternalService(testChart(), 'Service', { hosts: ['api.anthropic.com'] });
+      expect(() => service.grantConnection('api' as any)).toThrow(/^\[test\/Service\] 'grantConnection' \('api'\) must be a workload \(IWorkload/);
+    });
+  });
+
+  describe('hosts by name given to a workload', () => {
+    test('fails at the workload, naming allowTo, when a name is invalid', () => {
+      const chart = testChart();
+      expect(() => app(chart).allowTo(NetworkPeer.domain('API.anthropic.com'), [{ port: 443 }]))
+        .toThrow(/^\[test\/Api\] 'allowTo' \('API.anthropic.com'\) must be lowercase$/);
+    });
+
+    test('fails at the workload, naming allowFrom, when a host by name is given as a source', () => {
+      const chart = testChart();
+      expect(() => app(chart).allowFrom(NetworkPeer.domain('api.anthropic.com'), [{ port: 8080 }]))
+        .toThrow(/^\[test\/Api\] 'allowFrom' \('the hosts api.anthropic.com'\) must be pods, namespaces or addresses: a host by name \(NetworkPeer.domain\) is a destination of egress only, with allowTo$/);
+    });
+
+    test('fails when a name of a peer is no string', () => {
+      const chart = testChart();
+      expect(() => app(chart).allowTo(NetworkPeer.domain(5 as any), [{ port: 443 }])).toThrow(/^\[test\/Api\] 'allowTo\[0\]' \(5\) must be a string$/);
     });
   });
 });

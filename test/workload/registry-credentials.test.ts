@@ -80,6 +80,13 @@ describe('imagePullSecrets of the workload kinds', () => {
         const registry = registryIn(c);
         new ProductionApp(c, 'Api', { image: IMAGE, imagePullSecrets: [registry, registry] });
       }, /'imagePullSecrets' \('registry'\) names the same Secret twice/],
+      // A caller without a type checker:
+      ['a Secret is given by name', (c) => new ProductionApp(c, 'Api', { image: IMAGE, imagePullSecrets: ['registry' as any] }),
+        /^\[test\/Api\] 'imagePullSecrets\[0\]' \('registry'\) must be registry credentials \(IRegistryCredentials: a RegistryCredentials\)$/],
+      ['the egress engine is its name', (c) => new ProductionApp(c, 'Api', { image: IMAGE, egressEngine: 'cilium' as any }),
+        /^\[test\/Api\] 'egressEngine' \('cilium'\) must be an EgressEngine/],
+      ['the log collection is its name', (c) => new OneOffJob(c, 'Migrate', { image: IMAGE, logs: 'fluent-bit' as any }),
+        /^\[test\/Migrate\] 'logs' \('fluent-bit'\) must be a LogCollection \(LogCollection.fluentBit or LogCollection.collector\), or left unset$/],
     ];
 
     test.each(cases)('fails when %s', (_, build, message) => {
