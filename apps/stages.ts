@@ -335,9 +335,11 @@ export const DEV: StageConfig = {
       ephemeralStorage: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
     },
   },
-  // A kind or kubeadm control plane: the API server listens on 6443 on the control-plane node.
+  // The shared development cluster's kubeadm control plane: the API server listens on 6443 on the control-plane node,
+  // on the cluster's private network. Its Gateway has a public address: Let's Encrypt validates the dev hosts by
+  // HTTP-01 from the internet (the prerequisites say so), and ExternalDNS publishes that address in dev.example.com.
   kubernetesApi: { cidr: '172.18.0.0/16', port: 6443 },
-  // A developer's cluster (kind, minikube) resolves through CoreDNS only.
+  // The development cluster resolves through CoreDNS only: no node-local cache.
   dns: ClusterDns.kubeDns(),
   // Cilium here too, not the portable fallback: development relaxes availability, never security, and the dev pods
   // hold real provider keys. A host missing from an allow-list then fails in dev first, not in production.

@@ -151,7 +151,7 @@ export type { BreakGlassOptions, TeamAccessProps, TeamGrantOptions } from './acc
 export { ApplyLayer } from './upgrade/apply-layer';
 export { ApplyOrder, HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from './upgrade/apply-order';
 export type { ApplyOrderProps } from './upgrade/apply-order';
-export { ARGO_CD_HEALTH_CHECKS, CNPG_BACKUP_HEALTH_LUA } from './upgrade/argo-cd-health';
+export { ARGO_CD_HEALTH_CHECKS, CNPG_BACKUP_HEALTH_LUA, CNPG_CLUSTER_HEALTH_LUA, CNPG_POOLER_HEALTH_LUA, REDIS_REPLICATION_HEALTH_LUA } from './upgrade/argo-cd-health';
 
 // Backups of volumes: Velero Schedules for a workload's claims.
 export { Velero, VolumeBackupMethod } from './backup/velero';

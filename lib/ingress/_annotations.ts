@@ -60,10 +60,10 @@ export function haproxyAnnotations(traffic: ResolvedTraffic, allowedSourceRanges
   if (traffic.cors) {
     const origins = traffic.cors.allowOrigins;
     annotations[`${prefix}/cors-enable`] = 'true';
-    // One origin is matched literally; several need the controller's regular-expression form.
-    annotations[`${prefix}/cors-allow-origin`] = origins.length === 1
-      ? origins[0]
-      : `^(${origins.map((o) => o.replace(/\./g, '\\.')).join('|')})$`;
+    // The controller matches the request's Origin against the value as an unanchored regular expression (haproxytech
+    // kubernetes-ingress v3.2.11, pkg/annotations/ingress/resSetCORS.go: `-m reg`), one origin included: anchored and
+    // escaped, https://a.example.com does not also admit https://a.example.com.attacker.net.
+    annotations[`${prefix}/cors-allow-origin`] = `^(${origins.map(escapeRegExp).join('|')})$`;
     annotations[`${prefix}/cors-allow-credentials`] = `${traffic.cors.allowCredentials}`;
     annotations[`${prefix}/cors-allow-methods`] = traffic.cors.allowMethods.join(', ');
     annotations[`${prefix}/cors-allow-headers`] = traffic.cors.allowHeaders.join(', ');
@@ -73,4 +73,9 @@ export function haproxyAnnotations(traffic: ResolvedTraffic, allowedSourceRanges
     annotations[`${prefix}/allow-list`] = allowedSourceRanges.join(', ');
   }
   return annotations;
+}
+
+/** `text` as a regular expression that matches it literally. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

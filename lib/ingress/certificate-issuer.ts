@@ -156,6 +156,16 @@ export class CertificateIssuer {
   }
 
   /**
+   * Whether the declared ACME issuer validates `host` by DNS-01: the host is in a zone of its DNS-01 solver, whose
+   * `dnsZones` selector wins over the HTTP-01 solver (cert-manager v1.21.1, pkg/util/solverpicker).
+   * @internal
+   */
+  public validatesByDns01(host: string): boolean {
+    const name = host.startsWith('*.') ? host.slice(2) : host;
+    return (this.acme?.dns01?.zones ?? []).some((zone) => name === zone || name.endsWith(`.${zone}`));
+  }
+
+  /**
    * Why the issuer cannot sign the wildcard name `host`, or `undefined` when it can (or `host` is no wildcard). An ACME
    * server validates a wildcard name by DNS-01 only (cert-manager v1.21.1 picks a solver among the challenges the
    * authorization offers: pkg/util/solverpicker), so it needs a DNS-01 solver whose zones hold the name.

@@ -8,14 +8,15 @@ import { shortHash } from '../core/hashing';
 import { recommendedLabels } from '../core/labels';
 import { Kind, checkProps } from '../core/kinds';
 import { nameFromId, resolveNamespace } from '../core/names';
-import { Operator, Prerequisite } from '../core/prerequisites';
+import { Prerequisite } from '../core/prerequisites';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, checkHostname, checkNamespaceName, checkUrlPath } from '../core/validate';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { ProductionApp } from '../workload/production-app';
-import { AcmeIssuerContext, acmeIssuerPrerequisites, addAcmeIssuer } from './_acme-issuer';
+import { AcmeIssuerContext, addAcmeIssuer } from './_acme-issuer';
+import { RoutesNeeds, clientAddressesPrerequisite, hostPrerequisites, routesPrerequisites } from './_route-prerequisites';
 import { GatewayRoutes } from './_gateway-routes';
 import { addSignInProxy, checkSignIn } from './_sign-in-proxy';
-import { CertificateIssuer, IssuerKind } from './certificate-issuer';
+import { CertificateIssuer } from './certificate-issuer';
 import { DNS_RECORDS_KIND, DnsRecordSource, DnsRecords } from './dns-records';
 import { IngressController } from './ingress-controller';
 import { INGRESS_BACKEND_KIND, IIngressBackend, PathMatch, ROUTE_OPTIONS_KINDS, Route, RouteOptions, hostSlug, routesByHost, tlsSecretName } from './route';
@@ -84,6 +85,8 @@ export class HardenedIngress extends Construct {
   /** The sign-in proxy in front of each backend routed behind a sign-in; the other backends are routed directly. */
   private readonly signInProxies = new Map<IIngressBackend, ProductionApp>();
   private readonly directBackends = new Set<IIngressBackend>();
+  private readonly needs: RoutesNeeds;
+  private clientAddressesDeclared = false;
   private readonly gatewayRoutes?: GatewayRoutes;
 
   public constructor(scope: Construct, id: string, props: HardenedIngressProps) {
@@ -136,7 +139,11 @@ export class HardenedIngress extends Construct {
     this.traffic = resolveTraffic(props);
 
     this.labels = recommendedLabels({ name: this.name, instance: this.name, component: 'ingress' });
-    this.declarePrerequisites();
+    this.needs = { controller: this.controller, namespace: this.namespace, issuer: props.issuer, tlsSecrets: props.tlsSecrets, dnsRecords: props.dnsRecords };
+    Prerequisite.declare(this, ...routesPrerequisites(this.needs, this.acmeContext()));
+    if (this.traffic.rateLimit !== undefined) {
+      this.declareClientAddresses();
+    }
 
     if (props.issuer?.acme) {
       const acme = addAcmeIssuer(this, props.issuer, this.acmeContext());
@@ -199,6 +206,7 @@ export class HardenedIngress extends Construct {
       checkSupported(this, this.controller, TrafficFeature.SOURCE_ALLOW_LIST, ranges);
       check(ranges.length > 0, this, 'allowedSourceRanges', ranges, 'must list at least one CIDR block; leave it unset to allow every client');
       ranges.forEach((range) => checkCidr(this, 'allowedSourceRanges', range));
+      this.declareClientAddresses();
     }
     if (gateway) {
       check((this.pathsPerHost.get(host) ?? 0) < HTTP_ROUTE_MAX_RULES, this, 'path', `${host}${path}`,
@@ -222,9 +230,7 @@ export class HardenedIngress extends Construct {
       this.hostNames.add(host);
       this.hostOfSlug.set(slug, host);
       this.addCertificate(host);
-      Prerequisite.declare(this, this.props.dnsRecords !== undefined
-        ? Prerequisite.dnsRecord(host, this.entry(), 'clients reach the host there', 'ExternalDNS')
-        : Prerequisite.dnsRecord(host, this.entry(), 'clients, and an ACME server validating HTTP-01, reach the host there: create it by hand'));
+      Prerequisite.declare(this, ...hostPrerequisites(this.needs, host));
     }
     target.allowFrom(this.controller.peer, [{ port: proxy?.port ?? backend.port }]);
     return this.gatewayRoutes ? this.gatewayRoutes.routeFor(host) : this.ingressFor(sortedRanges);
@@ -252,67 +258,18 @@ export class HardenedIngress extends Construct {
     checkSignIn(this, options.signIn, backend);
   }
 
-  /** Where the routed hosts' DNS records point: the controller's load balancer, or the Gateway's address. */
-  private entry(): string {
-    const gateway = this.controller.gateway;
-    return gateway !== undefined
-      ? `the address of Gateway ${gateway.namespace ?? this.namespace}/${gateway.name}`
-      : `the load balancer of ${this.controller.description} (IngressClass ${this.controller.ingressClassName})`;
-  }
-
-  /** Declares what the routes rely on: the controller or Gateway, the issuer, cert-manager and its settings, existing TLS Secrets. */
-  private declarePrerequisites(): void {
-    const { issuer, tlsSecrets, dnsRecords } = this.props;
-    const gateway = this.controller.gateway;
-    if (gateway === undefined) {
-      Prerequisite.declare(this, Prerequisite.clusterObject('IngressClass', this.controller.ingressClassName ?? '',
-        `${this.controller.description} serves the Ingresses; its pods are ${this.controller.peer.description}, which the backends admit`));
-    } else {
-      Prerequisite.declare(this, Prerequisite.operator(Operator.GATEWAY_API, 'serves the Gateway and HTTPRoutes'), gateway.gatewayClassName !== undefined
-        ? Prerequisite.clusterObject('GatewayClass', gateway.gatewayClassName, `its implementation runs the Gateway's proxies as ${this.controller.peer.description}, which the backends admit`)
-        : Prerequisite.object('Gateway', gateway.namespace ?? this.namespace, gateway.name, 'the HTTPRoutes attach to its listeners, which hold the certificates'));
+  /** Declares, once, that an ingress controller sees each client's own address, for the rate limits and allow-lists it enforces. */
+  private declareClientAddresses(): void {
+    const prerequisite = clientAddressesPrerequisite(this.controller);
+    if (!this.clientAddressesDeclared && prerequisite !== undefined) {
+      Prerequisite.declare(this, prerequisite);
+      this.clientAddressesDeclared = true;
     }
-    for (const [host, secretName] of Object.entries(tlsSecrets ?? {})) {
-      Prerequisite.declare(this, Prerequisite.object('Secret', this.namespace, secretName, `the TLS certificate of ${host}, managed outside these manifests`));
-    }
-    if (dnsRecords !== undefined) {
-      this.declareDnsRecords(dnsRecords);
-    }
-    if (issuer === undefined) {
-      return;
-    }
-    Prerequisite.declare(this, Prerequisite.operator(Operator.CERT_MANAGER, 'issues the certificates'));
-    if (issuer.acme !== undefined) {
-      Prerequisite.declare(this, ...acmeIssuerPrerequisites(issuer, this.acmeContext()));
-      return;
-    }
-    const signs = `signs the certificates of the routed hosts${issuer.wildcardZones.length > 0 ? `, wildcard names under ${issuer.wildcardZones.join(', ')} included` : ''}`;
-    Prerequisite.declare(this, issuer.kind === IssuerKind.CLUSTER_ISSUER
-      ? Prerequisite.clusterObject('ClusterIssuer', issuer.name, signs)
-      : Prerequisite.object('Issuer', this.namespace, issuer.name, signs));
   }
 
   /** What the declared ACME issuer's solvers read: the names, the namespace of the certificates and the controller. */
   private acmeContext(): AcmeIssuerContext {
     return { name: this.name, namespace: this.namespace, labels: this.labels, controller: this.controller };
-  }
-
-  /** Declares what ExternalDNS must be to create the routed hosts' records, and the address it points them at. */
-  private declareDnsRecords(dnsRecords: DnsRecords): void {
-    const gateway = this.controller.gateway;
-    Prerequisite.declare(this, ...dnsRecords.prerequisites(gateway === undefined ? DnsRecordSource.INGRESS : DnsRecordSource.GATEWAY_HTTPROUTE));
-    if (dnsRecords.options.target !== undefined) {
-      return;
-    }
-    // ExternalDNS v0.22.0 points the records at the Ingress's status.loadBalancer (source/ingress.go,
-    // targetsFromIngressStatus), or at the Gateway's status.addresses (source/gateway.go, matchRouteToListener).
-    Prerequisite.declare(this, gateway === undefined
-      ? Prerequisite.controllerSetting(this.controller.description,
-        'publishes its load balancer\'s address in the status of the Ingresses it serves (--publish-service; controller.publishService in the HAProxy and ingress-nginx Helm charts)',
-        'ExternalDNS points the records at status.loadBalancer of the Ingress')
-      : Prerequisite.controllerSetting(this.controller.description,
-        `the implementation publishes the address of Gateway ${gateway.namespace ?? this.namespace}/${gateway.name} in its status.addresses`,
-        'ExternalDNS points the records at the addresses of the Gateways that accepted the HTTPRoutes'));
   }
 
   private secretNameOf(host: string): string | undefined {

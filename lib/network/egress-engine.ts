@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  CiliumNetworkPolicy, CiliumNetworkPolicySpecEgress, CiliumNetworkPolicySpecEgressToPortsPorts, CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
+  CiliumNetworkPolicy, CiliumNetworkPolicySpecEgress, CiliumNetworkPolicySpecEgressToEntities, CiliumNetworkPolicySpecEgressToPortsPorts, CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
   CiliumNetworkPolicySpecEndpointSelectorMatchExpressions, CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
 } from '../../imports/cilium.io';
 import { check } from '../core/errors';
@@ -51,12 +51,18 @@ export interface NamedEgressTarget {
 }
 
 /**
- * Egress to hosts by name, as one engine renders it for one NetworkPolicy.
+ * Egress a NetworkPolicy cannot express, as one engine renders it for one NetworkPolicy: to hosts by name, and to
+ * the Kubernetes API server by what it is.
  * @internal
  */
 export interface NamedEgress {
   /** Lets the pods reach `names` on `ports`. */
   allow(names: readonly string[], ports: readonly NetworkPort[]): void;
+  /**
+   * Lets the pods reach the Kubernetes API server on `ports`, beside the address block the NetworkPolicy admits it at,
+   * for an engine that does not match the API server by its address.
+   */
+  allowKubernetesApi(ports: readonly NetworkPort[]): void;
 }
 
 /**
@@ -125,41 +131,60 @@ class NamesByPorts {
 
 class CiliumEgress implements NamedEgress {
   private readonly names = new NamesByPorts();
+  private readonly apiPorts = new Map<string, NetworkPort>();
   private readonly resource: CiliumNetworkPolicy;
+  private dnsRule?: CiliumNetworkPolicySpecEgress;
 
-  public constructor(target: NamedEgressTarget) {
-    const dns = target.dns;
-    check(dns !== undefined, target.rules, 'dns', undefined,
-      'is required with EgressEngine.cilium(): Cilium learns the addresses of a name from the lookups its DNS proxy sees, so the policy needs a DNS rule');
-    check(dns.cacheAddresses.length === 0, target.rules, 'dns', dns.cacheAddresses.join(', '),
-      'must be reached by pod with EgressEngine.cilium(), not at the address of a DNS cache on the host network, whose queries Cilium\'s DNS proxy '
-      + 'does not see: use ClusterDns.nodeLocalCacheRedirect() (the cache behind a CiliumLocalRedirectPolicy) or ClusterDns.kubeDns()');
-    const dnsRule: CiliumNetworkPolicySpecEgress = {
-      toEndpoints: dns.serverPods.map((pods) => ({ matchLabels: ciliumLabels(pods.namespace, pods.labels) })),
-      toPorts: [{ ports: DNS_PORTS.map(ciliumPort), rules: { dns: [{ matchPattern: '*' }] } }],
-    };
+  public constructor(private readonly target: NamedEgressTarget) {
     this.resource = new CiliumNetworkPolicy(target.rules, 'CiliumNetworkPolicy', {
       metadata: { name: target.name, namespace: target.namespace, labels: target.labels },
       spec: {
-        description: `egress to hosts by name of the pods of NetworkPolicy ${target.name}, which holds their other rules; `
-          + 'the DNS rule lets Cilium\'s DNS proxy learn the addresses of the names',
+        description: Lazy.any({ produce: () => this.description() }),
         endpointSelector: {
           matchLabels: { ...target.podSelector },
           matchExpressions: target.podSelectorExpressions?.map(ciliumExpression),
         },
-        egress: Lazy.any({ produce: () => [dnsRule, ...this.fqdnRules()] }),
+        egress: Lazy.any({ produce: () => [...this.dnsRule !== undefined ? [this.dnsRule] : [], ...this.fqdnRules(), ...this.apiServerRules()] }),
       },
     });
     Prerequisite.declare(this.resource,
-      Prerequisite.operator(Operator.CILIUM, 'enforces the NetworkPolicies and the CiliumNetworkPolicies that let pods reach hosts by name (toFQDNs)'),
-      Prerequisite.controllerSetting('Cilium agent', 'enable-l7-proxy: true (Helm l7Proxy: true, the default)',
-        'Cilium learns the addresses of a toFQDNs name from the DNS answers its DNS proxy intercepts, which needs the L7 proxy'));
+      Prerequisite.operator(Operator.CILIUM, 'enforces the NetworkPolicies and the CiliumNetworkPolicies that let pods reach hosts by name (toFQDNs) and the API server (toEntities)'));
   }
 
   public allow(names: readonly string[], ports: readonly NetworkPort[]): void {
+    this.dnsRule ??= this.startDnsRule();
     this.names.add(names, ports);
     Prerequisite.declare(this.resource, Prerequisite.network(`${names.join(', ')} ${resolve(names)} to addresses outside the cluster`,
       'Cilium applies toFQDNs to addresses outside the cluster only: a name that resolves to a pod or node of the cluster is not matched'));
+  }
+
+  public allowKubernetesApi(ports: readonly NetworkPort[]): void {
+    ports.forEach((port) => this.apiPorts.set(describePort(port), port));
+  }
+
+  /** The DNS rule Cilium's DNS proxy learns the addresses of the names from, once the pods reach a host by name. */
+  private startDnsRule(): CiliumNetworkPolicySpecEgress {
+    const { dns, rules } = this.target;
+    check(dns !== undefined, rules, 'dns', undefined,
+      'is required with EgressEngine.cilium(): Cilium learns the addresses of a name from the lookups its DNS proxy sees, so the policy needs a DNS rule');
+    check(dns.cacheAddresses.length === 0, rules, 'dns', dns.cacheAddresses.join(', '),
+      'must be reached by pod with EgressEngine.cilium(), not at the address of a DNS cache on the host network, whose queries Cilium\'s DNS proxy '
+      + 'does not see: use ClusterDns.nodeLocalCacheRedirect() (the cache behind a CiliumLocalRedirectPolicy) or ClusterDns.kubeDns()');
+    Prerequisite.declare(this.resource, Prerequisite.controllerSetting('Cilium agent', 'enable-l7-proxy: true (Helm l7Proxy: true, the default)',
+      'Cilium learns the addresses of a toFQDNs name from the DNS answers its DNS proxy intercepts, which needs the L7 proxy'));
+    return {
+      toEndpoints: dns.serverPods.map((pods) => ({ matchLabels: ciliumLabels(pods.namespace, pods.labels) })),
+      toPorts: [{ ports: DNS_PORTS.map(ciliumPort), rules: { dns: [{ matchPattern: '*' }] } }],
+    };
+  }
+
+  private description(): string {
+    const what = [
+      ...this.names.entries.length > 0 ? ['hosts by name'] : [],
+      ...this.apiPorts.size > 0 ? ['the Kubernetes API server'] : [],
+    ].join(' and ');
+    return `egress to ${what} of the pods of NetworkPolicy ${this.target.name}, which holds their other rules`
+      + (this.dnsRule !== undefined ? '; the DNS rule lets Cilium\'s DNS proxy learn the addresses of the names' : '');
   }
 
   private fqdnRules(): CiliumNetworkPolicySpecEgress[] {
@@ -167,6 +192,19 @@ class CiliumEgress implements NamedEgress {
       toFqdNs: names.map((name) => name.startsWith('*.') ? { matchPattern: name } : { matchName: name }),
       toPorts: [{ ports: ports.map(ciliumPort) }],
     }));
+  }
+
+  /**
+   * The API server by Cilium's entity for it, wherever it runs: on the cluster's own nodes (kubeadm), whose addresses a
+   * CIDR rule does not match unless the agent runs with `--policy-cidr-match-mode=nodes` (Cilium 1.18,
+   * Documentation/security/policy/language.rst, "Selecting nodes with CIDR / ipBlock"), or outside the cluster.
+   */
+  private apiServerRules(): CiliumNetworkPolicySpecEgress[] {
+    if (this.apiPorts.size === 0) {
+      return [];
+    }
+    const ports = [...this.apiPorts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, port]) => ciliumPort(port));
+    return [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER], toPorts: [{ ports }] }];
   }
 }
 
@@ -185,6 +223,10 @@ class PortableEgress implements NamedEgress {
       `the portable egress fallback stands for ${standsFor}: EgressEngine.portable() cannot name hosts, and guardrail network-egress-by-name reports it`);
     Prerequisite.declare(this.target.rules, Prerequisite.network(`${names.join(', ')} ${resolve(names)} to public addresses`,
       'the portable egress fallback admits public addresses only: a name that resolves to a private or link-local address (a VPC endpoint) stays unreachable'));
+  }
+
+  public allowKubernetesApi(): void {
+    // The NetworkPolicy's address block is the whole rule: an engine that cannot name hosts matches the API server by its address.
   }
 }
 

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
 import { Kind, checkProps } from '../core/kinds';
-import { checkDnsSubdomain, checkLabels, checkNamespaceName, isQualifiedName } from '../core/validate';
+import { checkDnsSubdomain, checkLabels, checkNamespaceName, checkPort, isQualifiedName } from '../core/validate';
 import { checkNetworkPeer, checkNetworkPorts } from './_checks';
 import { CLUSTER_DNS_KIND, ClusterDns } from './cluster-dns';
 import { checkDomainPorts } from './domain-name';
@@ -112,6 +112,29 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
     const engine = this.props.egressEngine;
     check(engine !== undefined, this, 'egressEngine', undefined,
       `is required to reach ${peer.domains.join(', ')} by name: give the construct the stage's EgressEngine.cilium() (toFQDNs) or EgressEngine.portable() (the public internet on the ports, reported)`);
+    this.engineEgress(engine).allow(peer.domains, ports);
+  }
+
+  /**
+   * Allows traffic from the protected pods to the Kubernetes API server, whose endpoints are `peer` (an address block),
+   * on `port`. With an egress engine that matches the API server by what it is rather than by its address (Cilium,
+   * whose address rules do not match the cluster's own nodes, where a self-hosted API server runs), the engine adds
+   * its rule beside the address block.
+   */
+  public allowKubernetesApi(peer: NetworkPeer, port: number): void {
+    checkNetworkPeer(this, 'allowKubernetesApi.peer', peer);
+    check(peer.domains === undefined, this, 'allowKubernetesApi.peer', peer.description,
+      'must be the address block of the API server\'s endpoints: the kubernetes Service is translated to them before policies apply');
+    checkPort(this, 'allowKubernetesApi.port', port);
+    this.allowEgress(peer, [{ port }]);
+    const engine = this.props.egressEngine;
+    if (engine !== undefined) {
+      this.engineEgress(engine).allowKubernetesApi([{ port }]);
+    }
+  }
+
+  /** The egress engine's rules for this policy, started on first use. */
+  private engineEgress(engine: EgressEngine): NamedEgress {
     this.namedEgress ??= engine.enforce({
       rules: this,
       resource: this.resource,
@@ -122,7 +145,7 @@ export class NetworkPolicyRules extends Construct implements IEgressRules {
       podSelectorExpressions: this.props.podSelectorExpressions,
       dns: this.props.dns,
     });
-    this.namedEgress.allow(peer.domains, ports);
+    return this.namedEgress;
   }
 }
 

@@ -176,7 +176,7 @@ export function addClusterNetworkPolicy(scope: Construct, network: ClusterNetwor
   policy.allowIngress(network.instances, [{ port: STATUS_PORT }]);
   policy.allowIngress(network.operator, [{ port: STATUS_PORT }, { port: POSTGRES_PORT }]);
   policy.allowEgress(network.instances, [{ port: POSTGRES_PORT }, { port: STATUS_PORT }]);
-  policy.allowEgress(network.kubernetesApi.peer, [{ port: network.kubernetesApi.port }]);
+  policy.allowKubernetesApi(network.kubernetesApi.peer, network.kubernetesApi.port);
   for (const location of network.objectStores) {
     policy.allowEgress(objectStorePeer(location), [{ port: location.endpointPort ?? 443 }]);
     for (const endpoint of location.credentials.identity?.tokenEndpoints ?? []) {

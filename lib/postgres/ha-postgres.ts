@@ -279,6 +279,7 @@ export class HaPostgres extends Construct implements IPostgresDatabase {
         metadata: { ...metadata, name: poolerName, labels: { ...labels, 'app.kubernetes.io/component': 'pooler' } },
         instances: this.peer,
         kubernetesApi,
+        egressEngine: props.egressEngine,
         nodePool: props.nodePool,
         dns,
         imagePullSecrets: props.imagePullSecrets,

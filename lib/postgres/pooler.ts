@@ -10,6 +10,7 @@ import { Kind } from '../core/kinds';
 import { INT32_MAX, checkInteger } from '../core/validate';
 import { Prometheus, admitScraper, selectedLabels } from '../monitoring/prometheus';
 import { ClusterDns } from '../network/cluster-dns';
+import { EgressEngine } from '../network/egress-engine';
 import { NetworkPeer } from '../network/network-peer';
 import { NetworkPolicyRules } from '../network/network-policy-rules';
 import { addDisruptionBudget } from '../workload/_pod-template';
@@ -61,6 +62,8 @@ export interface PoolerContext {
   readonly instances: NetworkPeer;
   /** Where the Kubernetes API server answers. */
   readonly kubernetesApi: { readonly peer: NetworkPeer; readonly port: number };
+  /** What renders the egress a NetworkPolicy cannot express (the API server, for Cilium). @default - the NetworkPolicy alone */
+  readonly egressEngine?: EgressEngine;
   /** Node pool of the pooler pods. */
   readonly nodePool?: NodePool;
   /** Where the pooler resolves names. */
@@ -153,11 +156,12 @@ export function addPooler(scope: Construct, options: PostgresPoolerOptions, cont
     namespace: metadata.namespace,
     labels: metadata.labels,
     podSelector: podLabels,
+    egressEngine: context.egressEngine,
   });
   // The cluster's ingress rule for its own pods on 5432 already admits the pooler, which carries the cluster label.
   networkPolicy.allowEgress(context.instances, [{ port: POSTGRES_PORT }]);
   context.dns.allowFrom(networkPolicy);
-  networkPolicy.allowEgress(context.kubernetesApi.peer, [{ port: context.kubernetesApi.port }]);
+  networkPolicy.allowKubernetesApi(context.kubernetesApi.peer, context.kubernetesApi.port);
   if (context.monitoring) {
     const { prometheus, interval } = context.monitoring;
     new PodMonitor(scope, 'PoolerPodMonitor', {

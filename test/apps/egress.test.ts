@@ -30,15 +30,28 @@ describe.each([DEV, PROD])('the $name stage reaches hosts outside the cluster', 
     }
   });
 
-  test('every CiliumNetworkPolicy lets Cilium\'s DNS proxy see every lookup, to the DNS pods the stage names', () => {
+  test('every CiliumNetworkPolicy with hosts by name lets Cilium\'s DNS proxy see every lookup, to the DNS pods the stage names', () => {
     const dnsPods = stage.dns.serverPods.map((pods) => ({
       matchLabels: { 'k8s:io.kubernetes.pod.namespace': pods.namespace, ...Object.fromEntries(Object.entries(pods.labels).map(([k, v]) => [`k8s:${k}`, v])) },
     }));
-    for (const policy of ofKind(manifests, 'CiliumNetworkPolicy')) {
+    const byName = ofKind(manifests, 'CiliumNetworkPolicy').filter((policy) => policy.spec.egress.some((rule: any) => rule.toFQDNs !== undefined));
+    expect(byName.length).toBeGreaterThan(0);
+    for (const policy of byName) {
       expect(policy.spec.egress[0]).toEqual({
         toEndpoints: dnsPods,
         toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }],
       });
+    }
+  });
+
+  test('the database\'s pods reach the API server by Cilium\'s entity on the stage\'s port, its poolers\' too', () => {
+    // Cilium 1.18 does not match a CIDR rule against the cluster's own nodes by default (Documentation/security/policy/
+    // language.rst, "Selecting nodes with CIDR / ipBlock"): the kube-apiserver entity reaches a self-hosted API server.
+    const apiServer = { toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: String(stage.kubernetesApi.port), protocol: 'TCP' }] }] };
+    const selecting = ofKind(manifests, 'CiliumNetworkPolicy').filter((policy) => policy.spec.egress.some((rule: any) => rule.toEntities !== undefined));
+    expect(selecting.map((policy) => policy.metadata.name).sort()).toEqual(ofKind(manifests, 'Pooler').length > 0 ? ['aishell-db', 'aishell-db-pooler'] : ['aishell-db']);
+    for (const policy of selecting) {
+      expect(policy.spec.egress).toContainEqual(apiServer);
     }
   });
 
@@ -70,15 +83,17 @@ describe('the database\'s backups', () => {
   test('prod reaches exactly its bucket\'s regional host, by name, on 443/TCP, with the region given to the backup sidecar', () => {
     const { manifests } = synthStage(PROD);
 
-    expect(one(manifests, 'CiliumNetworkPolicy', 'aishell-db').spec.egress.slice(1))
+    expect(one(manifests, 'CiliumNetworkPolicy', 'aishell-db').spec.egress.slice(1).filter((rule: any) => rule.toEntities === undefined))
       .toEqual([{ toFQDNs: [{ matchName: 'aishell-prod-backups.s3.eu-west-1.amazonaws.com' }], toPorts: HTTPS }]);
     expect(one(manifests, 'ObjectStore', 'aishell-db').spec.instanceSidecarConfiguration.env).toEqual([{ name: 'AWS_DEFAULT_REGION', value: 'eu-west-1' }]);
   });
 
   test('dev keeps no backups, so its database reaches nothing outside the cluster', () => {
-    // The services and the IDE reach their LLM providers, the IDE's sign-in proxy its identity provider; the database nothing.
-    expect(ofKind(synthStage(DEV).manifests, 'CiliumNetworkPolicy').map((p) => p.metadata.name).sort())
-      .toEqual(['aishell', 'aishell-ide', 'aishell-ide-sign-in', 'aishell-worker']);
+    // The services and the IDE reach their LLM providers, the IDE's sign-in proxy its identity provider; the database no
+    // host by name: its CiliumNetworkPolicy holds the API server alone.
+    const policies = ofKind(synthStage(DEV).manifests, 'CiliumNetworkPolicy');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['aishell', 'aishell-db', 'aishell-ide', 'aishell-ide-sign-in', 'aishell-worker']);
+    expect(one(policies, 'CiliumNetworkPolicy', 'aishell-db').spec.egress.map((rule: any) => Object.keys(rule)[0])).toEqual(['toEntities']);
   });
 });
 

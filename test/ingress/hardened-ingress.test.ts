@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AcmeServer, CertificateIssuer, DnsProvider, DnsRecords, ExternalDnsPolicy, Guardrails, HardenedIngress, HardenedIngressProps, HttpMethod,
-  IIngressBackend, Image, IngressController, NamespaceBaseline, NetworkPeer, PathMatch, Prerequisite, ProductionApp, SecretsBinding, SecretSource,
+  IIngressBackend, Image, IngressController, NamespaceBaseline, NetworkPeer, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp, SecretsBinding, SecretSource,
   SecretStoreRef, TrafficFeature,
 } from '../../lib';
 import { Manifest, ofKind, one, synth, testChart } from '../util';
@@ -130,6 +130,21 @@ describe('HardenedIngress', () => {
         'haproxy.org/cors-allow-headers': 'Authorization, Content-Type',
         'haproxy.org/cors-max-age': '600s',
       });
+    });
+
+    test('HAProxy: one CORS origin is anchored and escaped too, so that no longer origin matches it', () => {
+      // haproxytech kubernetes-ingress v3.2.11 pkg/annotations/ingress/resSetCORS.go matches the request's Origin against
+      // cors-allow-origin with `-m reg`, an unanchored regular expression: a bare https://app.example.com would also admit
+      // https://app.example.com.attacker.net, and its dots any character.
+      const chart = testChart();
+      ingress(chart, { cors: { allowOrigins: ['https://app.example.com:8443'] } }).route(HOST, '/', app(chart));
+
+      const origin = annotationsOf(synth(chart))['haproxy.org/cors-allow-origin'];
+      expect(origin).toBe('^(https://app\\.example\\.com:8443)$');
+      const pattern = new RegExp(origin);
+      expect(pattern.test('https://app.example.com:8443')).toBe(true);
+      expect(['https://app.example.com:8443.attacker.net', 'https://appxexample.com:8443', 'https://evil.app.example.com:8443']
+        .filter((o) => pattern.test(o))).toEqual([]);
     });
 
     test('ingress-nginx: redirect, rate and connection limits, body size, timeouts and CORS without credentials', () => {
@@ -530,6 +545,59 @@ describe('HardenedIngress', () => {
         'api.example.com -> the load balancer of the HAProxy ingress controller (IngressClass haproxy)',
         'www.example.com -> the load balancer of the HAProxy ingress controller (IngressClass haproxy)',
       ]));
+    });
+
+    test('an ACME issuer that validates a host by HTTP-01 needs the ACME server to reach the host\'s entry on port 80', () => {
+      // RFC 8555 section 8.3: the ACME server fetches http://<host>/.well-known/acme-challenge/<token> itself; a private or
+      // closed entry never validates.
+      const chart = testChart();
+      const routes = ingress(chart, { issuer: CertificateIssuer.acme({ name: 'le', server: AcmeServer.letsEncryptStaging(), email: 'ops@example.com' }) });
+      routes.route(HOST, '/', app(chart));
+      routes.route(HOST, '/admin', app(chart, 'Admin'));
+
+      const network = Prerequisite.declaredIn(chart).filter((d) => d.prerequisite.kind === PrerequisiteKind.NETWORK).map((d) => d.prerequisite.title);
+      expect(network.filter((t) => t.includes('port 80'))).toEqual([
+        'the load balancer of the HAProxy ingress controller (IngressClass haproxy) answers http://api.example.com/ on port 80 from acme-staging-v02.api.letsencrypt.org',
+      ]);
+    });
+
+    test.each([
+      ['validated by DNS-01 (in a zone of the issuer\'s DNS-01 solver)', (chart: Chart) => ({
+        issuer: CertificateIssuer.acme({
+          name: 'le', server: AcmeServer.letsEncrypt(), email: 'ops@example.com',
+          dns01: { provider: DnsProvider.cloudflare({ apiToken: { secret: cloudflareToken(chart) } }), zones: ['example.com'] },
+        }),
+      })],
+      ['served with a certificate of its own', () => ({ tlsSecrets: { [HOST]: 'api-tls' } })],
+      ['issued by an existing issuer, whose solvers the manifests do not know', () => ({ issuer: LETS_ENCRYPT })],
+    ])('a host %s needs no HTTP-01 reachability', (_case, props) => {
+      const chart = testChart();
+      ingress(chart, props(chart)).route(HOST, '/', app(chart));
+
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title).filter((t) => t.includes('port 80'))).toEqual([]);
+    });
+
+    test.each([
+      ['a rate limit', { rateLimit: { requestsPerSecond: 50 } }, {}],
+      ['a source allow-list', {}, { allowedSourceRanges: ['203.0.113.0/24'] }],
+    ])('%s needs an ingress controller that sees each client\'s own address, declared once', (_case, props, options) => {
+      const chart = testChart();
+      const routes = ingress(chart, props);
+      routes.route(HOST, '/', app(chart), options);
+      routes.route(HOST, '/admin', app(chart, 'Admin'), options);
+
+      const settings = Prerequisite.declaredIn(chart).filter((d) => d.prerequisite.kind === PrerequisiteKind.CONTROLLER_SETTING).map((d) => d.prerequisite.title);
+      expect(settings.filter((t) => t.includes('client\'s own address'))).toEqual([
+        'the HAProxy ingress controller: sees each client\'s own address: its LoadBalancer Service keeps the source (externalTrafficPolicy: Local), '
+        + 'or the load balancer sends the PROXY protocol and the controller reads it',
+      ]);
+    });
+
+    test('routes without a rate limit or an allow-list need no client addresses', () => {
+      const chart = testChart();
+      ingress(chart).route(HOST, '/', app(chart));
+
+      expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title).filter((t) => t.includes('client\'s own address'))).toEqual([]);
     });
 
     test('attaches to the listeners of an existing Gateway, which holds the certificates', () => {

@@ -147,6 +147,64 @@ describe('EgressEngine.cilium()', () => {
   });
 });
 
+describe('NetworkPolicyRules.allowKubernetesApi', () => {
+  // Cilium 1.18 Documentation/security/policy/language.rst, "Selecting nodes with CIDR / ipBlock": by default CIDR rules do
+  // not match the cluster's own nodes, where a self-hosted (kubeadm) API server runs; "you must ordinarily use the
+  // kube-apiserver entity", which stands for the API server inside or outside the cluster (same file, "Entities based").
+  const API = NetworkPeer.ipBlock('172.18.0.0/16');
+  const API_IP_BLOCK = { to: [{ ipBlock: { cidr: '172.18.0.0/16' } }], ports: [{ port: 6443, protocol: 'TCP' }] };
+
+  test('with Cilium, adds the kube-apiserver entity on the port beside the address block, without a DNS rule', () => {
+    // GIVEN
+    const chart = testChart();
+    const policy = rules(chart, { engine: EgressEngine.cilium() });
+    // WHEN
+    policy.allowKubernetesApi(API, 6443);
+    // THEN
+    const manifests = synth(chart);
+    expect(one(manifests, 'NetworkPolicy', 'api').spec.egress).toEqual([API_IP_BLOCK]);
+    const cnp = cilium(manifests);
+    expect(cnp.spec.egress).toEqual([{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] }]);
+    expect(cnp.spec.description).toBe('egress to the Kubernetes API server of the pods of NetworkPolicy api, which holds their other rules');
+    expect(Prerequisite.declaredIn(chart).map((d) => d.prerequisite.title)).not.toContain('Cilium agent: enable-l7-proxy: true (Helm l7Proxy: true, the default)');
+  });
+
+  test('with Cilium and hosts by name, one CiliumNetworkPolicy holds the DNS rule, the names and then the API server', () => {
+    const chart = testChart();
+    const policy = rules(chart, { engine: EgressEngine.cilium(), dns: ClusterDns.kubeDns() });
+    policy.allowKubernetesApi(API, 443);
+    policy.allowEgress(NetworkPeer.domain('s3.eu-west-1.amazonaws.com'), HTTPS);
+
+    const cnp = cilium(synth(chart));
+    expect(cnp.spec.egress.map((rule: any) => Object.keys(rule)[0])).toEqual(['toEndpoints', 'toFQDNs', 'toEntities']);
+    expect(cnp.spec.description).toMatch(/^egress to hosts by name and the Kubernetes API server of the pods of NetworkPolicy api, .*DNS proxy/);
+  });
+
+  test.each([
+    ['the portable engine', EgressEngine.portable()],
+    ['no engine', undefined],
+  ])('with %s, the address block is the whole rule', (_name, engine) => {
+    const chart = testChart();
+    rules(chart, { engine }).allowKubernetesApi(API, 6443);
+
+    const manifests = synth(chart);
+    expect(one(manifests, 'NetworkPolicy', 'api').spec.egress).toEqual([API_IP_BLOCK]);
+    expect(ofKind(manifests, 'CiliumNetworkPolicy')).toEqual([]);
+  });
+
+  test('fails when the port is out of range, naming the policy and the port', () => {
+    const chart = testChart();
+    expect(() => rules(chart, { engine: EgressEngine.cilium() }).allowKubernetesApi(API, 70000))
+      .toThrow("[test/Policy] 'allowKubernetesApi.port' (70000) must be an integer port between 1 and 65535");
+  });
+
+  test('fails when the API server is given by name: the policy sees its endpoints\' addresses', () => {
+    const chart = testChart();
+    expect(() => rules(chart, { engine: EgressEngine.cilium() }).allowKubernetesApi(NetworkPeer.domain('api.example.com'), 443))
+      .toThrow(/\[test\/Policy\] 'allowKubernetesApi.peer' \('the hosts api.example.com'\) must be the address block of the API server's endpoints/);
+  });
+});
+
 describe('EgressEngine.portable()', () => {
   /** A production app whose NetworkPolicy reaches the LLM APIs through the portable fallback. */
   function fallbackApp(): { app: ReturnType<typeof Testing.app>; chart: Chart } {

@@ -440,6 +440,17 @@ describe('HaPostgres', () => {
         { from: [PROMETHEUS_PODS], ports: tcp(9127) },
       ]);
     });
+
+    test('with Cilium, lets the pooler reach the API server by its entity too: Cilium\'s address rules miss a self-hosted API server', () => {
+      // The PgBouncer pods' instance manager reads the Pooler and its Secrets through the API (cloudnative-pg v1.30.0).
+      // Cilium 1.18 matches a CIDR rule against addresses outside the cluster only, unless the agent runs with
+      // --policy-cidr-match-mode=nodes (Documentation/security/policy/language.rst, "Selecting nodes with CIDR / ipBlock").
+      const { chart } = database(productionProps({ pooler: {}, kubernetesApi: { peer: NetworkPeer.ipBlock('172.18.0.0/16'), port: 6443 } }));
+
+      const cnp = one(synth(chart), 'CiliumNetworkPolicy', 'db-pooler');
+      expect(cnp.spec.endpointSelector).toEqual({ matchLabels: { 'cnpg.io/poolerName': 'db-pooler' } });
+      expect(cnp.spec.egress).toEqual([{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] }]);
+    });
   });
 
   describe('network', () => {
@@ -468,6 +479,10 @@ describe('HaPostgres', () => {
         { to: [INSTANCES], ports: tcp(5432, 8000) },
         { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: tcp(443) },
       ]);
+      // The API server by Cilium's entity for it as well, beside the names: the instance manager and the initdb and join
+      // jobs reach it, and on kubeadm it runs on a node, which Cilium's CIDR rules do not match by default.
+      const cnp = one(synth(chart), 'CiliumNetworkPolicy', 'db');
+      expect(cnp.spec.egress).toContainEqual({ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
     });
 
     test('without a region or an endpoint, admits every public address on 443, which the production guardrails fail', () => {

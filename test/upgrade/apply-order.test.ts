@@ -72,6 +72,35 @@ describe('ApplyOrder', () => {
     ]);
   });
 
+  test.each([
+    ['postgresql.cnpg.io/v1', 'Cluster', 'postgresql.cnpg.io_Cluster'],
+    ['postgresql.cnpg.io/v1', 'Pooler', 'postgresql.cnpg.io_Pooler'],
+    ['redis.redis.opstreelabs.in/v1beta2', 'RedisReplication', 'redis.redis.opstreelabs.in_RedisReplication'],
+  ])('declares the Argo CD health check the data layer waits for a %s %s with', (apiVersion, kind, key) => {
+    // GIVEN
+    const chart = orderedChart();
+    new ApiObject(chart, 'Data', { apiVersion, kind, metadata: { name: 'data' } });
+    // WHEN
+    synth(chart);
+    // THEN
+    const settings = Prerequisite.declaredIn(chart).filter((d) => d.prerequisite.kind === PrerequisiteKind.CONTROLLER_SETTING);
+    expect(settings.map((d) => [d.prerequisite.title, d.requiredBy])).toEqual([[
+      `Argo CD 3.5 (ConfigMap argocd-cm): resource.customizations.health.${key}: the health check of ARGO_CD_HEALTH_CHECKS (README, "Upgrading")`,
+      ['test/Data'],
+    ]]);
+  });
+
+  test.each([
+    ['redis.redis.opstreelabs.in/v1beta2', 'RedisSentinel'],
+    ['redis.redis.opstreelabs.in/v1beta2', 'Redis'],
+    ['postgresql.cnpg.io/v1', 'ScheduledBackup'],
+  ])('declares no health check for a %s %s, which has no status to read or need not be waited for', (apiVersion, kind) => {
+    const chart = orderedChart();
+    new ApiObject(chart, 'Data', { apiVersion, kind, metadata: { name: 'data' } });
+    synth(chart);
+    expect(Prerequisite.declaredIn(chart).filter((d) => d.prerequisite.kind === PrerequisiteKind.CONTROLLER_SETTING)).toEqual([]);
+  });
+
   test('synthesizing twice writes the same annotations and declares the health check once', () => {
     const chart = orderedChart();
     new ApiObject(chart, 'Backup', {
