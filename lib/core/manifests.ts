@@ -42,31 +42,57 @@ export function writeManifests(app: App, options: WriteManifestsOptions = {}): v
   writeAtomically(app.outdir, (staging) => writeManifestsInto(app, staging, options));
 }
 
+/** A document {@link writeManifestsInto} wrote: its file (relative to the folder), its first line, and what it holds. */
+export interface WrittenDocument {
+  readonly file: string;
+  readonly line: number;
+  readonly manifest: any;
+}
+
 /**
  * Writes the manifests of `app` into `dir` as {@link writeManifests} does, without the atomic move:
- * for a caller that writes more beside them and moves everything at once.
+ * for a caller that writes more beside them and moves everything at once. Returns the documents it
+ * wrote, with where; `undefined` for output types other than one file per chart, which `app.synth()` writes.
  */
-export function writeManifestsInto(app: App, dir: string, options: WriteManifestsOptions = {}): void {
+export function writeManifestsInto(app: App, dir: string, options: WriteManifestsOptions = {}): WrittenDocument[] | undefined {
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
     synthInto(app, dir);
-    return;
+    return undefined;
   }
   throwValidationErrors(app.node.findAll().flatMap((construct) => construct.node.validate().map((error) => ({ construct, error }))));
   const numbered = resolveDependencies(app);
   const charts = app.charts.map((chart) => ({ chart, objects: objectsOf(chart).map((object) => ({ object, manifest: object.toJson() })) }));
   const replaced = options.beforeWrite?.(charts.flatMap((c) => c.objects)) ?? new Map<ApiObject, unknown>();
+  const documents: WrittenDocument[] = [];
 
   charts.forEach(({ chart, objects }, i) => {
     const name = `${numbered ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
-    const file = fs.openSync(path.join(dir, `${name}${app.outputFileExtension}`), 'w');
+    const fileName = `${name}${app.outputFileExtension}`;
+    const file = fs.openSync(path.join(dir, fileName), 'w');
+    let line = 1;
     try {
       // One document at a time, so that the text of the whole file is never held in memory.
-      objects.forEach(({ object, manifest }, j) =>
-        fs.writeSync(file, `${j > 0 ? '---\n' : ''}${documentYaml(replaced.has(object) ? replaced.get(object) : manifest)}`));
+      objects.forEach(({ object, manifest }, j) => {
+        const written = replaced.has(object) ? replaced.get(object) : manifest;
+        const text = `${j > 0 ? '---\n' : ''}${documentYaml(written)}`;
+        fs.writeSync(file, text);
+        documents.push({ file: fileName, line: j > 0 ? line + 1 : line, manifest: written });
+        line += lineBreaks(text);
+      });
     } finally {
       fs.closeSync(file);
     }
   });
+  return documents;
+}
+
+/** How many line breaks `text` holds. */
+function lineBreaks(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    count++;
+  }
+  return count;
 }
 
 /** `app.synth()`, with its output in `dir`: cdk8s writes to `app.outdir`, which points there for the time of the synthesis. */

@@ -16,6 +16,34 @@ export function promqlProblem(expr: string, options: { readonly grafana?: boolea
     return 'must be a PromQL expression';
   }
   const text = options.grafana ? expr.replace(GRAFANA_INTERVALS, '5m') : expr;
+  // The text of a string literal never decides whether the expression parses (the grammar's string token takes any
+  // content), so expressions that differ only in their label values, as every app's do, share one parse. Only where
+  // quotes can be told apart on one line as the lexer tells them: no comment, raw string or line break.
+  const shape = SHAPELESS.test(text) ? undefined : text.replace(STRING_LITERALS, '""');
+  if (shape !== undefined && VALID_SHAPES.has(shape)) {
+    return undefined;
+  }
+  const problem = syntaxProblem(text);
+  if (problem === undefined && shape !== undefined && VALID_SHAPES.size < MAX_VALID_SHAPES) {
+    VALID_SHAPES.add(shape);
+  }
+  return problem;
+}
+
+/** What the shape of an expression is not taken for: a comment, a raw string or a line break. */
+const SHAPELESS = /[#`\n\r]/;
+
+/**
+ * PromQL's quoted string literals as the lezer-promql grammar reads them: double- or single-quoted, with backslash
+ * escapes. An unterminated one is not matched, and stays for the parser to refuse.
+ */
+const STRING_LITERALS = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
+/** The shapes (expressions with their strings emptied) known to parse; bounded, so that a long run holds no more. */
+const VALID_SHAPES = new Set<string>();
+const MAX_VALID_SHAPES = 10_000;
+
+/** Where `text` stops being PromQL, as a message, or `undefined` when it parses. */
+function syntaxProblem(text: string): string | undefined {
   let error: number | undefined;
   parser.parse(text).iterate({
     enter: (node) => {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { check, checkArgument } from '../core/errors';
 import { Kind, checkProps } from '../core/kinds';
-import { writeAtomically, writeManifestsInto } from '../core/manifests';
+import { WrittenDocument, writeAtomically, writeManifestsInto } from '../core/manifests';
 import { Prerequisite } from '../core/prerequisites';
 import { PREREQUISITES_JSON, PREREQUISITES_MARKDOWN, prerequisitesJson, prerequisitesMarkdown } from '../core/prerequisites-file';
 import { Guardrails, GuardrailsProps, RULE_KIND } from './guardrails';
@@ -45,13 +45,11 @@ export function synthWithGuardrails(app: App, options: GuardrailSynthOptions = {
   const manifestRoot = options.manifestRoot ?? path.relative(process.cwd(), app.outdir);
   // The manifests, the SARIF report and the prerequisites are written together, or not at all.
   const { report, prerequisites } = writeAtomically(app.outdir, (dir) => {
-    if (app.yamlOutputType === YamlOutputType.FILE_PER_CHART) {
-      guardrails.checkingRenderingsDuring(() => writeManifestsInto(app, dir, { beforeWrite: (rendered) => guardrails.checkRendered(rendered) }));
-    } else {
-      writeManifestsInto(app, dir);
-    }
+    const documents = app.yamlOutputType === YamlOutputType.FILE_PER_CHART
+      ? guardrails.checkingRenderingsDuring(() => writeManifestsInto(app, dir, { beforeWrite: (rendered) => guardrails.checkRendered(rendered) }))
+      : writeManifestsInto(app, dir);
     const written = guardrails.report!;
-    const locations = manifestLocations(dir, app.outputFileExtension, manifestRoot);
+    const locations = documents !== undefined ? documentLocations(documents, manifestRoot) : manifestLocations(dir, app.outputFileExtension, manifestRoot);
     const sarif = written.toSarif({ locate: (o) => locations.get(identity(o.kind, o.namespace, o.name)) });
     fs.writeFileSync(path.join(dir, options.sarifFile ?? 'guardrails.sarif'), `${JSON.stringify(sarif, null, 2)}\n`);
     const declared = Prerequisite.declaredIn(app);
@@ -85,8 +83,21 @@ function identity(kind: string, namespace: string | undefined, name: string): st
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
+/** Where each object was written, from the documents the library wrote. */
+function documentLocations(documents: readonly WrittenDocument[], manifestRoot: string): Map<string, ManifestLocation> {
+  const root = manifestRoot.split(path.sep);
+  const locations = new Map<string, ManifestLocation>();
+  for (const { file, line, manifest } of documents) {
+    const metadata = manifest?.metadata ?? {};
+    if (manifest?.kind !== undefined && metadata.name !== undefined) {
+      locations.set(identity(manifest.kind, metadata.namespace, metadata.name), { uri: path.posix.join(...root, file), line });
+    }
+  }
+  return locations;
+}
+
 /**
- * Where each object was written, read from the manifests cdk8s just wrote. Reads only the lines
+ * Where each object was written, read from the manifests cdk8s just wrote (for the output types it writes). Reads only the lines
  * that identify a document (top-level `kind`, and `name` and `namespace` under `metadata`), which
  * is how cdk8s writes them, so the cost stays one pass over the text.
  */

@@ -27,4 +27,35 @@ describe('promqlProblem', () => {
     expect(promqlProblem('rate(x[${__interval}])', { grafana: true })).toBeUndefined();
     expect(promqlProblem('rate(x[$__rate_interval])')).toMatch(/must be valid PromQL/);
   });
+
+  describe('parses an expression once per shape (its quoted strings emptied), and never lets a bad one through', () => {
+    // Every app's alerts and panels differ only in their label values: one parse stands for all of them.
+    test('an expression of a shape already parsed is accepted whatever its strings hold, escapes and other quotes included', () => {
+      expect(promqlProblem('sum(rate(http_requests_total{app="shape-a"}[5m])) > 1')).toBeUndefined();
+      expect(promqlProblem('sum(rate(http_requests_total{app="sh\\"ape \'b\' # `x`"}[5m])) > 1')).toBeUndefined();
+    });
+
+    test.each([
+      ['the same shape with a string left open', 'sum(rate(http_requests_total{app="shape-c}[5m])) > 1'],
+      ['the same shape with a string whose closing quote is escaped', 'sum(rate(http_requests_total{app="shape-d\\"}[5m])) > 1'],
+      ['the same strings in another, broken shape', 'sum(rate(http_requests_total{app="shape-a"}[5m]) > 1'],
+      ['a quote outside a string', 'sum(rate(http_requests_total{app="shape-a"}[5m])) > 1"'],
+    ])('fails when %s, after the valid shape was parsed', (_, expr) => {
+      expect(promqlProblem('sum(rate(http_requests_total{app="shape-a"}[5m])) > 1')).toBeUndefined();
+      expect(promqlProblem(expr)).toMatch(/^must be valid PromQL: a syntax error/);
+    });
+
+    test('reads an expression with a comment, a raw string or a line break as it is, not by its shape', () => {
+      expect(promqlProblem('up{job="a"} # "unclosed')).toBeUndefined();
+      expect(promqlProblem('up{job="a"} # "\n)')).toMatch(/^must be valid PromQL/);
+      expect(promqlProblem('up{job=`a"`} == 1')).toBeUndefined();
+      expect(promqlProblem('up{job=`a\n`} ==')).toMatch(/^must be valid PromQL/);
+    });
+
+    test('reports the position in the expression given, not in its shape', () => {
+      expect(promqlProblem('up{job="a-long-job-name"} == 0')).toBeUndefined();
+      expect(promqlProblem('up{job="a-long-job-name"} ==')).toBe('must be valid PromQL: a syntax error at the end');
+      expect(promqlProblem('up{job="a-long-job-name"} )')).toBe('must be valid PromQL: a syntax error at character 27 (\'ob-name"} )\')');
+    });
+  });
 });
