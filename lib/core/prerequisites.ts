@@ -181,6 +181,17 @@ export class Operator {
     docs: 'https://kubernetes-sigs.github.io/external-dns/v0.22.0/',
   });
 
+  /**
+   * The HAProxy Kubernetes Ingress Controller (haproxytech): serves the Ingresses of `IngressController.haproxy()`,
+   * whose annotations (`haproxy.org/...`) were read against its v3.2 sources (pkg/annotations). No CRD is used.
+   */
+  public static readonly HAPROXY_INGRESS = new Operator({
+    name: 'HAProxy Kubernetes Ingress Controller (haproxytech)',
+    version: '3.2',
+    namespace: 'haproxy-controller',
+    docs: 'https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md',
+  });
+
   /** An operator not in this list. */
   public static of(props: OperatorProps): Operator {
     return new Operator(props);

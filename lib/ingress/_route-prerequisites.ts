@@ -30,8 +30,11 @@ export function routesPrerequisites(needs: RoutesNeeds, acme: AcmeIssuerContext)
   const { controller, namespace, issuer, tlsSecrets, dnsRecords } = needs;
   const gateway = controller.gateway;
   const prerequisites: Prerequisite[] = gateway === undefined
-    ? [Prerequisite.clusterObject('IngressClass', controller.ingressClassName ?? '',
-      `${controller.description} serves the Ingresses; its pods are ${controller.peer.description}, which the backends admit`)]
+    ? [
+      ...controller.operator !== undefined ? [Prerequisite.operator(controller.operator, 'serves the Ingresses and enforces their annotations')] : [],
+      Prerequisite.clusterObject('IngressClass', controller.ingressClassName ?? '',
+        `${controller.description} serves the Ingresses; its pods are ${controller.peer.description}, which the backends admit`),
+    ]
     : [Prerequisite.operator(Operator.GATEWAY_API, 'serves the Gateway and HTTPRoutes'), gateway.gatewayClassName !== undefined
       ? Prerequisite.clusterObject('GatewayClass', gateway.gatewayClassName, `its implementation runs the Gateway's proxies as ${controller.peer.description}, which the backends admit`)
       : Prerequisite.object('Gateway', gateway.namespace ?? namespace, gateway.name, 'the HTTPRoutes attach to its listeners, which hold the certificates')];

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Kind } from '../core/kinds';
+import { Operator } from '../core/prerequisites';
 import { checkDnsSubdomain } from '../core/validate';
 import { NETWORK_PEER_KIND, checkNetworkPeer } from '../network/_checks';
 import { NetworkPeer } from '../network/network-peer';
@@ -44,6 +45,8 @@ interface ControllerSpec {
   readonly gateway?: GatewayOptions;
   readonly limitations: Partial<Record<TrafficFeature, string>>;
   readonly annotations?: (traffic: ResolvedTraffic, allowedSourceRanges: readonly string[]) => Record<string, string>;
+  /** The controller as an operator the prerequisites name, with the version its annotations were written for. */
+  readonly operator?: Operator;
 }
 
 /**
@@ -91,6 +94,7 @@ export class IngressController {
         [TrafficFeature.CONNECTION_LIMIT]: 'the HAProxy ingress controller limits connections per backend, not per client',
       },
       annotations: haproxyAnnotations,
+      operator: Operator.HAPROXY_INGRESS,
     });
   }
 
@@ -130,6 +134,12 @@ export class IngressController {
   public readonly description: string;
   private readonly limitations: Partial<Record<TrafficFeature, string>>;
   private readonly annotations?: ControllerSpec['annotations'];
+  /**
+   * The controller as the prerequisites name it, with its version, when the library knows which version its
+   * annotations were written for.
+   * @internal
+   */
+  public readonly operator?: Operator;
 
   private constructor(spec: ControllerSpec) {
     this.description = spec.description;
@@ -138,6 +148,7 @@ export class IngressController {
     this.gateway = spec.gateway;
     this.limitations = spec.limitations;
     this.annotations = spec.annotations;
+    this.operator = spec.operator;
   }
 
   /**

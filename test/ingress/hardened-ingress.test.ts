@@ -593,6 +593,16 @@ describe('HardenedIngress', () => {
       ]);
     });
 
+    test('the HAProxy controller is a prerequisite at the version its annotations were written for', () => {
+      // The haproxy.org annotations were read against haproxytech kubernetes-ingress v3.2 (pkg/annotations).
+      const chart = testChart();
+      ingress(chart).route(HOST, '/', app(chart));
+
+      const operators = Prerequisite.declaredIn(chart).filter((d) => d.prerequisite.kind === PrerequisiteKind.OPERATOR);
+      expect(operators.map((d) => [d.prerequisite.title, d.prerequisite.reason])).toContainEqual(
+        ['HAProxy Kubernetes Ingress Controller (haproxytech) 3.2', 'serves the Ingresses and enforces their annotations']);
+    });
+
     test('routes without a rate limit or an allow-list need no client addresses', () => {
       const chart = testChart();
       ingress(chart).route(HOST, '/', app(chart));
