@@ -1,15 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart, Include, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Guardrails, GuardrailReport, RuleLevel } from '../../lib';
 import { BUILTIN_RULES } from '../../lib/guardrails/rules';
+import { includeFile } from '../util';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 /** Checks the objects of a fixture file, in a production app whose chart sets no namespace. */
 function checkFixture(file: string): GuardrailReport {
   const app = Testing.app();
-  new Include(new Chart(app, 'fixture'), 'Objects', { url: file });
+  includeFile(new Chart(app, 'fixture'), 'Objects', file);
   return Guardrails.apply(app).evaluate();
 }
 

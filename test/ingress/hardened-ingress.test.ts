@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Duration, Include, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -9,7 +9,7 @@ import {
   IIngressBackend, Image, IngressController, NamespaceBaseline, NetworkPeer, PathMatch, Prerequisite, PrerequisiteKind, ProductionApp, SecretsBinding, SecretSource,
   SecretStoreRef, TrafficFeature,
 } from '../../lib';
-import { Manifest, ofKind, one, synth, testChart } from '../util';
+import { Manifest, includeFile, ofKind, one, synth, testChart } from '../util';
 
 const HOST = 'api.example.com';
 const ENVOY = NetworkPeer.namespace('envoy-gateway-system');
@@ -41,7 +41,7 @@ function include(chart: Chart, objects: object[]): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'objects-'));
   try {
     fs.writeFileSync(path.join(dir, 'objects.yaml'), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    new Include(chart, 'Objects', { url: path.join(dir, 'objects.yaml') });
+    includeFile(chart, 'Objects', path.join(dir, 'objects.yaml'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
