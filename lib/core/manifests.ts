@@ -44,8 +44,11 @@ export function writeManifests(app: App, options: WriteManifestsOptions = {}): v
 
 /** A document {@link writeManifestsInto} wrote: its file (relative to the folder), its first line, and what it holds. */
 export interface WrittenDocument {
+  /** The file, relative to the folder written into (`platform.k8s.yaml`). */
   readonly file: string;
+  /** The document's first line in the file, from 1 (the line after its `---`). */
   readonly line: number;
+  /** The object as written: its rendering, or what `beforeWrite` put in its place. */
   readonly manifest: any;
 }
 

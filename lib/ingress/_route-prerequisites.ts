@@ -8,11 +8,15 @@ import { IngressController } from './ingress-controller';
 
 /** What the routes rely on: the controller or Gateway, the issuer, TLS Secrets managed elsewhere, who makes the DNS records. */
 export interface RoutesNeeds {
+  /** What carries traffic in: an ingress controller, or a Gateway. */
   readonly controller: IngressController;
   /** Namespace of the routes. */
   readonly namespace: string;
+  /** Issuer of the hosts' certificates. @default - none: every host has a TLS Secret managed elsewhere */
   readonly issuer?: CertificateIssuer;
+  /** TLS Secrets managed outside the manifests, by host. @default - none */
   readonly tlsSecrets?: Record<string, string>;
+  /** Who makes the hosts' DNS records. @default - nobody: each record is made by hand */
   readonly dnsRecords?: DnsRecords;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Size, Testing } from 'cdk8s';
+import { App, Chart, Size, Testing, YamlOutputType } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Platform } from '../../apps/platform';
 import { DEV, PROD } from '../../apps/stages';
@@ -264,6 +264,22 @@ describe('Guardrails', () => {
     const start = result.locations[0].physicalLocation.region.startLine - 1;
     expect(lines.slice(start, start + 3)).toEqual(['apiVersion: apps/v1', 'kind: Deployment', 'metadata:']);
     expect(lines.slice(start, lines.indexOf('---', start))).toContain('  name: unsafe');
+  });
+
+  test('locates each finding in the files cdk8s writes for other output types, one file per resource', () => {
+    // GIVEN an app whose manifests app.synth() writes (the library writes only one file per chart itself)
+    const outdir = tempOutdir();
+    const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    setTier(chart, Tier.DEVELOPMENT);
+    addUnsafeDeployment(chart);
+    // WHEN
+    synthWithGuardrails(app, { ...quiet, manifestRoot: 'out' });
+    // THEN the location names the Deployment's own file, and its first line
+    const result = JSON.parse(fs.readFileSync(path.join(outdir, 'guardrails.sarif'), 'utf8')).runs[0].results.find((r: any) => r.ruleId === 'pss-privileged');
+    const { artifactLocation, region } = result.locations[0].physicalLocation;
+    expect(artifactLocation.uri).toBe('out/Deployment.unsafe.k8s.yaml');
+    expect(fs.readFileSync(path.join(outdir, 'Deployment.unsafe.k8s.yaml'), 'utf8').split('\n')[region.startLine - 1]).toBe('apiVersion: apps/v1');
   });
 
   test('runs rules of your own with the same levels and suppressions', () => {

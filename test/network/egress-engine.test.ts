@@ -198,6 +198,12 @@ describe('NetworkPolicyRules.allowKubernetesApi', () => {
       .toThrow("[test/Policy] 'allowKubernetesApi.port' (70000) must be an integer port between 1 and 65535");
   });
 
+  test('fails when the peer is no NetworkPeer, for a caller without a type checker', () => {
+    const chart = testChart();
+    expect(() => rules(chart, { engine: EgressEngine.cilium() }).allowKubernetesApi('172.18.0.0/16' as unknown as NetworkPeer, 6443))
+      .toThrow(/\[test\/Policy\] 'allowKubernetesApi.peer' \('172.18.0.0\/16'\) must be a NetworkPeer/);
+  });
+
   test('fails when the API server is given by name: the policy sees its endpoints\' addresses', () => {
     const chart = testChart();
     expect(() => rules(chart, { engine: EgressEngine.cilium() }).allowKubernetesApi(NetworkPeer.domain('api.example.com'), 443))
